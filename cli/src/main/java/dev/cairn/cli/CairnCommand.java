@@ -1,0 +1,37 @@
+package dev.cairn.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The root of the {@code cairn} command. Each service and admin tool is a
+ * subcommand registered here.
+ */
+@Command(
+        name = "cairn",
+        mixinStandardHelpOptions = true,
+        versionProvider = CairnVersion.class,
+        description = "Cairn: a serverless PostgreSQL storage tier with customer-managed keys.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class CairnCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the command line with Cairn's conventions (exit codes, error output). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new CairnCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,182 @@
+package dev.cairn.pgruntime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stock PostgreSQL data directory and, when started, its server process,
+ * listening on 127.0.0.1 only. Used by tests and tools; the compute agent
+ * builds on the same pieces.
+ */
+public final class PgCluster implements AutoCloseable {
+    private final PgBinaries bin;
+    private final ServerUser user;
+    private final Path dataDir;
+    private final Path socketDir;
+    private int port = -1;
+
+    private PgCluster(PgBinaries bin, ServerUser user, Path dataDir) {
+        this.bin = bin;
+        this.user = user;
+        this.dataDir = dataDir;
+        this.socketDir = dataDir.resolveSibling(dataDir.getFileName() + ".sock");
+    }
+
+    /** A scratch directory that the server user can traverse, for data directories. */
+    public static Path scratchDirectory(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a scratch directory", e);
+        }
+    }
+
+    /** Runs initdb into {@code dataDir} (which must not exist yet). */
+    public static PgCluster initdb(PgBinaries bin, Path dataDir, List<String> extraInitdbArgs) {
+        ServerUser user = ServerUser.current();
+        try {
+            Files.createDirectories(dataDir);
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+        }
+        user.own(dataDir);
+        List<String> cmd = new ArrayList<>(List.of(bin.tool("initdb").toString(),
+                "-D", dataDir.toString(), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"));
+        cmd.addAll(extraInitdbArgs);
+        ProcessRunner.run(user.wrap(cmd), dataDir.getParent(), 300).requireSuccess("initdb " + dataDir);
+        return new PgCluster(bin, user, dataDir);
+    }
+
+    /** A handle on an existing data directory. */
+    public static PgCluster existing(PgBinaries bin, Path dataDir) {
+        return new PgCluster(bin, ServerUser.current(), dataDir);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public PgBinaries binaries() {
+        return bin;
+    }
+
+    public ServerUser user() {
+        return user;
+    }
+
+    public int port() {
+        if (port < 0) {
+            throw new IllegalStateException("cluster " + dataDir + " is not running");
+        }
+        return port;
+    }
+
+    public Path walDir() {
+        return dataDir.resolve("pg_wal");
+    }
+
+    /** Starts the server with the given settings (passed as -c options) on a free loopback port. */
+    public void start(Map<String, String> settings) {
+        port = freePort();
+        try {
+            Files.createDirectories(socketDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        user.own(socketDir);
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("listen_addresses", "127.0.0.1");
+        all.put("port", Integer.toString(port));
+        all.put("unix_socket_directories", socketDir.toString());
+        all.putAll(settings);
+        StringBuilder opts = new StringBuilder();
+        all.forEach((k, v) -> opts.append(" -c ").append(k).append("=").append(quoteOption(v)));
+        List<String> cmd = List.of(bin.tool("pg_ctl").toString(), "start", "-w", "-t", "120",
+                "-D", dataDir.toString(), "-l", dataDir.resolveSibling(dataDir.getFileName() + ".log").toString(),
+                "-o", opts.toString().trim());
+        try {
+            ProcessRunner.run(user.wrap(cmd), dataDir.getParent(), 180).requireSuccess("pg_ctl start " + dataDir);
+        } catch (PgRuntimeException e) {
+            throw new PgRuntimeException(e.getMessage() + "\nserver log:\n" + serverLog(), e);
+        }
+    }
+
+    /** Stops the server: mode is smart, fast or immediate. */
+    public void stop(String mode) {
+        if (port < 0) {
+            return;
+        }
+        List<String> cmd = List.of(bin.tool("pg_ctl").toString(), "stop", "-w", "-t", "120", "-m", mode, "-D", dataDir.toString());
+        ProcessRunner.run(user.wrap(cmd), dataDir.getParent(), 180).requireSuccess("pg_ctl stop " + dataDir);
+        port = -1;
+    }
+
+    public boolean isRunning() {
+        return port >= 0;
+    }
+
+    /** Runs SQL through psql and returns its unaligned, tuples-only output. */
+    public String psql(String database, String sql) {
+        List<String> cmd = List.of(bin.tool("psql").toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                "-h", "127.0.0.1", "-p", Integer.toString(port()), "-U", "postgres", "-d", database, "-c", sql);
+        return ProcessRunner.run(cmd, null, 600).requireSuccess("psql: " + abbreviate(sql)).stdout().strip();
+    }
+
+    public String psql(String sql) {
+        return psql("postgres", sql);
+    }
+
+    /** Runs one of PostgreSQL's client tools as the server user and returns its result. */
+    public ProcessResult tool(String name, List<String> args, long timeoutSeconds) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(bin.tool(name).toString());
+        cmd.addAll(args);
+        return ProcessRunner.run(user.wrap(cmd), dataDir.getParent(), timeoutSeconds);
+    }
+
+    public String serverLog() {
+        try {
+            return Files.readString(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+        } catch (IOException e) {
+            return "(no server log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (port >= 0) {
+            try {
+                stop("immediate");
+            } catch (PgRuntimeException e) {
+                port = -1;
+            }
+        }
+    }
+
+    private static String quoteOption(String v) {
+        return v.matches("[A-Za-z0-9_./:,-]+") ? v : "'" + v.replace("'", "\\'") + "'";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+}

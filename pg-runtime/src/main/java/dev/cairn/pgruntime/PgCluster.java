@@ -20,14 +20,15 @@ public final class PgCluster implements AutoCloseable {
     private final PgBinaries bin;
     private final ServerUser user;
     private final Path dataDir;
-    private final Path socketDir;
+    /** Server-owned sibling of the data directory for the socket and the server log. */
+    private final Path runDir;
     private int port = -1;
 
     private PgCluster(PgBinaries bin, ServerUser user, Path dataDir) {
         this.bin = bin;
         this.user = user;
         this.dataDir = dataDir;
-        this.socketDir = dataDir.resolveSibling(dataDir.getFileName() + ".sock");
+        this.runDir = dataDir.resolveSibling(dataDir.getFileName() + ".run");
     }
 
     /** A scratch directory that the server user can traverse, for data directories. */
@@ -90,20 +91,20 @@ public final class PgCluster implements AutoCloseable {
     public void start(Map<String, String> settings) {
         port = freePort();
         try {
-            Files.createDirectories(socketDir);
+            Files.createDirectories(runDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        user.own(socketDir);
+        user.own(runDir);
         Map<String, String> all = new LinkedHashMap<>();
         all.put("listen_addresses", "127.0.0.1");
         all.put("port", Integer.toString(port));
-        all.put("unix_socket_directories", socketDir.toString());
+        all.put("unix_socket_directories", runDir.toString());
         all.putAll(settings);
         StringBuilder opts = new StringBuilder();
         all.forEach((k, v) -> opts.append(" -c ").append(k).append("=").append(quoteOption(v)));
         List<String> cmd = List.of(bin.tool("pg_ctl").toString(), "start", "-w", "-t", "120",
-                "-D", dataDir.toString(), "-l", dataDir.resolveSibling(dataDir.getFileName() + ".log").toString(),
+                "-D", dataDir.toString(), "-l", logFile().toString(),
                 "-o", opts.toString().trim());
         try {
             ProcessRunner.run(user.wrap(cmd), dataDir.getParent(), 180).requireSuccess("pg_ctl start " + dataDir);
@@ -147,10 +148,14 @@ public final class PgCluster implements AutoCloseable {
 
     public String serverLog() {
         try {
-            return Files.readString(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+            return Files.readString(logFile());
         } catch (IOException e) {
             return "(no server log: " + e.getMessage() + ")";
         }
+    }
+
+    public Path logFile() {
+        return runDir.resolve("postgres.log");
     }
 
     @Override

@@ -1,0 +1,333 @@
+package dev.cairn.pgformat.wal;
+
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.PgConstants;
+import dev.cairn.pgformat.PgVersion;
+import dev.cairn.pgformat.wal.WalFormatException.Cause;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * Turns raw WAL bytes — page headers included, exactly as they lie in segment
+ * files and as a physical replication stream sends them — into decoded
+ * records. Bytes are fed in order starting at the LSN given at construction,
+ * which must be a record boundary or a page boundary (then a record continued
+ * from the previous page is skipped).
+ *
+ * <p>Pure and single-threaded: no I/O. {@link #next()} answers a record, or
+ * null when more bytes are needed, or throws {@link WalFormatException} when
+ * the bytes are not valid WAL.
+ */
+public final class WalStreamDecoder {
+    private static final int PAGE = PgConstants.XLOG_BLCKSZ;
+    /** Sanity limit for xl_tot_len: PostgreSQL never writes records near 1 GiB. */
+    static final int MAX_RECORD_LENGTH = 1020 * 1024 * 1024;
+    /** XLOG_SWITCH: the rest of the segment after it is unused. */
+    private static final int XLOG_SWITCH = 0x40;
+
+    private final int segmentSize;
+    private PgVersion version;
+    private long systemId;
+    private int lastTimeline;
+
+    private byte[] buf = new byte[0];
+    private long bufStart;
+    private int bufLen;
+
+    /** Where the next record starts, or the page boundary whose header precedes it. */
+    private long nextPos;
+    /** The previous record's LSN for xl_prev checks; 0 when unknown. */
+    private long prevRecord;
+    /** Before the first record a page-aligned start may sit inside a continued record. */
+    private boolean atStart = true;
+
+    private final CRC32C crc = new CRC32C();
+
+    /**
+     * @param start        record boundary (or page boundary) the first fed byte belongs to
+     * @param segmentSize  wal_segment_size of the cluster
+     * @param prevRecord   LSN of the record before {@code start} to check xl_prev against, or {@link Lsn#INVALID}
+     */
+    public WalStreamDecoder(Lsn start, int segmentSize, Lsn prevRecord) {
+        if (Integer.bitCount(segmentSize) != 1 || segmentSize < 1024 * 1024) {
+            throw new IllegalArgumentException("invalid WAL segment size " + segmentSize);
+        }
+        this.segmentSize = segmentSize;
+        this.bufStart = start.value();
+        this.nextPos = start.value();
+        this.prevRecord = prevRecord.value();
+    }
+
+    public WalStreamDecoder(Lsn start, int segmentSize) {
+        this(start, segmentSize, Lsn.INVALID);
+    }
+
+    /** Appends the next bytes of the stream. */
+    public void feed(byte[] bytes, int offset, int length) {
+        int consumed = (int) Math.min(bufLen, nextPos - bufStart);
+        int keep = bufLen - consumed;
+        if (keep + length > buf.length) {
+            byte[] bigger = new byte[Math.max(keep + length, Math.min(buf.length * 2, keep + length + (4 << 20)))];
+            System.arraycopy(buf, consumed, bigger, 0, keep);
+            buf = bigger;
+        } else if (consumed > 0) {
+            System.arraycopy(buf, consumed, buf, 0, keep);
+        }
+        bufStart += consumed;
+        bufLen = keep;
+        System.arraycopy(bytes, offset, buf, bufLen, length);
+        bufLen += length;
+    }
+
+    public void feed(ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        feed(copy, 0, copy.length);
+    }
+
+    /** Where the next record (or the page header before it) begins. */
+    public Lsn position() {
+        return Lsn.of(nextPos);
+    }
+
+    /** The LSN just after the last byte fed. */
+    public Lsn fedUpTo() {
+        return Lsn.of(bufStart + bufLen);
+    }
+
+    /** True when no bytes of an unfinished record are buffered. */
+    public boolean atRecordBoundary() {
+        return bufStart + bufLen <= nextPos;
+    }
+
+    /** The PostgreSQL version recognised from page magic, or null before the first page header. */
+    public PgVersion version() {
+        return version;
+    }
+
+    public long systemId() {
+        return systemId;
+    }
+
+    public int segmentSize() {
+        return segmentSize;
+    }
+
+    /** The next complete record, or null if more bytes are needed. */
+    public DecodedRecord next() {
+        long recStart = findRecordStart();
+        if (recStart < 0) {
+            return null;
+        }
+        if (!available(recStart, 4)) {
+            return null;
+        }
+        int totalLength = readInt(recStart);
+        if (totalLength < XLogRecordHeader.SIZE) {
+            throw new WalFormatException(Lsn.of(recStart), Cause.BAD_RECORD_HEADER,
+                    "invalid record length: wanted " + XLogRecordHeader.SIZE + ", got " + Integer.toUnsignedString(totalLength));
+        }
+        if (totalLength > MAX_RECORD_LENGTH) {
+            throw new WalFormatException(Lsn.of(recStart), Cause.BAD_RECORD_HEADER,
+                    "record length " + Integer.toUnsignedString(totalLength) + " too long");
+        }
+        XLogRecordHeader header = null;
+        if (PAGE - pageOffset(recStart) >= XLogRecordHeader.SIZE) {
+            // Whole header on this page: reject garbage before waiting for a huge body.
+            if (!available(recStart, XLogRecordHeader.SIZE)) {
+                return null;
+            }
+            header = XLogRecordHeader.read(buf, (int) (recStart - bufStart));
+            validateHeader(recStart, header);
+        }
+
+        byte[] rec = new byte[totalLength];
+        long at = recStart;
+        int got = 0;
+        while (true) {
+            int chunk = Math.min(totalLength - got, PAGE - pageOffset(at));
+            if (!available(at, chunk)) {
+                return null;
+            }
+            System.arraycopy(buf, (int) (at - bufStart), rec, got, chunk);
+            got += chunk;
+            at += chunk;
+            if (got == totalLength) {
+                break;
+            }
+            WalPageHeader page = readPageHeader(at);
+            if (page == null) {
+                return null;
+            }
+            if (!page.isContinuation()) {
+                throw new WalFormatException(Lsn.of(at), Cause.BAD_PAGE_HEADER,
+                        "there is no contrecord flag (record at " + Lsn.of(recStart) + " continues here)");
+            }
+            if (Integer.toUnsignedLong(page.remainingLength()) != totalLength - got) {
+                throw new WalFormatException(Lsn.of(at), Cause.BAD_PAGE_HEADER, "invalid contrecord length "
+                        + Integer.toUnsignedString(page.remainingLength()) + " (expected " + (totalLength - got)
+                        + ") for record at " + Lsn.of(recStart));
+            }
+            at += page.size();
+        }
+        if (header == null) {
+            header = XLogRecordHeader.read(rec, 0);
+            validateHeader(recStart, header);
+        }
+        crc.reset();
+        crc.update(rec, XLogRecordHeader.SIZE, totalLength - XLogRecordHeader.SIZE);
+        crc.update(rec, 0, XLogRecordHeader.CRC_COVERED);
+        if ((int) crc.getValue() != header.crc()) {
+            throw new WalFormatException(Lsn.of(recStart), Cause.BAD_CRC, String.format(
+                    "incorrect resource manager data checksum in record (stored %08X, computed %08X)",
+                    header.crc(), (int) crc.getValue()));
+        }
+        DecodedRecord decoded = XLogRecordBodyDecoder.decode(Lsn.of(recStart), Lsn.of(at), header, rec);
+
+        prevRecord = recStart;
+        atStart = false;
+        nextPos = isSwitch(header) ? roundUp(at, segmentSize) : PgConstants.maxAlign(at);
+        return decoded;
+    }
+
+    /**
+     * Resolves nextPos to the LSN of the next record's header: skips the page
+     * header at a page boundary and, at the very start, a record continued
+     * from before the start. Returns -1 when more bytes are needed.
+     */
+    private long findRecordStart() {
+        long p = nextPos;
+        while (pageOffset(p) == 0) {
+            WalPageHeader page = readPageHeader(p);
+            if (page == null) {
+                return -1;
+            }
+            p += page.size();
+            if (!page.isContinuation()) {
+                return p;
+            }
+            if (!atStart) {
+                throw new WalFormatException(Lsn.of(nextPos), Cause.BAD_PAGE_HEADER,
+                        "contrecord is requested by " + Lsn.of(p) + " but the previous record ended");
+            }
+            p = skipContinuation(p, Integer.toUnsignedLong(page.remainingLength()));
+            if (p < 0) {
+                return -1;
+            }
+            p = PgConstants.maxAlign(p);
+        }
+        return p;
+    }
+
+    /** Skips {@code remaining} bytes of a continued record from {@code p}; -1 when more bytes are needed. */
+    private long skipContinuation(long p, long remaining) {
+        while (true) {
+            long onPage = Math.min(remaining, PAGE - pageOffset(p));
+            remaining -= onPage;
+            p += onPage;
+            if (remaining == 0) {
+                return p;
+            }
+            WalPageHeader page = readPageHeader(p);
+            if (page == null) {
+                return -1;
+            }
+            if (!page.isContinuation() || Integer.toUnsignedLong(page.remainingLength()) != remaining) {
+                throw new WalFormatException(Lsn.of(p), Cause.BAD_PAGE_HEADER,
+                        "invalid contrecord while skipping a record continued from before the start");
+            }
+            p += page.size();
+        }
+    }
+
+    /** Reads and validates the page header at page boundary {@code p}; null when its bytes are not here yet. */
+    private WalPageHeader readPageHeader(long p) {
+        if (!available(p, WalPageHeader.SHORT_SIZE)) {
+            return null;
+        }
+        int off = (int) (p - bufStart);
+        int info = (buf[off + 2] & 0xFF) | (buf[off + 3] & 0xFF) << 8;
+        if ((info & WalPageHeader.XLP_LONG_HEADER) != 0 && !available(p, WalPageHeader.LONG_SIZE)) {
+            return null;
+        }
+        WalPageHeader h = WalPageHeader.read(ByteBuffer.wrap(buf), off);
+        Lsn at = Lsn.of(p);
+        if (version == null) {
+            version = PgVersion.forWalPageMagic(h.magic());
+            if (version == null) {
+                throw new WalFormatException(at, Cause.BAD_PAGE_HEADER,
+                        String.format("invalid magic number %04X (not a WAL page of a supported PostgreSQL version)", h.magic()));
+            }
+        } else if (h.magic() != version.walPageMagic) {
+            throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, String.format("invalid magic number %04X", h.magic()));
+        }
+        if ((h.info() & ~WalPageHeader.XLP_ALL_FLAGS) != 0) {
+            throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, String.format("invalid info bits %04X", h.info()));
+        }
+        boolean segmentStart = Long.remainderUnsigned(p, segmentSize) == 0;
+        if (h.isLong() != segmentStart) {
+            throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, segmentStart
+                    ? "first page of a segment lacks the long header"
+                    : "long page header in the middle of a segment");
+        }
+        if (h.isLong()) {
+            if (h.segmentSize() != segmentSize) {
+                throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, "WAL segment size in page header is "
+                        + Integer.toUnsignedString(h.segmentSize()) + ", expected " + segmentSize);
+            }
+            if (h.walBlockSize() != PAGE) {
+                throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, "WAL block size in page header is "
+                        + Integer.toUnsignedString(h.walBlockSize()) + ", expected " + PAGE);
+            }
+            if (systemId == 0) {
+                systemId = h.systemId();
+            } else if (h.systemId() != systemId) {
+                throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, "WAL is from a different database system: "
+                        + "system identifier " + Long.toUnsignedString(h.systemId()) + ", expected " + Long.toUnsignedString(systemId));
+            }
+        }
+        if (h.pageAddress().value() != p) {
+            throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, "unexpected pageaddr " + h.pageAddress());
+        }
+        if (Integer.compareUnsigned(h.timeline(), lastTimeline) < 0) {
+            throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, "out-of-sequence timeline ID "
+                    + Integer.toUnsignedString(h.timeline()) + " (after " + Integer.toUnsignedString(lastTimeline) + ")");
+        }
+        lastTimeline = h.timeline();
+        return h;
+    }
+
+    private void validateHeader(long recStart, XLogRecordHeader h) {
+        if (!RmgrId.isValidId(h.rmid())) {
+            throw new WalFormatException(Lsn.of(recStart), Cause.BAD_RECORD_HEADER, "invalid resource manager ID " + h.rmid());
+        }
+        if (prevRecord != 0 ? h.prev().value() != prevRecord : Long.compareUnsigned(h.prev().value(), recStart) >= 0) {
+            throw new WalFormatException(Lsn.of(recStart), Cause.BAD_RECORD_HEADER,
+                    "record with incorrect prev-link " + h.prev()
+                            + (prevRecord != 0 ? " (expected " + Lsn.of(prevRecord) + ")" : ""));
+        }
+    }
+
+    private static boolean isSwitch(XLogRecordHeader h) {
+        return h.rmid() == RmgrId.XLOG.id && h.rmgrInfo() == XLOG_SWITCH;
+    }
+
+    private boolean available(long lsn, int n) {
+        return lsn >= bufStart && lsn + n <= bufStart + bufLen;
+    }
+
+    private int readInt(long lsn) {
+        return ByteBuffer.wrap(buf, (int) (lsn - bufStart), 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    private static int pageOffset(long lsn) {
+        return (int) (lsn & (PAGE - 1));
+    }
+
+    private static long roundUp(long v, long multiple) {
+        return (v + multiple - 1) / multiple * multiple;
+    }
+
+}

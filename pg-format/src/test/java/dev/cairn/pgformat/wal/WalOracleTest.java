@@ -123,7 +123,7 @@ class WalOracleTest {
             kinds.add(r.rmgr() + " " + r.desc().split(" ")[0]);
         }
         assertThat(kinds).contains("Heap INSERT", "Heap2 MULTI_INSERT", "Btree INSERT_LEAF", "Gin INSERT", "Gist PAGE_UPDATE",
-                "BRIN INSERT", "Hash INSERT", "Sequence LOG", "Database CREATE_FILE_COPY", "Database CREATE_WAL_LOG",
+                "BRIN INSERT+INIT", "Hash INSERT", "Sequence LOG", "Database CREATE_FILE_COPY", "Database CREATE_WAL_LOG",
                 "Database DROP", "Transaction COMMIT", "Transaction ABORT", "Transaction PREPARE",
                 "Transaction COMMIT_PREPARED", "Transaction ABORT_PREPARED", "MultiXact CREATE_ID", "Storage CREATE",
                 "Storage TRUNCATE", "RelMap UPDATE", "Standby RUNNING_XACTS", "XLOG CHECKPOINT_ONLINE",

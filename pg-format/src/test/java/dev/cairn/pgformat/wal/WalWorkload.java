@@ -3,7 +3,10 @@ package dev.cairn.pgformat.wal;
 import dev.cairn.pgruntime.PgCluster;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A varied workload that makes stock PostgreSQL write most kinds of WAL
@@ -49,6 +52,9 @@ final class WalWorkload {
         pg.psql("SELECT count(nextval('seq_" + tag + "')) FROM generate_series(1, 200)");
 
         pg.psql("CREATE TABLE trunc_" + tag + " AS SELECT g FROM generate_series(1, 1000) g");
+        // VACUUM cuts the emptied tail of the heap (smgr truncate); TRUNCATE swaps in a new relfilenode.
+        pg.psql("DELETE FROM trunc_" + tag + " WHERE g > 300");
+        pg.psql("VACUUM trunc_" + tag);
         pg.psql("TRUNCATE trunc_" + tag);
         pg.psql("CREATE UNLOGGED TABLE unlogged_" + tag + " (a int)");
         pg.psql("INSERT INTO unlogged_" + tag + " SELECT generate_series(1, 100)");
@@ -67,10 +73,14 @@ final class WalWorkload {
         // Two sessions share-locking the same rows at once create multixacts.
         String share = "BEGIN; SELECT count(*) FROM (SELECT id FROM " + t + " WHERE id < 40 FOR SHARE) s;"
                 + " SELECT pg_sleep(1.5); COMMIT";
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> pg.psql(share));
-        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> pg.psql(share));
-        first.join();
-        second.join();
+        try (ExecutorService sessions = Executors.newFixedThreadPool(2)) {
+            Future<String> first = sessions.submit(() -> pg.psql(share));
+            Future<String> second = sessions.submit(() -> pg.psql(share));
+            first.get();
+            second.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("concurrent FOR SHARE sessions failed", e);
+        }
 
         pg.psql("CREATE DATABASE walog_" + tag + " STRATEGY wal_log");
         pg.psql("CREATE DATABASE filecopy_" + tag + " STRATEGY file_copy");

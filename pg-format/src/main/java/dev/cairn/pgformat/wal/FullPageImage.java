@@ -1,6 +1,7 @@
 package dev.cairn.pgformat.wal;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.wal.WalFormatException.Cause;
@@ -52,7 +53,12 @@ public final class FullPageImage {
             }
             case ZSTD -> {
                 byte[] out = new byte[stored];
-                long n = Zstd.decompressByteArray(out, 0, stored, src, 0, src.length);
+                long n;
+                try {
+                    n = Zstd.decompressByteArray(out, 0, stored, src, 0, src.length);
+                } catch (ZstdException e) {
+                    throw badImage(lsn, block, "zstd data is corrupt: " + e.getMessage());
+                }
                 if (Zstd.isError(n)) {
                     throw badImage(lsn, block, "zstd data is corrupt: " + Zstd.getErrorName(n));
                 }

@@ -257,14 +257,15 @@ class WalCorruptionTest {
         for (int iteration = 0; iteration < 4000; iteration++) {
             byte[] input = Arrays.copyOf(segment, prefix);
             int mutations = 1 + rnd.nextInt(4);
-            for (int m = 0; m < mutations; m++) {
-                int at = rnd.nextInt(prefix);
+            for (int m = 0; m < mutations && input.length > 8; m++) {
+                int len = input.length;
+                int at = rnd.nextInt(len);
                 switch (rnd.nextInt(5)) {
                     case 0 -> input[at] ^= (byte) (1 << rnd.nextInt(8));
                     case 1 -> input[at] = (byte) rnd.nextInt(256);
-                    case 2 -> Arrays.fill(input, at, Math.min(prefix, at + rnd.nextInt(200)), (byte) 0);
+                    case 2 -> Arrays.fill(input, at, Math.min(len, at + rnd.nextInt(200)), (byte) 0);
                     case 3 -> ByteBuffer.wrap(input).order(ByteOrder.LITTLE_ENDIAN)
-                            .putInt(Math.min(at, prefix - 4) & ~7, rnd.nextInt());
+                            .putInt(Math.min(at, len - 4) & ~7, rnd.nextInt());
                     default -> input = Arrays.copyOf(input, at);
                 }
             }

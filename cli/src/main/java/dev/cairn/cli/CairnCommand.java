@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.cli.waldump.WaldumpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = CairnVersion.class,
         description = "Cairn: a serverless PostgreSQL storage tier with customer-managed keys.",
         subcommands = {
+                WaldumpCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class CairnCommand implements Runnable {

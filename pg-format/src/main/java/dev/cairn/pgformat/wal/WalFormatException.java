@@ -11,6 +11,11 @@ public class WalFormatException extends RuntimeException {
 
     /** Why the bytes were rejected. */
     public enum Cause {
+        /**
+         * Where written WAL normally ends: an all-zero record header, or a page
+         * that is zeroed or left over from a recycled segment (an older page address).
+         */
+        END_OF_WAL,
         /** The page header is wrong: magic, page address, flags, lengths. */
         BAD_PAGE_HEADER,
         /** A record header is wrong: zero or impossible length, bad rmgr, bad xl_prev. */
@@ -29,11 +34,18 @@ public class WalFormatException extends RuntimeException {
 
     private final Lsn lsn;
     private final Cause reason;
+    private final String detail;
 
     public WalFormatException(Lsn lsn, Cause reason, String message) {
         super(reason + " at " + lsn + ": " + message);
         this.lsn = lsn;
         this.reason = reason;
+        this.detail = message;
+    }
+
+    /** The message without the cause and LSN prefix. */
+    public String detail() {
+        return detail;
     }
 
     public Lsn lsn() {
@@ -42,5 +54,10 @@ public class WalFormatException extends RuntimeException {
 
     public Cause reason() {
         return reason;
+    }
+
+    /** True when this marks the normal end of written WAL rather than damage. */
+    public boolean isEndOfWal() {
+        return reason == Cause.END_OF_WAL;
     }
 }

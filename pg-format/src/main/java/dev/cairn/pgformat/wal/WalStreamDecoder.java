@@ -125,6 +125,10 @@ public final class WalStreamDecoder {
             return null;
         }
         int totalLength = readInt(recStart);
+        if (totalLength == 0) {
+            throw new WalFormatException(Lsn.of(recStart), Cause.END_OF_WAL,
+                    "invalid record length: wanted " + XLogRecordHeader.SIZE + ", got 0");
+        }
         if (totalLength < XLogRecordHeader.SIZE) {
             throw new WalFormatException(Lsn.of(recStart), Cause.BAD_RECORD_HEADER,
                     "invalid record length: wanted " + XLogRecordHeader.SIZE + ", got " + Integer.toUnsignedString(totalLength));
@@ -254,6 +258,9 @@ public final class WalStreamDecoder {
         }
         WalPageHeader h = WalPageHeader.read(ByteBuffer.wrap(buf), off);
         Lsn at = Lsn.of(p);
+        if (h.magic() == 0 && h.info() == 0 && h.pageAddress().value() == 0) {
+            throw new WalFormatException(at, Cause.END_OF_WAL, "zeroed page");
+        }
         if (version == null) {
             version = PgVersion.forWalPageMagic(h.magic());
             if (version == null) {
@@ -289,7 +296,9 @@ public final class WalStreamDecoder {
             }
         }
         if (h.pageAddress().value() != p) {
-            throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, "unexpected pageaddr " + h.pageAddress());
+            // An older address is a page of a recycled segment that was never rewritten: the end of WAL.
+            throw new WalFormatException(at, h.pageAddress().isBefore(at) ? Cause.END_OF_WAL : Cause.BAD_PAGE_HEADER,
+                    "unexpected pageaddr " + h.pageAddress());
         }
         if (Integer.compareUnsigned(h.timeline(), lastTimeline) < 0) {
             throw new WalFormatException(at, Cause.BAD_PAGE_HEADER, "out-of-sequence timeline ID "

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Runs pg_waldump --bkp-details and parses its text into {@link PgWaldumpRecord}s. */
-final class PgWaldumpOutput {
+public final class PgWaldumpOutput {
     private static final Pattern RECORD = Pattern.compile(
             "^rmgr: (\\S+)\\s+len \\(rec/tot\\):\\s+(\\d+)/\\s*(\\d+), tx:\\s+(\\d+), lsn: ([0-9A-F]+/[0-9A-F]+), "
                     + "prev ([0-9A-F]+/[0-9A-F]+), desc: (.*)$");
@@ -24,7 +24,7 @@ final class PgWaldumpOutput {
     }
 
     /** pg_waldump of the segments from {@code firstSegment} to {@code lastSegment} in {@code walDir}. */
-    static List<PgWaldumpRecord> dump(PgCluster cluster, Path walDir, String firstSegment, String lastSegment) {
+    public static List<PgWaldumpRecord> dump(PgCluster cluster, Path walDir, String firstSegment, String lastSegment) {
         ProcessResult r = cluster.tool("pg_waldump",
                 List.of("--bkp-details", "-p", walDir.toString(), firstSegment, lastSegment), 600);
         // pg_waldump exits 1 at the end of valid WAL ("invalid record length ... got 0"): that is expected.
@@ -34,7 +34,7 @@ final class PgWaldumpOutput {
         return parse(r.stdout());
     }
 
-    static List<PgWaldumpRecord> parse(String text) {
+    public static List<PgWaldumpRecord> parse(String text) {
         List<PgWaldumpRecord> out = new ArrayList<>();
         String rmgr = null;
         int rec = 0;

@@ -15,20 +15,23 @@ import java.util.Map;
  * short mixed workload (with lz4 images for consistency checking, so records
  * span pages), stopped cleanly.
  */
-final class SampleWal {
+public final class SampleWal {
     private static SampleWal instance;
 
-    final Path walDir;
-    final List<Path> segments;
-    final byte[] firstSegment;
+    /** The (stopped) cluster that wrote the WAL, for running PostgreSQL's tools on it. */
+    public final PgCluster cluster;
+    public final Path walDir;
+    public final List<Path> segments;
+    public final byte[] firstSegment;
 
-    private SampleWal(Path walDir) throws IOException {
-        this.walDir = walDir;
+    private SampleWal(PgCluster cluster) throws IOException {
+        this.cluster = cluster;
+        this.walDir = cluster.walDir();
         this.segments = WalReader.listSegments(walDir);
         this.firstSegment = Files.readAllBytes(segments.get(0));
     }
 
-    static synchronized SampleWal get() {
+    public static synchronized SampleWal get() {
         if (instance == null) {
             Path scratch = PgCluster.scratchDirectory("cairn-sample-wal");
             try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
@@ -39,7 +42,7 @@ final class SampleWal {
                 pg.psql("UPDATE t SET v = v || 'x' WHERE id % 3 = 0");
                 pg.psql("CHECKPOINT");
                 pg.stop("fast");
-                instance = new SampleWal(pg.walDir());
+                instance = new SampleWal(pg);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -167,7 +167,7 @@ class WalCorruptionTest {
         byte[] bad = segment.clone();
         Arrays.fill(bad, offsetOf(victim.lsn()), offsetOf(victim.lsn()) + 64, (byte) 0);
         WalFormatException e = decodeExpectingError(bad);
-        assertThat(e.reason()).isEqualTo(Cause.BAD_RECORD_HEADER);
+        assertThat(e.reason()).isEqualTo(Cause.END_OF_WAL);
         assertThat(e.lsn()).isEqualTo(victim.lsn());
         assertThat(e.getMessage()).contains("invalid record length");
     }
@@ -192,6 +192,17 @@ class WalCorruptionTest {
         WalFormatException e = decodeExpectingError(bad);
         assertThat(e.reason()).isEqualTo(Cause.BAD_PAGE_HEADER);
         assertThat(e.getMessage()).contains("unexpected pageaddr 0/07000000");
+    }
+
+    @Test
+    void olderPageAddressOfARecycledSegmentIsTheEndOfWal() {
+        DecodedRecord spanning = recordSpanningPages();
+        int page = (offsetOf(spanning.lsn()) / PgConstants.XLOG_BLCKSZ + 1) * PgConstants.XLOG_BLCKSZ;
+        byte[] recycled = segment.clone();
+        ByteBuffer.wrap(recycled).order(ByteOrder.LITTLE_ENDIAN).putLong(page + 8, segmentStart.value() - SEG + page);
+        WalFormatException e = decodeExpectingError(recycled);
+        assertThat(e.isEndOfWal()).isTrue();
+        assertThat(e.lsn()).isEqualTo(Lsn.of(segmentStart.value() + page));
     }
 
     @Test

@@ -62,6 +62,7 @@ class WalOracleTest {
                     expected.get(expected.size() - 1).lsn()).isEqualTo(expected.size());
             // Both stop where written WAL ends, after the last record.
             assertThat(endOfWal).as("end of WAL").isNotNull();
+            assertThat(endOfWal.isEndOfWal()).as(endOfWal.getMessage()).isTrue();
             assertThat(endOfWal.lsn()).isEqualTo(
                     Lsn.of(PgConstants.maxAlign(actual.get(actual.size() - 1).endLsn().value())));
 

@@ -18,6 +18,8 @@ public sealed interface XactRecord extends RmgrRecord {
     int OPMASK = 0x70;
     /** xl_info bit: an xl_xact_xinfo word follows xact_time. */
     int HAS_INFO = 0x80;
+    /** xl_xact_prepare.magic (TWOPHASE_MAGIC of PostgreSQL 15's twophase.c). */
+    long TWOPHASE_MAGIC = 0x57F94534L;
 
     int XINFO_HAS_DBINFO = 1;
     int XINFO_HAS_SUBXACTS = 1 << 1;

@@ -5,7 +5,9 @@ import dev.cairn.pgformat.wal.WalFormatException.Cause;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -138,13 +140,14 @@ public final class WalReader implements AutoCloseable {
         }
         long segStart = nextSegment * segmentSize;
         long from = Math.max(decoder.fedUpTo().value(), segStart) - segStart;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            if (bytes.length != segmentSize) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size != segmentSize) {
                 throw new WalFormatException(Lsn.of(segStart), Cause.TRUNCATED, "segment file " + file
-                        + " has " + bytes.length + " bytes, expected " + segmentSize);
+                        + " has " + size + " bytes, expected " + segmentSize);
             }
-            decoder.feed(bytes, (int) from, bytes.length - (int) from);
+            ch.position(from);
+            decoder.feed(ch, segmentSize - (int) from);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read WAL segment " + file, e);
         }

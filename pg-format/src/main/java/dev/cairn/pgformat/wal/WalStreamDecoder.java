@@ -5,8 +5,11 @@ import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.wal.WalFormatException.Cause;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
 import java.util.zip.CRC32C;
 
 /**
@@ -66,6 +69,28 @@ public final class WalStreamDecoder {
 
     /** Appends the next bytes of the stream. */
     public void feed(byte[] bytes, int offset, int length) {
+        makeRoom(length);
+        System.arraycopy(bytes, offset, buf, bufLen, length);
+        bufLen += length;
+    }
+
+    /**
+     * Appends exactly {@code length} bytes read from a channel (e.g. a segment
+     * file) straight into the decoder's buffer, saving a copy.
+     */
+    public void feed(ReadableByteChannel channel, int length) throws IOException {
+        makeRoom(length);
+        ByteBuffer target = ByteBuffer.wrap(buf, bufLen, length);
+        while (target.hasRemaining()) {
+            if (channel.read(target) < 0) {
+                throw new EOFException("channel ended " + target.remaining() + " bytes short");
+            }
+        }
+        bufLen += length;
+    }
+
+    /** Drops bytes before the next record and makes room for {@code length} more. */
+    private void makeRoom(int length) {
         int consumed = (int) Math.min(bufLen, nextPos - bufStart);
         int keep = bufLen - consumed;
         if (keep + length > buf.length) {
@@ -77,8 +102,6 @@ public final class WalStreamDecoder {
         }
         bufStart += consumed;
         bufLen = keep;
-        System.arraycopy(bytes, offset, buf, bufLen, length);
-        bufLen += length;
     }
 
     public void feed(ByteBuffer bytes) {

@@ -1,0 +1,24 @@
+package dev.cairn.bench;
+
+import java.nio.file.Path;
+
+/** Entry point: {@code bench/run NAME} runs one benchmark and writes bench/results/NAME.json. */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: bench/run waldump [--scale N] [--transactions N]");
+            System.exit(2);
+        }
+        Path results = Path.of(System.getProperty("cairn.bench.results", "bench/results"));
+        switch (args[0]) {
+            case "waldump" -> WaldumpBenchmark.run(results, args);
+            default -> {
+                System.err.println("unknown benchmark: " + args[0] + " (known: waldump)");
+                System.exit(2);
+            }
+        }
+    }
+}

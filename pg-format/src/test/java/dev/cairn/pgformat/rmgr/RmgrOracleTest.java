@@ -50,7 +50,9 @@ class RmgrOracleTest {
         try (PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
             pg.start(Map.of("wal_level", "logical", "max_prepared_transactions", "5", "track_commit_timestamp", "on",
                     "autovacuum", "off", "fsync", "off", "wal_keep_size", "1GB", "checkpoint_timeout", "1h"));
-            facts = new RmgrWorkload(pg).run();
+            Path tablespace = Files.createDirectories(scratch.resolve("tablespace"));
+            pg.user().own(tablespace);
+            facts = new RmgrWorkload(pg, tablespace).run();
             finalVisibilityMap = new HashMap<>();
             for (String line : pg.psql("SELECT blkno, all_visible, all_frozen FROM pg_visibility_map('t')").lines()
                     .toList()) {
@@ -124,6 +126,9 @@ class RmgrOracleTest {
             }
         }
         assertThat(described).isGreaterThan(1000);
+        Set<RmgrId> seen = EnumSet.noneOf(RmgrId.class);
+        records.forEach(r -> seen.add(r.rmgr()));
+        assertThat(seen).as("rmgrs in the WAL").containsAll(EnumSet.complementOf(EnumSet.of(RmgrId.COMMIT_TS)));
     }
 
     @Test
@@ -163,6 +168,12 @@ class RmgrOracleTest {
         assertThat(truncation.droppedRels()).hasSize(1);
         assertThat(decoded(SmgrRecord.Create.class))
                 .contains(new SmgrRecord.Create(new RelFileLocator(1663, facts.dbOid(), facts.truncatedNewFilenode()), 0));
+
+        assertThat(commits).as("commit under a replication origin session").extracting(XactRecord.Commit::origin)
+                .filteredOn(java.util.Objects::nonNull).extracting(XactRecord.Origin::lsn)
+                .containsExactly(Lsn.parse("0/ABCDEF"));
+        assertThat(commits).as("drop of a relation in a non-default tablespace").anySatisfy(c ->
+                assertThat(c.droppedRels()).anySatisfy(r -> assertThat(r.spcOid()).isGreaterThan(16384)));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -32,9 +33,12 @@ final class RmgrWorkload {
     }
 
     private final PgCluster pg;
+    private final Path tablespaceDir;
 
-    RmgrWorkload(PgCluster pg) {
+    /** {@code tablespaceDir} must exist, be empty and belong to the server user. */
+    RmgrWorkload(PgCluster pg, Path tablespaceDir) {
         this.pg = pg;
+        this.tablespaceDir = tablespaceDir;
     }
 
     private String one(String sql) {
@@ -116,6 +120,34 @@ final class RmgrWorkload {
         long trBlocks = number("SELECT pg_relation_size('tr') / 8192");
 
         pg.psql("VACUUM FULL pg_class"); // mapped catalog: relmap UPDATE
+
+        // Other rmgrs, so record type names are checked beyond the decoded ones.
+        pg.psql("CREATE TABLE idx AS SELECT g AS n, ARRAY[g % 7] AS tags, point(g, g) AS pos, md5(g::text) AS s"
+                + " FROM generate_series(1, 2000) g");
+        pg.psql("CREATE INDEX ON idx USING hash (n)");
+        pg.psql("CREATE INDEX ON idx USING brin (n)");
+        pg.psql("CREATE INDEX ON idx USING gin (tags)");
+        pg.psql("CREATE INDEX ON idx USING gist (pos)");
+        pg.psql("CREATE INDEX ON idx USING spgist (s)");
+        pg.psql("CREATE EXTENSION bloom");
+        pg.psql("CREATE INDEX ON idx USING bloom (n)"); // Generic WAL
+        pg.psql("INSERT INTO idx SELECT g, ARRAY[g], point(g, 0), md5(g::text) FROM generate_series(2001, 2100) g");
+        pg.psql("CREATE SEQUENCE seq");
+        pg.psql("SELECT nextval('seq')");
+        pg.psql("SELECT pg_logical_emit_message(true, 'cairn', 'hello')");
+
+        // A commit carrying a replication origin.
+        pg.psql("SELECT pg_replication_origin_create('cairn_origin')");
+        pg.psql("SELECT pg_replication_origin_session_setup('cairn_origin'); BEGIN;"
+                + " SELECT pg_replication_origin_xact_setup('0/ABCDEF', now()); INSERT INTO t VALUES (5001, 'o'); COMMIT");
+        pg.psql("SELECT pg_replication_origin_advance('cairn_origin', '0/ABCDF0')");
+
+        // Relations in a non-default tablespace print as pg_tblspc/... paths.
+        pg.psql("CREATE TABLESPACE rmgr_ts LOCATION '" + tablespaceDir + "'");
+        pg.psql("CREATE TABLE in_ts (a int) TABLESPACE rmgr_ts");
+        pg.psql("INSERT INTO in_ts VALUES (1)");
+        pg.psql("DROP TABLE in_ts");
+        pg.psql("DROP TABLESPACE rmgr_ts");
 
         pg.psql("SELECT pg_create_restore_point('cairn_rp')");
         Lsn backupStart = Lsn.parse(one("SELECT pg_backup_start('cairn', true); SELECT 1 FROM pg_backup_stop(false)"));

@@ -1,5 +1,6 @@
 package dev.cairn.pgformat.rmgr;
 
+import dev.cairn.pgformat.control.CheckPoint;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.RelFileLocator;
 import dev.cairn.pgformat.wal.DecodedRecord;
@@ -67,7 +68,7 @@ public final class RecordDescriber {
     }
 
     private static String checkpoint(XlogRecord.Checkpoint c) {
-        CheckpointFields f = c.checkpoint();
+        CheckPoint f = c.checkpoint();
         return "redo " + lsn(f.redo()) + "; tli " + f.thisTimeline() + "; prev tli " + f.prevTimeline()
                 + "; fpw " + f.fullPageWrites() + "; xid " + f.nextXidEpoch() + ":" + f.nextXid()
                 + "; oid " + f.nextOid() + "; multi " + f.nextMulti() + "; offset " + f.nextMultiOffset()

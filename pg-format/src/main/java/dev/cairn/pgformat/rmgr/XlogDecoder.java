@@ -1,5 +1,6 @@
 package dev.cairn.pgformat.rmgr;
 
+import dev.cairn.pgformat.control.CheckPoint;
 import dev.cairn.pgformat.wal.DecodedRecord;
 
 /** Decodes XLOG rmgr main data. */
@@ -10,12 +11,18 @@ final class XlogDecoder {
     private XlogDecoder() {
     }
 
+    /** The CheckPoint struct, with the same codec pg_control uses for its copy of it. */
+    private static CheckPoint checkpoint(PayloadReader r, DecodedRecord rec) {
+        r.requireRemaining(CheckPoint.SIZE, "CheckPoint");
+        return CheckPoint.read(rec.mainData());
+    }
+
     static RmgrRecord decode(DecodedRecord rec) {
         int info = rec.rmgrInfo();
         PayloadReader r = PayloadReader.of(rec, "XLOG " + RecordTypeNames.display(rec.rmid(), rec.header().info()));
         return switch (info) {
             case XlogRecord.CHECKPOINT_SHUTDOWN, XlogRecord.CHECKPOINT_ONLINE ->
-                    new XlogRecord.Checkpoint(info == XlogRecord.CHECKPOINT_SHUTDOWN, CheckpointFields.read(r));
+                    new XlogRecord.Checkpoint(info == XlogRecord.CHECKPOINT_SHUTDOWN, checkpoint(r, rec));
             case XlogRecord.NOOP -> new XlogRecord.Noop(r.length());
             case XlogRecord.NEXTOID -> new XlogRecord.NextOid(r.u32("nextOid"));
             case XlogRecord.SWITCH -> new XlogRecord.Switch();

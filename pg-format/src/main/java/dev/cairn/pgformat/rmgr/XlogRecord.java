@@ -1,5 +1,6 @@
 package dev.cairn.pgformat.rmgr;
 
+import dev.cairn.pgformat.control.CheckPoint;
 import dev.cairn.pgformat.Lsn;
 
 /** Records of the XLOG resource manager (rmgr 0), per pg_control.h / xlog_internal.h. */
@@ -19,7 +20,7 @@ public sealed interface XlogRecord extends RmgrRecord {
     int OVERWRITE_CONTRECORD = 0xD0;
 
     /** CHECKPOINT_SHUTDOWN or CHECKPOINT_ONLINE. */
-    record Checkpoint(boolean shutdown, CheckpointFields checkpoint) implements XlogRecord {
+    record Checkpoint(boolean shutdown, CheckPoint checkpoint) implements XlogRecord {
     }
 
     /** NOOP: arbitrary filler of the given length. */

@@ -1,5 +1,6 @@
 package dev.cairn.pgformat.rmgr;
 
+import dev.cairn.pgformat.control.CheckPoint;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.RelFileLocator;
 import dev.cairn.pgformat.rmgr.TestRecords.Bytes;
@@ -34,10 +35,10 @@ class RmgrDecodersTest {
     @Test
     void checkpointOnline() {
         Bytes data = checkpoint();
-        assertThat(data.size()).isEqualTo(CheckpointFields.SIZE);
+        assertThat(data.size()).isEqualTo(CheckPoint.SIZE);
         var c = (XlogRecord.Checkpoint) decode(RmgrId.XLOG, XlogRecord.CHECKPOINT_ONLINE, data);
         assertThat(c.shutdown()).isFalse();
-        CheckpointFields f = c.checkpoint();
+        CheckPoint f = c.checkpoint();
         assertThat(f.redo()).isEqualTo(Lsn.parse("0/1970E10"));
         assertThat(f.nextXidEpoch()).isEqualTo(2);
         assertThat(f.nextXid()).isEqualTo(739);

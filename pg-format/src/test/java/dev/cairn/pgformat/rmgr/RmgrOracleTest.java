@@ -1,5 +1,6 @@
 package dev.cairn.pgformat.rmgr;
 
+import dev.cairn.pgformat.control.CheckPoint;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.RelFileLocator;
 import dev.cairn.pgformat.wal.DecodedRecord;
@@ -258,7 +259,7 @@ class RmgrOracleTest {
     void shutdownCheckpointMatchesPgControldata() {
         DecodedRecord last = records.get(records.size() - 1);
         var checkpoint = (XlogRecord.Checkpoint) RecordDecoder.decode(last);
-        CheckpointFields f = checkpoint.checkpoint();
+        CheckPoint f = checkpoint.checkpoint();
         assertThat(checkpoint.shutdown()).isTrue();
         assertThat(controldata.get("Latest checkpoint location")).isEqualTo(lsn(last.lsn()));
         assertThat(controldata.get("Latest checkpoint's REDO location")).isEqualTo(lsn(f.redo()));

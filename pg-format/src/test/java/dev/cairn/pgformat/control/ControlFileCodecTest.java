@@ -3,8 +3,10 @@ package dev.cairn.pgformat.control;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.fixture.SampleCluster;
+import dev.cairn.pgformat.fixture.ScratchDirectory;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** pg_control read and written by us, checked with stock pg_controldata. */
 class ControlFileCodecTest {
+    private final List<Path> scratch = new ArrayList<>();
+
+    @AfterEach
+    void deleteScratch() {
+        scratch.forEach(ScratchDirectory::delete);
+    }
+
+    private PgCluster copyOfSample(String prefix) {
+        PgCluster copy = SampleCluster.get().copy(prefix);
+        scratch.add(copy.dataDir().getParent());
+        return copy;
+    }
 
     @Test
     void freshClusterAndRunningClusterAfterWorkloadMatchPgControldata() {
@@ -45,6 +60,8 @@ class ControlFileCodecTest {
             assertThat(running.settings()).isEqualTo(new ParameterSettings(WalLevel.LOGICAL, true, 42,
                     fresh.settings().maxWorkerProcesses(), fresh.settings().maxWalSenders(), 5,
                     fresh.settings().maxLocksPerXact(), true));
+        } finally {
+            ScratchDirectory.delete(scratch);
         }
     }
 
@@ -73,7 +90,7 @@ class ControlFileCodecTest {
 
     @Test
     void aModifiedControlFileWeWriteIsAcceptedByPgControldataWithOurValues() {
-        PgCluster copy = SampleCluster.get().copy("cairn-control-write");
+        PgCluster copy = copyOfSample("cairn-control-write");
         Path file = copy.dataDir().resolve(ControlFileCodec.RELATIVE_PATH);
         ControlFile before = ControlFileCodec.read(file);
         CheckPoint cp = before.checkPointCopy();
@@ -100,7 +117,7 @@ class ControlFileCodecTest {
 
     @Test
     void pgControldataNoticesABadCrcAndSoDoWe() throws IOException {
-        PgCluster copy = SampleCluster.get().copy("cairn-control-crc");
+        PgCluster copy = copyOfSample("cairn-control-crc");
         Path file = copy.dataDir().resolve(ControlFileCodec.RELATIVE_PATH);
         byte[] bytes = Files.readAllBytes(file);
         bytes[ControlFileLayout.V1300.offset(ControlField.MAX_CONNECTIONS)] ^= 1;

@@ -8,6 +8,7 @@ import dev.cairn.pgformat.control.ControlFile;
 import dev.cairn.pgformat.wal.WalPageHeader;
 import dev.cairn.pgformat.wal.WalSegmentName;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -138,6 +139,6 @@ public record SyntheticCheckpointSegment(PgVersion version, Lsn location, Lsn pr
                 ? WalPageHeader.longHeader(version.walPageMagic, flags, tli, Lsn.of(page), remainingLength,
                 systemIdentifier, segmentSize, PgConstants.XLOG_BLCKSZ)
                 : WalPageHeader.shortHeader(version.walPageMagic, flags, tli, Lsn.of(page), remainingLength);
-        return header.write(java.nio.ByteBuffer.wrap(segment), (int) (page - segmentStart));
+        return header.write(ByteBuffer.wrap(segment), (int) (page - segmentStart));
     }
 }

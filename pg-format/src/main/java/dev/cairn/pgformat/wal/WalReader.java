@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  * and inspect {@link WalFormatException#lsn()}.
  */
 public final class WalReader implements AutoCloseable {
+    private static final int CHUNK = 1 << 20;
+
     private final TreeMap<Long, Path> segments;
     private final int segmentSize;
     private final int timeline;
@@ -33,6 +35,9 @@ public final class WalReader implements AutoCloseable {
     private final WalStreamDecoder decoder;
     private long nextSegment;
     private boolean exhausted;
+    /** The segment being fed, and how many of its bytes are still to be fed. */
+    private FileChannel current;
+    private long currentRemaining;
 
     private WalReader(TreeMap<Long, Path> segments, int segmentSize, int timeline, Lsn start, Lsn end) {
         this.segments = segments;
@@ -116,7 +121,7 @@ public final class WalReader implements AutoCloseable {
                 }
                 return r;
             }
-            if (!feedNextSegment()) {
+            if (!feedMore()) {
                 exhausted = true;
                 if (!decoder.atRecordBoundary()) {
                     throw new WalFormatException(decoder.position(), Cause.TRUNCATED,
@@ -133,25 +138,47 @@ public final class WalReader implements AutoCloseable {
         return decoder.position();
     }
 
-    private boolean feedNextSegment() {
+    /**
+     * Feeds the decoder the next chunk of WAL. Chunks keep the decoder's buffer
+     * small (cache-friendly, cheap for the GC) whatever the segment size.
+     */
+    private boolean feedMore() {
+        try {
+            if (current == null && !openNextSegment()) {
+                return false;
+            }
+            int n = (int) Math.min(CHUNK, currentRemaining);
+            decoder.feed(current, n);
+            currentRemaining -= n;
+            if (currentRemaining == 0) {
+                current.close();
+                current = null;
+                nextSegment++;
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read WAL segment "
+                    + new WalSegmentName(timeline, nextSegment, segmentSize).fileName(), e);
+        }
+    }
+
+    private boolean openNextSegment() throws IOException {
         Path file = segments.get(nextSegment);
         if (file == null) {
             return false;
         }
         long segStart = nextSegment * segmentSize;
         long from = Math.max(decoder.fedUpTo().value(), segStart) - segStart;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size != segmentSize) {
-                throw new WalFormatException(Lsn.of(segStart), Cause.TRUNCATED, "segment file " + file
-                        + " has " + size + " bytes, expected " + segmentSize);
-            }
-            ch.position(from);
-            decoder.feed(ch, segmentSize - (int) from);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read WAL segment " + file, e);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        long size = ch.size();
+        if (size != segmentSize) {
+            ch.close();
+            throw new WalFormatException(Lsn.of(segStart), Cause.TRUNCATED, "segment file " + file
+                    + " has " + size + " bytes, expected " + segmentSize);
         }
-        nextSegment++;
+        ch.position(from);
+        current = ch;
+        currentRemaining = segmentSize - from;
         return true;
     }
 
@@ -171,5 +198,13 @@ public final class WalReader implements AutoCloseable {
     @Override
     public void close() {
         exhausted = true;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException e) {
+                // read-only channel: nothing was written that could be lost
+            }
+            current = null;
+        }
     }
 }

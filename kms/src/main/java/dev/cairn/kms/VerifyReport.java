@@ -1,0 +1,16 @@
+package dev.cairn.kms;
+
+import java.util.List;
+
+/** The result of unwrapping every wrapped key of a tenant through the KMS. */
+public record VerifyReport(TenantId tenant, String cmk, int keks, int keksOk, int deks, int deksOk,
+                           List<String> failures) {
+
+    public VerifyReport {
+        failures = List.copyOf(failures);
+    }
+
+    public boolean ok() {
+        return failures.isEmpty();
+    }
+}

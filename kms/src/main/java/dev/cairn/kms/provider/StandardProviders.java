@@ -1,0 +1,16 @@
+package dev.cairn.kms.provider;
+
+import dev.cairn.kms.provider.local.LocalKmsProvider;
+import dev.cairn.kms.store.KeysLayout;
+
+import java.time.InstantSource;
+
+/** The default provider set of a service: local (embedded), AWS KMS, Azure Key Vault, Google Cloud KMS. */
+public final class StandardProviders {
+    private StandardProviders() {
+    }
+
+    public static KmsProviders create(KeysLayout layout, InstantSource clock) {
+        return KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, clock));
+    }
+}

@@ -1,0 +1,17 @@
+package dev.cairn.kms.store;
+
+import dev.cairn.kms.TenantId;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Durable storage of tenant keyrings. {@link #save} is atomic: after a crash, the old or the new value. */
+public interface KeyringStore {
+
+    List<TenantId> tenants();
+
+    Optional<TenantKeyring> load(TenantId tenant);
+
+    /** Writes the keyring with its generation incremented; returns what was written. */
+    TenantKeyring save(TenantKeyring keyring);
+}

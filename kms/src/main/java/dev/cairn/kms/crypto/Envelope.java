@@ -43,8 +43,11 @@ public final class Envelope {
         if (envelope[0] != VERSION) {
             throw new AEADBadTagException("unknown envelope version " + envelope[0]);
         }
-        ByteBuffer b = ByteBuffer.wrap(envelope, 1, 8);
-        return new Header(b.getLong(), Arrays.copyOfRange(envelope, 9, HEADER_LENGTH));
+        long dek = ByteBuffer.wrap(envelope, 1, 8).getLong();
+        if (dek <= 0) {
+            throw new AEADBadTagException("invalid DEK sequence " + dek);
+        }
+        return new Header(dek, Arrays.copyOfRange(envelope, 9, HEADER_LENGTH));
     }
 
     public static byte[] open(KeyMaterial key, byte[] envelope, byte[] binding) throws AEADBadTagException {

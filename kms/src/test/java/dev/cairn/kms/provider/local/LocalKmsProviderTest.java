@@ -1,0 +1,58 @@
+package dev.cairn.kms.provider.local;
+
+import dev.cairn.kms.TenantId;
+import dev.cairn.kms.provider.KeyRef;
+import dev.cairn.kms.provider.KeyStatus;
+import dev.cairn.kms.provider.KmsKeyRevokedException;
+import dev.cairn.kms.provider.KmsRejectedException;
+import dev.cairn.kms.provider.WrapContext;
+import dev.cairn.kms.provider.WrappedKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.InstantSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalKmsProviderTest {
+    static final KeyRef KEY = KeyRef.local("k");
+    static final WrapContext CTX = new WrapContext(TenantId.of("t"), "kek");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionsDisableEnableDestroy() throws Exception {
+        LocalKmsProvider p = new LocalKmsProvider(dir.resolve("local-kms.json"), false, InstantSource.system());
+        assertThatThrownBy(() -> p.wrap(KEY, new byte[32], CTX)).isInstanceOf(KmsKeyRevokedException.class);
+        p.createKey("k");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p.file()))).isEqualTo("rw-------");
+        byte[] secret = new byte[32];
+        secret[0] = 42;
+        WrappedKey v1 = p.wrap(KEY, secret, CTX);
+        assertThat(v1.keyVersion()).isEqualTo("1");
+        assertThat(p.rotateKey("k")).isEqualTo(2);
+        WrappedKey v2 = p.wrap(KEY, secret, CTX);
+        assertThat(v2.keyVersion()).isEqualTo("2");
+        assertThat(p.describe(KEY)).satisfies(d -> {
+            assertThat(d.status()).isEqualTo(KeyStatus.ENABLED);
+            assertThat(d.primaryVersion()).isEqualTo("2");
+        });
+        assertThat(p.unwrap(v1, CTX)).isEqualTo(secret);
+        assertThat(p.unwrap(v2, CTX)).isEqualTo(secret);
+        assertThatThrownBy(() -> p.unwrap(v2, new WrapContext(TenantId.of("other"), "kek")))
+                .isInstanceOf(KmsRejectedException.class);
+        p.disableKey("k");
+        assertThat(p.describe(KEY).status()).isEqualTo(KeyStatus.DISABLED);
+        assertThatThrownBy(() -> p.unwrap(v1, CTX)).isInstanceOf(KmsKeyRevokedException.class);
+        p.enableKey("k");
+        assertThat(p.unwrap(v1, CTX)).isEqualTo(secret);
+        p.destroyKey("k");
+        assertThatThrownBy(() -> p.unwrap(v1, CTX)).isInstanceOf(KmsKeyRevokedException.class);
+        assertThat(Files.readString(p.file())).doesNotContain("\"material\" : \"");
+    }
+}

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
-import java.util.zip.CRC32C;
 
 /**
  * Turns raw WAL bytes — page headers included, exactly as they lie in segment
@@ -45,8 +44,6 @@ public final class WalStreamDecoder {
     private long prevRecord;
     /** Before the first record a page-aligned start may sit inside a continued record. */
     private boolean atStart = true;
-
-    private final CRC32C crc = new CRC32C();
 
     /**
      * @param start        record boundary (or page boundary) the first fed byte belongs to
@@ -203,13 +200,11 @@ public final class WalStreamDecoder {
             header = XLogRecordHeader.read(rec, 0);
             validateHeader(recStart, header);
         }
-        crc.reset();
-        crc.update(rec, XLogRecordHeader.SIZE, totalLength - XLogRecordHeader.SIZE);
-        crc.update(rec, 0, XLogRecordHeader.CRC_COVERED);
-        if ((int) crc.getValue() != header.crc()) {
+        int crc = XLogRecordHeader.crcOf(rec, totalLength);
+        if (crc != header.crc()) {
             throw new WalFormatException(Lsn.of(recStart), Cause.BAD_CRC, String.format(
                     "incorrect resource manager data checksum in record (stored %08X, computed %08X)",
-                    header.crc(), (int) crc.getValue()));
+                    header.crc(), crc));
         }
         DecodedRecord decoded = XLogRecordBodyDecoder.decode(Lsn.of(recStart), Lsn.of(at), header, rec);
 

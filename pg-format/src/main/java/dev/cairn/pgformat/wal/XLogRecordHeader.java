@@ -4,6 +4,7 @@ import dev.cairn.pgformat.Lsn;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 
 /**
  * The fixed 24-byte XLogRecord header: tot_len u32, xid u32, prev u64,
@@ -37,6 +38,17 @@ public record XLogRecordHeader(int totalLength, int xid, Lsn prev, int info, int
         b.put(offset + 17, (byte) rmid);
         b.putShort(offset + 18, (short) 0);
         b.putInt(offset + 20, crc);
+    }
+
+    /**
+     * The CRC-32C PostgreSQL stores in xl_crc for a whole record (header first):
+     * over the bytes after the header, then the header up to xl_crc.
+     */
+    public static int crcOf(byte[] record, int totalLength) {
+        CRC32C crc = new CRC32C();
+        crc.update(record, SIZE, totalLength - SIZE);
+        crc.update(record, 0, CRC_COVERED);
+        return (int) crc.getValue();
     }
 
     /** xl_info with the WAL machinery bits masked off: the rmgr-specific record type. */

@@ -6,7 +6,6 @@ import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.XLogRecordHeader;
 
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /**
  * The bytes of an XLOG_CHECKPOINT_SHUTDOWN record as XLogInsert would write
@@ -34,10 +33,8 @@ public final class ShutdownCheckpointRecord {
         checkpoint.write(body);
 
         new XLogRecordHeader(TOTAL_LENGTH, 0, prev, INFO, RmgrId.XLOG.id, 0).write(record, 0);
-        CRC32C crc = new CRC32C();
-        crc.update(record, XLogRecordHeader.SIZE, TOTAL_LENGTH - XLogRecordHeader.SIZE);
-        crc.update(record, 0, XLogRecordHeader.CRC_COVERED);
-        new XLogRecordHeader(TOTAL_LENGTH, 0, prev, INFO, RmgrId.XLOG.id, (int) crc.getValue()).write(record, 0);
+        int crc = XLogRecordHeader.crcOf(record, TOTAL_LENGTH);
+        new XLogRecordHeader(TOTAL_LENGTH, 0, prev, INFO, RmgrId.XLOG.id, crc).write(record, 0);
         return record;
     }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Cairn: a serverless PostgreSQL storage tier with customer-managed keys.",
         subcommands = {
                 WaldumpCommand.class,
+                dev.cairn.cli.keys.KeysCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class CairnCommand implements Runnable {

@@ -11,6 +11,11 @@ public final class StandardProviders {
     }
 
     public static KmsProviders create(KeysLayout layout, InstantSource clock) {
-        return KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, clock));
+        return create(new LocalKmsProvider(layout.localKms(), true, clock));
+    }
+
+    /** The standard set around a given local provider (the CLI keeps it to rotate local master keys). */
+    public static KmsProviders create(LocalKmsProvider local) {
+        return KmsProviders.of(local);
     }
 }

@@ -50,6 +50,7 @@ public final class LocalKmsProvider implements KmsProvider {
     private final Path file;
     private final boolean createMissingKeys;
     private final InstantSource clock;
+    private boolean warned;
 
     /**
      * @param createMissingKeys create a key on first wrap under an unknown name (the embedded default);
@@ -59,7 +60,13 @@ public final class LocalKmsProvider implements KmsProvider {
         this.file = file;
         this.createMissingKeys = createMissingKeys;
         this.clock = clock;
-        LOG.warn("local KMS provider in use ({}): NOT FOR PRODUCTION, master keys are stored beside the data", file);
+    }
+
+    private void warnOnce() {
+        if (!warned) {
+            warned = true;
+            LOG.warn("local KMS provider in use ({}): NOT FOR PRODUCTION, master keys are stored beside the data", file);
+        }
     }
 
     @Override
@@ -73,6 +80,7 @@ public final class LocalKmsProvider implements KmsProvider {
 
     @Override
     public synchronized WrappedKey wrap(KeyRef cmk, byte[] plaintextKey, WrapContext context) {
+        warnOnce();
         String name = name(cmk);
         LocalKeyringFile ring = read();
         LocalKey key = ring.keys().get(name);
@@ -99,6 +107,7 @@ public final class LocalKmsProvider implements KmsProvider {
 
     @Override
     public synchronized byte[] unwrap(WrappedKey wrapped, WrapContext context) {
+        warnOnce();
         KeyRef cmk = wrapped.keyRef();
         String name = name(cmk);
         byte[] blob = wrapped.blob();

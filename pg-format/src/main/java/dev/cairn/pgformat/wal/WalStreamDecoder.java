@@ -44,6 +44,8 @@ public final class WalStreamDecoder {
     private long prevRecord;
     /** Before the first record a page-aligned start may sit inside a continued record. */
     private boolean atStart = true;
+    /** The record being assembled, or null between records. */
+    private PartialRecord partial;
 
     /**
      * @param start        record boundary (or page boundary) the first fed byte belongs to
@@ -86,9 +88,10 @@ public final class WalStreamDecoder {
         bufLen += length;
     }
 
-    /** Drops bytes before the next record and makes room for {@code length} more. */
+    /** Drops bytes already decoded (or copied into a partial record) and makes room for {@code length} more. */
     private void makeRoom(int length) {
-        int consumed = (int) Math.min(bufLen, nextPos - bufStart);
+        long keepFrom = partial != null ? partial.at : nextPos;
+        int consumed = (int) Math.min(bufLen, keepFrom - bufStart);
         int keep = bufLen - consumed;
         if (keep + length > buf.length) {
             byte[] bigger = new byte[Math.max(keep + length, Math.min(buf.length * 2, keep + length + (4 << 20)))];
@@ -119,7 +122,7 @@ public final class WalStreamDecoder {
 
     /** True when no bytes of an unfinished record are buffered. */
     public boolean atRecordBoundary() {
-        return bufStart + bufLen <= nextPos;
+        return partial == null && bufStart + bufLen <= nextPos;
     }
 
     /** The PostgreSQL version recognised from page magic, or null before the first page header. */
@@ -137,11 +140,24 @@ public final class WalStreamDecoder {
 
     /** The next complete record, or null if more bytes are needed. */
     public DecodedRecord next() {
-        long recStart = findRecordStart();
-        if (recStart < 0) {
+        if (partial == null) {
+            partial = beginRecord();
+            if (partial == null) {
+                return null;
+            }
+        }
+        if (!gather(partial)) {
             return null;
         }
-        if (!available(recStart, 4)) {
+        PartialRecord done = partial;
+        partial = null;
+        return finish(done);
+    }
+
+    /** Reads and checks the start of the next record; null when its first bytes are not here yet. */
+    private PartialRecord beginRecord() {
+        long recStart = findRecordStart();
+        if (recStart < 0 || !available(recStart, 4)) {
             return null;
         }
         int totalLength = readInt(recStart);
@@ -166,52 +182,78 @@ public final class WalStreamDecoder {
             header = XLogRecordHeader.read(buf, (int) (recStart - bufStart));
             validateHeader(recStart, header);
         }
+        return new PartialRecord(recStart, header, new byte[totalLength]);
+    }
 
-        byte[] rec = new byte[totalLength];
-        long at = recStart;
-        int got = 0;
-        while (true) {
-            int chunk = Math.min(totalLength - got, PAGE - pageOffset(at));
-            if (!available(at, chunk)) {
-                return null;
+    /**
+     * Copies the record's bytes page by page, checking each continuation page
+     * header. Resumable: returns false when bytes are missing, keeping its place,
+     * so a large record arriving in small pieces is assembled in linear time.
+     */
+    private boolean gather(PartialRecord r) {
+        int totalLength = r.bytes.length;
+        while (r.got < totalLength) {
+            if (r.got > 0 && pageOffset(r.at) == 0) {
+                WalPageHeader page = readPageHeader(r.at);
+                if (page == null) {
+                    return false;
+                }
+                if (!page.isContinuation()) {
+                    throw new WalFormatException(Lsn.of(r.at), Cause.BAD_PAGE_HEADER,
+                            "there is no contrecord flag (record at " + Lsn.of(r.start) + " continues here)");
+                }
+                if (Integer.toUnsignedLong(page.remainingLength()) != totalLength - r.got) {
+                    throw new WalFormatException(Lsn.of(r.at), Cause.BAD_PAGE_HEADER, "invalid contrecord length "
+                            + Integer.toUnsignedString(page.remainingLength()) + " (expected " + (totalLength - r.got)
+                            + ") for record at " + Lsn.of(r.start));
+                }
+                r.at += page.size();
             }
-            System.arraycopy(buf, (int) (at - bufStart), rec, got, chunk);
-            got += chunk;
-            at += chunk;
-            if (got == totalLength) {
-                break;
+            int chunk = Math.min(totalLength - r.got, PAGE - pageOffset(r.at));
+            int have = (int) Math.min(chunk, bufStart + bufLen - r.at);
+            if (have <= 0) {
+                return false;
             }
-            WalPageHeader page = readPageHeader(at);
-            if (page == null) {
-                return null;
-            }
-            if (!page.isContinuation()) {
-                throw new WalFormatException(Lsn.of(at), Cause.BAD_PAGE_HEADER,
-                        "there is no contrecord flag (record at " + Lsn.of(recStart) + " continues here)");
-            }
-            if (Integer.toUnsignedLong(page.remainingLength()) != totalLength - got) {
-                throw new WalFormatException(Lsn.of(at), Cause.BAD_PAGE_HEADER, "invalid contrecord length "
-                        + Integer.toUnsignedString(page.remainingLength()) + " (expected " + (totalLength - got)
-                        + ") for record at " + Lsn.of(recStart));
-            }
-            at += page.size();
+            System.arraycopy(buf, (int) (r.at - bufStart), r.bytes, r.got, have);
+            r.got += have;
+            r.at += have;
         }
+        return true;
+    }
+
+    private DecodedRecord finish(PartialRecord r) {
+        XLogRecordHeader header = r.header;
         if (header == null) {
-            header = XLogRecordHeader.read(rec, 0);
-            validateHeader(recStart, header);
+            header = XLogRecordHeader.read(r.bytes, 0);
+            validateHeader(r.start, header);
         }
-        int crc = XLogRecordHeader.crcOf(rec, totalLength);
+        int crc = XLogRecordHeader.crcOf(r.bytes, r.bytes.length);
         if (crc != header.crc()) {
-            throw new WalFormatException(Lsn.of(recStart), Cause.BAD_CRC, String.format(
+            throw new WalFormatException(Lsn.of(r.start), Cause.BAD_CRC, String.format(
                     "incorrect resource manager data checksum in record (stored %08X, computed %08X)",
                     header.crc(), crc));
         }
-        DecodedRecord decoded = XLogRecordBodyDecoder.decode(Lsn.of(recStart), Lsn.of(at), header, rec);
-
-        prevRecord = recStart;
+        DecodedRecord decoded = XLogRecordBodyDecoder.decode(Lsn.of(r.start), Lsn.of(r.at), header, r.bytes);
+        prevRecord = r.start;
         atStart = false;
-        nextPos = isSwitch(header) ? roundUp(at, segmentSize) : PgConstants.maxAlign(at);
+        nextPos = isSwitch(header) ? roundUp(r.at, segmentSize) : PgConstants.maxAlign(r.at);
         return decoded;
+    }
+
+    /** A record whose bytes are being gathered: where it starts, what is copied, where reading resumes. */
+    private static final class PartialRecord {
+        final long start;
+        final XLogRecordHeader header;
+        final byte[] bytes;
+        int got;
+        long at;
+
+        PartialRecord(long start, XLogRecordHeader header, byte[] bytes) {
+            this.start = start;
+            this.header = header;
+            this.bytes = bytes;
+            this.at = start;
+        }
     }
 
     /**

@@ -99,6 +99,25 @@ class WalCorruptionTest {
     }
 
     @Test
+    void feedingOneByteAtATimeResumesEveryPartialRecordCorrectly() {
+        DecodedRecord spanning = recordSpanningPages();
+        int end = offsetOf(reference.get(reference.indexOf(spanning) + 2).endLsn());
+        WalStreamDecoder d = new WalStreamDecoder(segmentStart, SEG);
+        List<DecodedRecord> out = new ArrayList<>();
+        for (int at = 0; at < end; at++) {
+            d.feed(segment, at, 1);
+            DecodedRecord r;
+            while ((r = d.next()) != null) {
+                out.add(r);
+            }
+        }
+        assertThat(out).hasSize(reference.indexOf(spanning) + 3);
+        for (int i = 0; i < out.size(); i++) {
+            assertThat(out.get(i).bytes()).as("record %s", out.get(i).lsn()).isEqualTo(reference.get(i).bytes());
+        }
+    }
+
+    @Test
     void streamMayStartAtAnyRecordBoundary() {
         DecodedRecord start = reference.get(reference.size() / 2);
         WalStreamDecoder d = new WalStreamDecoder(start.lsn(), SEG, start.header().prev());

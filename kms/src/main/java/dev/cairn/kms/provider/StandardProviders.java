@@ -1,6 +1,7 @@
 package dev.cairn.kms.provider;
 
 import dev.cairn.kms.provider.aws.AwsKmsProvider;
+import dev.cairn.kms.provider.gcp.GcpKmsProvider;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
 import dev.cairn.kms.store.KeysLayout;
 
@@ -17,6 +18,6 @@ public final class StandardProviders {
 
     /** The standard set around a given local provider (the CLI keeps it to rotate local master keys). */
     public static KmsProviders create(LocalKmsProvider local) {
-        return KmsProviders.of(local, AwsKmsProvider.withDefaultCredentials());
+        return KmsProviders.of(local, AwsKmsProvider.withDefaultCredentials(), new GcpKmsProvider());
     }
 }

@@ -49,13 +49,14 @@ final class KeyAccess {
 
     /** Throws {@link KeyRevokedException} unless the tenant is active (re-probing a KMS revocation when due). */
     void ensureActive(TenantRuntime t) {
-        if (t.state == TenantState.ACTIVE) {
+        TenantRuntime.Revoked r = t.revoked;
+        if (r == null) {
             return;
         }
-        if (t.revocationSource == RevocationSource.KMS && now() >= t.nextProbeAtMillis) {
+        if (r.source() == RevocationSource.KMS && now() >= t.nextProbeAtMillis) {
             synchronized (t.mutex) {
-                if (t.state == TenantState.REVOKED && t.revocationSource == RevocationSource.KMS
-                        && now() >= t.nextProbeAtMillis) {
+                r = t.revoked;
+                if (r != null && r.source() == RevocationSource.KMS && now() >= t.nextProbeAtMillis) {
                     t.nextProbeAtMillis = now() + config.revokedProbeInterval().toMillis();
                     try {
                         CachedTenantKeys fresh = unwrapAll(t, RetryPolicy.once());
@@ -66,13 +67,17 @@ final class KeyAccess {
                 }
             }
         }
-        if (t.state != TenantState.ACTIVE) {
-            throw revoked(t, null);
+        r = t.revoked;
+        if (r != null) {
+            throw new KeyRevokedException(t.id, t.keyring.cmk(), r.source(), r.reason(), null);
         }
     }
 
     KeyRevokedException revoked(TenantRuntime t, Throwable cause) {
-        return new KeyRevokedException(t.id, t.keyring.cmk(), t.revocationSource, t.revocationReason, cause);
+        TenantRuntime.Revoked r = t.revoked;
+        return r == null
+                ? new KeyRevokedException(t.id, t.keyring.cmk(), RevocationSource.KMS, String.valueOf(cause), cause)
+                : new KeyRevokedException(t.id, t.keyring.cmk(), r.source(), r.reason(), cause);
     }
 
     /** The tenant's usable keys, loading them from the KMS if needed. */
@@ -223,13 +228,12 @@ final class KeyAccess {
     void revoke(TenantRuntime t, RevocationSource source, String reason) {
         TenantState before;
         synchronized (t.mutex) {
-            before = t.state;
-            if (before == TenantState.REVOKED && (t.revocationSource == source || source == RevocationSource.KMS)) {
+            TenantRuntime.Revoked current = t.revoked;
+            before = t.state();
+            if (current != null && (current.source() == source || source == RevocationSource.KMS)) {
                 return;
             }
-            t.revocationSource = source;
-            t.revocationReason = reason;
-            t.state = TenantState.REVOKED;
+            t.revoked = new TenantRuntime.Revoked(source, reason);
             t.nextProbeAtMillis = now() + config.revokedProbeInterval().toMillis();
             CachedTenantKeys k = t.keys;
             t.keys = null;
@@ -257,7 +261,7 @@ final class KeyAccess {
                 fresh = unwrapAll(t, config.retry());
             } catch (KmsKeyRevokedException e) {
                 audit.record(AuditOperation.RESTORE, t.id, t.keyring.cmk(), AuditOutcome.DENIED, e.getMessage());
-                if (t.state == TenantState.ACTIVE) {
+                if (t.revoked == null) {
                     revokeByKms(t, e);
                 }
                 throw new KeyRevokedException(t.id, t.keyring.cmk(), RevocationSource.KMS,
@@ -276,7 +280,7 @@ final class KeyAccess {
     private void reactivate(TenantRuntime t, CachedTenantKeys fresh, String reason) {
         TenantState before;
         synchronized (t.mutex) {
-            before = t.state;
+            before = t.state();
             CachedTenantKeys old = t.keys;
             t.keys = fresh;
             if (old != null && old != fresh) {
@@ -285,9 +289,7 @@ final class KeyAccess {
             if (t.keyring.revocation() != null) {
                 t.keyring = config.store().save(t.keyring.withRevocation(null));
             }
-            t.state = TenantState.ACTIVE;
-            t.revocationSource = null;
-            t.revocationReason = null;
+            t.revoked = null;
         }
         audit.record(AuditOperation.RESTORE, t.id, t.keyring.cmk(), AuditOutcome.SUCCESS, reason);
         if (before != TenantState.ACTIVE) {

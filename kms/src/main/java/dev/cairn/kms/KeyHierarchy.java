@@ -127,13 +127,15 @@ public final class KeyHierarchy implements AutoCloseable {
     }
 
     public TenantState state(TenantId tenant) {
-        return runtime(tenant).state;
+        return runtime(tenant).state();
     }
 
     public TenantStatus status(TenantId tenant) {
         TenantRuntime t = runtime(tenant);
         TenantKeyring r = t.keyring;
-        return new TenantStatus(tenant, t.state, t.revocationSource, t.revocationReason, r.cmk(), r.activeKek(),
+        TenantRuntime.Revoked revoked = t.revoked;
+        return new TenantStatus(tenant, revoked == null ? TenantState.ACTIVE : TenantState.REVOKED,
+                revoked == null ? null : revoked.source(), revoked == null ? null : revoked.reason(), r.cmk(), r.activeKek(),
                 r.keks().size(), r.deks().size(), r.activeDeks(), r.rotationPending(), r.generation(),
                 access.cachedUntil(t).orElse(0L));
     }
@@ -382,7 +384,7 @@ public final class KeyHierarchy implements AutoCloseable {
     public TenantState refresh(TenantId tenant) {
         TenantRuntime t = runtime(tenant);
         try {
-            if (t.state == TenantState.REVOKED) {
+            if (t.revoked != null) {
                 access.ensureActive(t);
             } else {
                 synchronized (t.mutex) {
@@ -401,7 +403,7 @@ public final class KeyHierarchy implements AutoCloseable {
         } catch (KmsTransientException e) {
             LOG.warn("tenant {}: KMS unreachable during refresh: {}", tenant, e.getMessage());
         }
-        return t.state;
+        return t.state();
     }
 
     /** Unwraps every wrapped key of the tenant through the KMS and reports (changes nothing). */

@@ -17,6 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * under {@link #mutex}; the hot path reads the volatile fields without locking.
  */
 final class TenantRuntime {
+    /** Why and by whom the tenant is revoked. */
+    record Revoked(RevocationSource source, String reason) {
+    }
+
     final TenantId id;
     final Object mutex = new Object();
     final ReentrantLock refreshLock = new ReentrantLock();
@@ -25,9 +29,8 @@ final class TenantRuntime {
 
     volatile TenantKeyring keyring;
     volatile CachedTenantKeys keys;
-    volatile TenantState state;
-    volatile RevocationSource revocationSource;
-    volatile String revocationReason;
+    /** Null while active; replaced as a whole so readers never see a half-updated revocation. */
+    volatile Revoked revoked;
     volatile long nextProbeAtMillis;
     volatile long nextRefreshAttemptMillis;
 
@@ -35,11 +38,7 @@ final class TenantRuntime {
         this.id = id;
         this.keyring = keyring;
         if (keyring.revocation() != null) {
-            state = TenantState.REVOKED;
-            revocationSource = keyring.revocation().source();
-            revocationReason = keyring.revocation().reason();
-        } else {
-            state = TenantState.ACTIVE;
+            revoked = new Revoked(keyring.revocation().source(), keyring.revocation().reason());
         }
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {
@@ -49,6 +48,10 @@ final class TenantRuntime {
             throw new UncheckedIOException(e);
         }
         tenantBinding = b.toByteArray();
+    }
+
+    TenantState state() {
+        return revoked == null ? TenantState.ACTIVE : TenantState.REVOKED;
     }
 
     /** The GCM binding of a data envelope: tenant, then the caller's AAD. */

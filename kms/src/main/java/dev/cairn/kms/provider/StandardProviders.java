@@ -1,6 +1,8 @@
 package dev.cairn.kms.provider;
 
 import dev.cairn.kms.provider.aws.AwsKmsProvider;
+import dev.cairn.kms.provider.azure.AzureKeyVaultProvider;
+import dev.cairn.kms.provider.azure.EnvironmentTokenCredential;
 import dev.cairn.kms.provider.gcp.GcpKmsProvider;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
 import dev.cairn.kms.store.KeysLayout;
@@ -18,6 +20,7 @@ public final class StandardProviders {
 
     /** The standard set around a given local provider (the CLI keeps it to rotate local master keys). */
     public static KmsProviders create(LocalKmsProvider local) {
-        return KmsProviders.of(local, AwsKmsProvider.withDefaultCredentials(), new GcpKmsProvider());
+        return KmsProviders.of(local, AwsKmsProvider.withDefaultCredentials(), new GcpKmsProvider(),
+                new AzureKeyVaultProvider(new EnvironmentTokenCredential(), null));
     }
 }

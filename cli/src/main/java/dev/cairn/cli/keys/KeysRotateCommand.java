@@ -84,8 +84,9 @@ final class KeysRotateCommand extends KeysSubcommand {
         if (options.json) {
             printJson(result);
         } else {
-            out().printf("rotated %s of tenant %s: %s -> %s%n", result.get("rotated"), t,
-                    result.getOrDefault("from", "(none)"), result.get("to"));
+            out().printf("rotated %s of tenant %s: %s -> %s%s%n", result.get("rotated"), t,
+                    result.getOrDefault("from", "(none)"), result.get("to"),
+                    result.containsKey("localKeyVersion") ? " (local key version " + result.get("localKeyVersion") + ")" : "");
             out().flush();
         }
         return KeysExitCodes.OK;

@@ -9,14 +9,15 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: bench/run waldump [--scale N] [--transactions N]");
+            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms");
             System.exit(2);
         }
         Path results = Path.of(System.getProperty("cairn.bench.results", "bench/results"));
         switch (args[0]) {
             case "waldump" -> WaldumpBenchmark.run(results, args);
+            case "kms" -> KmsBenchmark.run(results);
             default -> {
-                System.err.println("unknown benchmark: " + args[0] + " (known: waldump)");
+                System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms)");
                 System.exit(2);
             }
         }

@@ -1,0 +1,27 @@
+package dev.cairn.safekeeper;
+
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** A 128-bit tenant or timeline id, written as 32 lower-case hex chars. */
+public record Id128(long hi, long lo) {
+    private static final Pattern HEX32 = Pattern.compile("[0-9a-fA-F]{32}");
+
+    public static Id128 parse(String hex) {
+        if (hex == null || !HEX32.matcher(hex).matches()) {
+            throw new IllegalArgumentException("not a 128-bit id (32 hex chars): " + hex);
+        }
+        return new Id128(HexFormat.fromHexDigitsToLong(hex, 0, 16), HexFormat.fromHexDigitsToLong(hex, 16, 32));
+    }
+
+    public static Id128 random() {
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        return new Id128(r.nextLong(), r.nextLong());
+    }
+
+    @Override
+    public String toString() {
+        return (HexFormat.of().toHexDigits(hi) + HexFormat.of().toHexDigits(lo)).toLowerCase(Locale.ROOT);
+    }
+}

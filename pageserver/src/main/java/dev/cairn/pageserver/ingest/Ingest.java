@@ -1,0 +1,168 @@
+package dev.cairn.pageserver.ingest;
+
+import dev.cairn.pageserver.RelFork;
+import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.pageserver.store.IngestPosition;
+import dev.cairn.pageserver.store.KeyCodec;
+import dev.cairn.pageserver.store.PageStore;
+import dev.cairn.pageserver.store.Timeline;
+import dev.cairn.pageserver.store.WriteSet;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.rmgr.ClogRecord;
+import dev.cairn.pgformat.rmgr.DbaseRecord;
+import dev.cairn.pgformat.rmgr.MultiXactRecord;
+import dev.cairn.pgformat.rmgr.RecordDecoder;
+import dev.cairn.pgformat.rmgr.RecordTypeNames;
+import dev.cairn.pgformat.rmgr.RelMapRecord;
+import dev.cairn.pgformat.rmgr.RmgrRecord;
+import dev.cairn.pgformat.rmgr.SmgrRecord;
+import dev.cairn.pgformat.rmgr.XactRecord;
+import dev.cairn.pgformat.rmgr.XlogRecord;
+import dev.cairn.pgformat.wal.BlockReference;
+import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.pgformat.wal.FullPageImage;
+import dev.cairn.pgformat.wal.RmgrId;
+import dev.cairn.pgformat.wal.WalFormatException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Materialises a timeline from its WAL, one record at a time, each record
+ * atomically (one write batch, versions at the record's end LSN):
+ * <ul>
+ * <li>block images — full-page and wal_consistency_checking images, which
+ *     show the block as it is after the record — are stored as page versions;
+ *     a changed block without an image stops ingest ({@link MissingImageException});</li>
+ * <li>non-block state is redone in Java: CLOG, multixacts, relmapper, smgr
+ *     create/truncate, relation and database drop and creation, two-phase
+ *     state, visibility-map bit clearing, checkpoint counters.</li>
+ * </ul>
+ * Single writer per timeline; after a failure every further record is refused.
+ */
+public final class Ingest {
+    private final Timeline timeline;
+    private final PageStore store;
+    private final TimelineRef ref;
+    private final Relations relations = new Relations();
+    private final CheckpointTracker tracker;
+    private IngestPosition position;
+    private IngestException failure;
+
+    public Ingest(PageStore store, TimelineRef ref) {
+        this.store = store;
+        this.ref = ref;
+        this.timeline = new Timeline(store, ref);
+        this.position = timeline.position();
+        this.tracker = new CheckpointTracker(timeline.checkpoint(position.end()));
+    }
+
+    public TimelineRef timeline() {
+        return ref;
+    }
+
+    public synchronized IngestPosition position() {
+        return position;
+    }
+
+    /**
+     * Ingests one record. Records that end at or before the ingested position
+     * are skipped (WAL may be re-sent after a reconnect).
+     *
+     * @throws IngestException (or a subclass) when the record cannot be materialised; nothing of it is stored
+     */
+    public synchronized void apply(DecodedRecord rec) {
+        if (failure != null) {
+            throw new IngestException(ref, rec.lsn(), "ingest stopped earlier: " + failure.getMessage(), failure);
+        }
+        if (!rec.endLsn().isAfter(position.end())) {
+            return;
+        }
+        if (rec.lsn().isBefore(position.end())) {
+            throw fail(new IngestException(ref, rec.lsn(), "record overlaps the ingested WAL, which ends at "
+                    + position.end(), null));
+        }
+        WriteSet writes = store.newWriteSet();
+        RecordContext ctx = new RecordContext(timeline, writes, rec, rec.endLsn());
+        try {
+            storeImages(ctx);
+            redo(ctx, RecordDecoder.decode(rec));
+            VisibilityMapRedo.apply(ctx, relations);
+            GistRedo.apply(ctx, relations);
+            tracker.advancePastXid(rec.header().xidUnsigned());
+
+            Lsn end = rec.endLsn();
+            writes.put(KeyCodec.boundary(ref, end), new Timeline.RecordBoundary(rec.lsn(), end).encodeStart());
+            if (tracker.takeChanged()) {
+                writes.put(KeyCodec.checkpoint(ref, end), tracker.current().toBytes());
+            }
+            IngestPosition next = new IngestPosition(position.importLsn(), rec.lsn(), end);
+            writes.put(KeyCodec.position(ref), next.encode());
+            writes.commit();
+            position = next;
+        } catch (IngestException e) {
+            throw fail(e);
+        } catch (WalFormatException e) {
+            throw fail(new IngestException(ref, rec.lsn(), "cannot decode " + RecordTypeNames.display(rec) + ": "
+                    + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            throw fail(new IngestException(ref, rec.lsn(), "cannot apply " + RecordTypeNames.display(rec) + ": " + e, e));
+        }
+    }
+
+    private IngestException fail(IngestException e) {
+        failure = e;
+        relations.invalidate();
+        return e;
+    }
+
+    private void storeImages(RecordContext ctx) {
+        DecodedRecord rec = ctx.record;
+        for (BlockReference b : rec.blocks()) {
+            if (b.fork() == null) {
+                throw new IngestException(ref, rec.lsn(), "block " + b.blockId() + " names fork " + b.forkNumber(), null);
+            }
+            RelFork rf = new RelFork(b.rel(), b.fork());
+            if (!b.hasImage()) {
+                throw new MissingImageException(ref, rec.lsn(), RmgrId.nameOf(rec.rmid()), RecordTypeNames.display(rec),
+                        "block " + b.blockNumber() + " of " + rf);
+            }
+            byte[] page = FullPageImage.restore(rec.lsn(), b);
+            stampLsn(page, rec.endLsn());
+            relations.putPage(ctx, rf, b.blockNumber(), page);
+        }
+    }
+
+    /**
+     * The image was taken inside XLogInsert, before PageSetLSN: give it the LSN
+     * the page gets right after (as redo does when it restores an image).
+     * New (all-zero) pages keep LSN 0.
+     */
+    private static void stampLsn(byte[] page, Lsn lsn) {
+        ByteBuffer b = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
+        boolean isNew = b.getShort(14) == 0; // pd_upper
+        if (!isNew) {
+            b.putInt(0, (int) (lsn.value() >>> 32));
+            b.putInt(4, (int) lsn.value());
+        }
+    }
+
+    private void redo(RecordContext ctx, RmgrRecord typed) {
+        switch (typed) {
+            case XlogRecord.Checkpoint c -> tracker.checkpoint(c.shutdown(), c.checkpoint());
+            case XlogRecord.NextOid n -> tracker.nextOid(n.nextOid());
+            case XactRecord x -> XactRedo.apply(ctx, x, relations, tracker);
+            case ClogRecord c -> ClogRedo.apply(ctx, c, tracker);
+            case MultiXactRecord m -> MultiXactRedo.apply(ctx, m, tracker);
+            case RelMapRecord.Update u -> ctx.writes.put(KeyCodec.relmap(ref, u.tsId(), u.dbId(), ctx.lsn), u.mapFile());
+            case SmgrRecord s -> SmgrRedo.apply(ctx, s, relations);
+            case DbaseRecord d -> DatabaseRedo.apply(ctx, d, relations);
+            default -> {
+                if (ctx.record.rmgr() == RmgrId.TBLSPC) {
+                    throw new UnsupportedRecordException(ref, ctx.record.lsn(),
+                            "tablespaces other than pg_default and pg_global are not supported");
+                }
+            }
+        }
+    }
+}

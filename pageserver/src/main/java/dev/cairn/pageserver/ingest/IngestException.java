@@ -1,0 +1,26 @@
+package dev.cairn.pageserver.ingest;
+
+import dev.cairn.pageserver.PageserverException;
+import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.pgformat.Lsn;
+
+/** Ingest of a timeline stopped at a record; nothing of that record was stored. */
+public class IngestException extends PageserverException {
+    private final TimelineRef timeline;
+    private final Lsn lsn;
+
+    public IngestException(TimelineRef timeline, Lsn lsn, String message, Throwable cause) {
+        super("ingest of " + timeline + " stopped at " + lsn + ": " + message, cause);
+        this.timeline = timeline;
+        this.lsn = lsn;
+    }
+
+    public TimelineRef timeline() {
+        return timeline;
+    }
+
+    /** Start of the record that could not be ingested. */
+    public Lsn lsn() {
+        return lsn;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.cairn.pageserver.ingest;
+
+import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.pgformat.Lsn;
+
+/**
+ * A record changes a block but carries no image of it, and Cairn has no Java
+ * redo for its resource manager: materialising the page would need
+ * PostgreSQL's redo. The compute must run with wal_consistency_checking = 'all'.
+ */
+public class MissingImageException extends IngestException {
+    public static final String REQUIRED_SETTING = "wal_consistency_checking = 'all'";
+    private final String rmgr;
+
+    public MissingImageException(TimelineRef timeline, Lsn lsn, String rmgr, String recordType, String block) {
+        super(timeline, lsn, rmgr + " record " + recordType + " modifies " + block
+                + " without a page image, and Cairn has no Java redo for rmgr " + rmgr
+                + ": the compute must run with " + REQUIRED_SETTING, null);
+        this.rmgr = rmgr;
+    }
+
+    /** The resource manager name as pg_waldump prints it (Heap, Btree, ...). */
+    public String rmgr() {
+        return rmgr;
+    }
+}

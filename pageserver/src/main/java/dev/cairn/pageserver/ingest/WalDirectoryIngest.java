@@ -1,0 +1,44 @@
+package dev.cairn.pageserver.ingest;
+
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.pgformat.wal.WalFormatException;
+import dev.cairn.pgformat.wal.WalReader;
+import dev.cairn.pgformat.wal.synth.RecordPosition;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Ingests the WAL in a directory (such as a stopped compute's pg_wal) from the ingested position to its end. */
+public final class WalDirectoryIngest {
+    private WalDirectoryIngest() {
+    }
+
+    /** @return the end of the last ingested record */
+    public static Lsn ingest(Ingest ingest, Path walDirectory) {
+        List<Path> segments = WalReader.listSegments(walDirectory);
+        Lsn end = ingest.position().end();
+        try (WalReader reader = WalReader.open(segments, null, null)) {
+            // the reader learns the segment size from the files; start where the next record can be
+            Lsn start = RecordPosition.firstAtOrAfter(end, reader.segmentSize());
+            try (WalReader from = WalReader.open(segments, start, null)) {
+                while (true) {
+                    DecodedRecord rec;
+                    try {
+                        rec = from.next();
+                    } catch (WalFormatException e) {
+                        if (e.isEndOfWal()) {
+                            break;
+                        }
+                        throw e;
+                    }
+                    if (rec == null) {
+                        break;
+                    }
+                    ingest.apply(rec);
+                }
+            }
+        }
+        return ingest.position().end();
+    }
+}

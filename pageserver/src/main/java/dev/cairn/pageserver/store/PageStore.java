@@ -1,0 +1,274 @@
+package dev.cairn.pageserver.store;
+
+import dev.cairn.pageserver.crypto.ValueCipher;
+import dev.cairn.pgformat.Lsn;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pageserver's RocksDB: one column family per {@link KeyKind.Family},
+ * keys from {@link KeyCodec}, every value compressed then sealed by a
+ * {@link ValueCipher} with the key as AAD ({@link ValueCodec}). RocksDB's own
+ * block compression is off: values are ciphertext and would not shrink, and
+ * plaintext never reaches RocksDB.
+ *
+ * <p>Reads of one version are seek-for-prev on the versioned key; bulk readers
+ * use a {@link Cursor}, which keeps one iterator per column family. Thread-safe
+ * except for cursors.
+ */
+public final class PageStore implements VersionSource, AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path directory;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final LRUCache blockCache;
+    private final List<ColumnFamilyHandle> handles;
+    private final Map<KeyKind.Family, ColumnFamilyHandle> families = new EnumMap<>(KeyKind.Family.class);
+    private final ValueCodec codec;
+    private final WriteOptions writeOptions = new WriteOptions();
+
+    private PageStore(Path directory, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, LRUCache cache,
+                      List<ColumnFamilyHandle> handles, ValueCipher cipher) {
+        this.directory = directory;
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.blockCache = cache;
+        this.handles = handles;
+        this.codec = new ValueCodec(cipher);
+        for (KeyKind.Family f : KeyKind.Family.values()) {
+            families.put(f, handles.get(f.ordinal() + 1));
+        }
+    }
+
+    /** Opens (creating if needed) the store in {@code directory}, with a 64 MiB block cache. */
+    public static PageStore open(Path directory, ValueCipher cipher) {
+        return open(directory, cipher, 64L << 20);
+    }
+
+    public static PageStore open(Path directory, ValueCipher cipher, long blockCacheBytes) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create page store directory " + directory, e);
+        }
+        LRUCache cache = new LRUCache(blockCacheBytes);
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setFilterPolicy(new BloomFilter(10, false))
+                .setBlockSize(16 * 1024);
+        ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
+                .setTableFormatConfig(table)
+                .setCompressionType(CompressionType.NO_COMPRESSION)
+                .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
+                .setWriteBufferSize(32L << 20);
+        DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (KeyKind.Family f : KeyKind.Family.values()) {
+            descriptors.add(new ColumnFamilyDescriptor(f.cfName.getBytes(), cfOptions));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+            return new PageStore(directory, db, dbOptions, cfOptions, cache, handles, cipher);
+        } catch (RocksDBException e) {
+            cfOptions.close();
+            dbOptions.close();
+            cache.close();
+            throw new PageStoreException("cannot open page store " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The newest version at or before the key's LSN, or null. */
+    @Override
+    public Versioned latest(byte[] keyWithLsn) {
+        try (RocksIterator it = db.newIterator(family(keyWithLsn))) {
+            return latest(it, keyWithLsn);
+        }
+    }
+
+    /** The value of an unversioned key (or null when absent). */
+    public byte[] get(byte[] key) {
+        try {
+            byte[] stored = db.get(family(key), key);
+            return stored == null ? null : codec.open(key, stored);
+        } catch (RocksDBException e) {
+            throw new PageStoreException("cannot read " + KeyCodec.describe(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A cursor for many reads by one thread. */
+    public Cursor cursor() {
+        return new Cursor();
+    }
+
+    /**
+     * For each entity under {@code prefix} (keys of equal length that differ only
+     * in their trailing LSN), the newest version at or before {@code lsn},
+     * tombstones included, in key order.
+     */
+    public void scanLatest(byte[] prefix, Lsn lsn, EntityVisitor visitor) {
+        try (RocksIterator it = db.newIterator(family(prefix))) {
+            byte[] candidateKey = null;
+            byte[] candidateValue = null;
+            byte[] groupKey = null;
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!KeyCodec.hasPrefix(key, prefix)) {
+                    break;
+                }
+                if (groupKey != null && !KeyCodec.sameEntity(groupKey, key)) {
+                    if (candidateKey != null) {
+                        visitor.visit(KeyCodec.entityOf(candidateKey), new Versioned(KeyCodec.lsnOf(candidateKey),
+                                codec.open(candidateKey, candidateValue)));
+                    }
+                    candidateKey = null;
+                }
+                groupKey = key;
+                if (KeyCodec.lsnOf(key).compareTo(lsn) <= 0) {
+                    candidateKey = key;
+                    candidateValue = it.value();
+                }
+            }
+            if (candidateKey != null) {
+                visitor.visit(KeyCodec.entityOf(candidateKey), new Versioned(KeyCodec.lsnOf(candidateKey),
+                        codec.open(candidateKey, candidateValue)));
+            }
+        }
+    }
+
+    /** Receives the newest version of one entity. */
+    @FunctionalInterface
+    public interface EntityVisitor {
+        void visit(byte[] entityKey, Versioned version);
+    }
+
+    /** A set of writes to apply atomically. */
+    public WriteSet newWriteSet() {
+        return new WriteSet(this);
+    }
+
+    void write(List<byte[]> keys, List<byte[]> values) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] key = keys.get(i);
+                batch.put(family(key), key, codec.seal(key, values.get(i)));
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new PageStoreException("cannot write " + keys.size() + " values to " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Flushes memtables to SST files (tests and shutdown). */
+    public void flush() {
+        try (org.rocksdb.FlushOptions fo = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(fo, new ArrayList<>(families.values()));
+        } catch (RocksDBException e) {
+            throw new PageStoreException("cannot flush " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bytes RocksDB holds for a key, as stored (sealed): for tools and tests. */
+    public byte[] rawGet(byte[] key) {
+        try {
+            return db.get(family(key), key);
+        } catch (RocksDBException e) {
+            throw new PageStoreException("cannot read " + KeyCodec.describe(key), e);
+        }
+    }
+
+    /** Replaces the stored (sealed) bytes of a key as they are: for tools and tests that damage values. */
+    public void rawPut(byte[] key, byte[] stored) {
+        try {
+            db.put(family(key), key, stored);
+        } catch (RocksDBException e) {
+            throw new PageStoreException("cannot write " + KeyCodec.describe(key), e);
+        }
+    }
+
+    /** Every key of a family (for tools and tests). */
+    public void forEachRaw(KeyKind.Family family, java.util.function.BiConsumer<byte[], byte[]> consumer) {
+        try (RocksIterator it = db.newIterator(families.get(family))) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                consumer.accept(it.key(), it.value());
+            }
+        }
+    }
+
+    private Versioned latest(RocksIterator it, byte[] keyWithLsn) {
+        it.seekForPrev(keyWithLsn);
+        if (!it.isValid()) {
+            return null;
+        }
+        byte[] key = it.key();
+        if (!KeyCodec.sameEntity(key, keyWithLsn)) {
+            return null;
+        }
+        return new Versioned(KeyCodec.lsnOf(key), codec.open(key, it.value()));
+    }
+
+    private ColumnFamilyHandle family(byte[] key) {
+        return families.get(KeyCodec.kindOf(key).family);
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        writeOptions.close();
+        cfOptions.close();
+        dbOptions.close();
+        blockCache.close();
+    }
+
+    /** Reads with one iterator per column family, reused across calls; for a single thread. */
+    public final class Cursor implements VersionSource, AutoCloseable {
+        private final Map<KeyKind.Family, RocksIterator> iterators = new EnumMap<>(KeyKind.Family.class);
+
+        @Override
+        public Versioned latest(byte[] keyWithLsn) {
+            KeyKind.Family f = KeyCodec.kindOf(keyWithLsn).family;
+            RocksIterator it = iterators.computeIfAbsent(f, x -> db.newIterator(families.get(x)));
+            return PageStore.this.latest(it, keyWithLsn);
+        }
+
+        @Override
+        public void close() {
+            iterators.values().forEach(RocksIterator::close);
+            iterators.clear();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.cairn.pageserver.store;
+
+import dev.cairn.pageserver.RelFork;
+import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.PgConstants;
+import dev.cairn.pgformat.control.CheckPoint;
+import dev.cairn.pgformat.control.ControlFile;
+import dev.cairn.pgformat.control.ControlFileCodec;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Typed reads of one timeline at an LSN: pages, relation sizes, SLRU pages,
+ * relmapper files, two-phase state, checkpoint fields, and the listings a
+ * basebackup needs. Reads go through a {@link VersionSource} (the store, or a
+ * pending write set during redo); listings scan the store.
+ */
+public final class Timeline {
+    private static final byte[] ZERO_PAGE = new byte[PgConstants.BLCKSZ];
+
+    private final PageStore store;
+    private final TimelineRef ref;
+    private final VersionSource source;
+
+    public Timeline(PageStore store, TimelineRef ref) {
+        this(store, ref, store);
+    }
+
+    private Timeline(PageStore store, TimelineRef ref, VersionSource source) {
+        this.store = store;
+        this.ref = ref;
+        this.source = source;
+    }
+
+    /** The same timeline read through another source (a write set, a cursor). */
+    public Timeline through(VersionSource other) {
+        return new Timeline(store, ref, other);
+    }
+
+    public TimelineRef ref() {
+        return ref;
+    }
+
+    public PageStore store() {
+        return store;
+    }
+
+    // ---------------------------------------------------------------- relations
+
+    /** The fork's state at {@code lsn}, or null when it does not exist then. */
+    public RelState relState(RelFork rf, Lsn lsn) {
+        Versioned v = source.latest(KeyCodec.relSize(ref, rf, lsn));
+        return v == null || v.isTombstone() ? null : RelState.decode(v.value());
+    }
+
+    /**
+     * GetPage@LSN: the block as of {@code lsn}. A block inside the fork with no
+     * stored image (never written through WAL, e.g. left empty by bulk
+     * extension) reads as zeroes, as PostgreSQL reads a new page.
+     *
+     * @throws PageNotFoundException when the fork does not exist at {@code lsn} or is shorter
+     */
+    public byte[] page(RelFork rf, long block, Lsn lsn) {
+        RelState state = relState(rf, lsn);
+        if (state == null) {
+            throw new PageNotFoundException(ref, rf, block, lsn, "the relation fork does not exist");
+        }
+        if (block >= state.nblocks()) {
+            throw new PageNotFoundException(ref, rf, block, lsn, "the fork has " + state.nblocks() + " blocks");
+        }
+        byte[] image = storedPage(rf, block, lsn, state);
+        return image != null ? image : ZERO_PAGE.clone();
+    }
+
+    /** The newest stored image of the block at {@code lsn} of the given incarnation, or null (zeroes). */
+    public byte[] storedPage(RelFork rf, long block, Lsn lsn, RelState state) {
+        Versioned v = source.latest(KeyCodec.page(ref, rf, block, lsn));
+        if (v == null || v.isTombstone() || v.lsn().isBefore(state.createdAt())) {
+            return null;
+        }
+        return v.value();
+    }
+
+    /** Every relation fork that exists at {@code lsn}, in key order (spc, db, rel, fork). */
+    public Map<RelFork, RelState> relForks(Lsn lsn) {
+        Map<RelFork, RelState> out = new LinkedHashMap<>();
+        store.scanLatest(KeyCodec.kindPrefix(ref, KeyKind.REL_SIZE), lsn, (entity, v) -> {
+            if (!v.isTombstone()) {
+                out.put(KeyCodec.relForkOf(entity), RelState.decode(v.value()));
+            }
+        });
+        return out;
+    }
+
+    // ---------------------------------------------------------------- relmapper files
+
+    public byte[] relmap(long spc, long db, Lsn lsn) {
+        Versioned v = source.latest(KeyCodec.relmap(ref, spc, db, lsn));
+        return v == null ? null : v.value();
+    }
+
+    /** The relmapper files that exist at {@code lsn}: (spc, db) -> content. */
+    public Map<DatabaseDir, byte[]> relmaps(Lsn lsn) {
+        Map<DatabaseDir, byte[]> out = new LinkedHashMap<>();
+        store.scanLatest(KeyCodec.kindPrefix(ref, KeyKind.RELMAP), lsn, (entity, v) -> {
+            if (!v.isTombstone()) {
+                long[] id = KeyCodec.relmapIdOf(entity);
+                out.put(new DatabaseDir(id[0], id[1]), v.value());
+            }
+        });
+        return out;
+    }
+
+    /** A database directory: base/db, or global for the shared catalogs (db 0). */
+    public record DatabaseDir(long spcOid, long dbOid) {
+        public String path() {
+            return dbOid == 0 ? "global" : "base/" + dbOid;
+        }
+    }
+
+    // ---------------------------------------------------------------- SLRUs and two-phase state
+
+    /** The SLRU page at {@code lsn}, or null when absent (never written, or truncated away). */
+    public byte[] slruPage(SlruKind slru, long page, Lsn lsn) {
+        Versioned v = source.latest(KeyCodec.slru(ref, slru, page, lsn));
+        return v == null ? null : v.value();
+    }
+
+    /** All pages of an SLRU at {@code lsn}, by page number. */
+    public TreeMap<Long, byte[]> slruPages(SlruKind slru, Lsn lsn) {
+        TreeMap<Long, byte[]> out = new TreeMap<>();
+        store.scanLatest(KeyCodec.slruPrefix(ref, slru), lsn, (entity, v) -> {
+            if (!v.isTombstone()) {
+                out.put(KeyCodec.slruPageOf(entity), v.value());
+            }
+        });
+        return out;
+    }
+
+    public byte[] twophase(long xid, Lsn lsn) {
+        Versioned v = source.latest(KeyCodec.twophase(ref, xid, lsn));
+        return v == null ? null : v.value();
+    }
+
+    /** Two-phase state of the transactions prepared and not finished at {@code lsn}: xid -> state. */
+    public TreeMap<Long, byte[]> preparedTransactions(Lsn lsn) {
+        TreeMap<Long, byte[]> out = new TreeMap<>();
+        store.scanLatest(KeyCodec.kindPrefix(ref, KeyKind.TWOPHASE), lsn, (entity, v) -> {
+            if (!v.isTombstone()) {
+                out.put(KeyCodec.twophaseXidOf(entity), v.value());
+            }
+        });
+        return out;
+    }
+
+    // ---------------------------------------------------------------- timeline metadata
+
+    /** The checkpoint fields in force after the last record ending at or before {@code lsn}. */
+    public CheckPoint checkpoint(Lsn lsn) {
+        Versioned v = source.latest(KeyCodec.checkpoint(ref, lsn));
+        if (v == null) {
+            throw new TimelineStateException(ref, "no checkpoint state at or before " + lsn + " (before the import?)");
+        }
+        return CheckPoint.read(ByteBuffer.wrap(v.value()));
+    }
+
+    /** The record that ends at or before {@code lsn} and is the last such one: (start, end). */
+    public RecordBoundary boundaryAtOrBefore(Lsn lsn) {
+        Versioned v = source.latest(KeyCodec.boundary(ref, lsn));
+        if (v == null) {
+            throw new TimelineStateException(ref, "no WAL record ends at or before " + lsn);
+        }
+        return new RecordBoundary(Lsn.of(ByteBuffer.wrap(v.value()).getLong()), v.lsn());
+    }
+
+    /** A WAL record's extent: its start and the position just after its last byte. */
+    public record RecordBoundary(Lsn start, Lsn end) {
+        public byte[] encodeStart() {
+            return ByteBuffer.allocate(8).putLong(start.value()).array();
+        }
+    }
+
+    public ControlFile controlFile() {
+        byte[] b = store.get(KeyCodec.control(ref));
+        if (b == null) {
+            throw new TimelineStateException(ref, "the timeline has no imported pg_control (not created?)");
+        }
+        return ControlFileCodec.decode(b, "stored pg_control of " + ref);
+    }
+
+    public IngestPosition position() {
+        byte[] b = store.get(KeyCodec.position(ref));
+        if (b == null) {
+            throw new TimelineStateException(ref, "the timeline does not exist");
+        }
+        return IngestPosition.decode(b);
+    }
+
+    public boolean exists() {
+        return store.get(KeyCodec.position(ref)) != null;
+    }
+
+    /** A configuration file kept from the import (postgresql.conf, pg_hba.conf, ...), or null. */
+    public String configFile(String name) {
+        byte[] b = store.get(KeyCodec.configFile(ref, name));
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.cairn.pageserver;
+
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ProcessResult;
+import dev.cairn.pgruntime.ProcessRunner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Stock PostgreSQL computes for pageserver tests: data directories, settings, dumps, amcheck, JDBC. */
+final class Computes {
+    /** What a Cairn compute runs with: every record that touches a block carries its image. */
+    static final Map<String, String> SETTINGS = Map.of(
+            "fsync", "off",
+            "wal_consistency_checking", "all",
+            "wal_compression", "lz4",
+            "wal_keep_size", "4GB",
+            "max_wal_size", "4GB",
+            "max_prepared_transactions", "10",
+            "autovacuum", "off");
+
+    private static final Pattern SETVAL = Pattern.compile("^SELECT pg_catalog\\.setval\\('([^']+)', (\\d+), (true|false)\\);$");
+
+    private Computes() {
+    }
+
+    static Path scratch(String prefix) {
+        return PgCluster.scratchDirectory(prefix);
+    }
+
+    static PgCluster initdb(Path scratch) {
+        return PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of());
+    }
+
+    /** Extracts a basebackup tar into a new data directory owned by the server user. */
+    static PgCluster fromBasebackup(Path tar, Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ProcessRunner.run(List.of("tar", "-xf", tar.toString(), "-C", dataDir.toString()), null, 300)
+                .requireSuccess("tar -xf " + tar);
+        PgCluster pg = PgCluster.existing(PgBinaries.locate(), dataDir);
+        pg.user().own(dataDir);
+        return pg;
+    }
+
+    static Connection connect(PgCluster pg, String db) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db, "postgres", "");
+    }
+
+    static void pgbench(PgCluster pg, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(pg.port()),
+                "-U", "postgres"));
+        cmd.addAll(List.of(args));
+        cmd.add("postgres");
+        pg.tool("pgbench", cmd, 600).requireSuccess("pgbench " + String.join(" ", args));
+    }
+
+    /** pg_dumpall without unlogged table data (it does not survive a restart, by PostgreSQL's design). */
+    static String dumpall(PgCluster pg) {
+        ProcessResult r = pg.tool("pg_dumpall", List.of("-h", "127.0.0.1", "-p", Integer.toString(pg.port()), "-U",
+                "postgres", "--no-unlogged-table-data"), 300).requireSuccess("pg_dumpall");
+        return r.stdout();
+    }
+
+    /** A dump split into sequence positions (setval lines) and everything else. */
+    record Dump(String body, Map<String, Long> sequences) {
+        static Dump of(String dumpall) {
+            StringBuilder body = new StringBuilder();
+            Map<String, Long> seqs = new TreeMap<>();
+            String db = "";
+            for (String line : dumpall.split("\n", -1)) {
+                if (line.startsWith("\\connect ")) {
+                    db = line;
+                }
+                Matcher m = SETVAL.matcher(line);
+                if (line.startsWith("\\restrict ") || line.startsWith("\\unrestrict ")) {
+                    // pg_dump's per-run random key against psql meta-command injection
+                    body.append(line, 0, line.indexOf(' ')).append(" <key>\n");
+                } else if (m.matches()) {
+                    seqs.put(db + " " + m.group(1), Long.parseLong(m.group(2)) * (m.group(3).equals("true") ? 1 : 0));
+                    body.append("SELECT pg_catalog.setval('").append(m.group(1)).append("', ...);\n");
+                } else {
+                    body.append(line).append('\n');
+                }
+            }
+            return new Dump(body.toString(), seqs);
+        }
+    }
+
+    /** pg_amcheck of every database (amcheck installed where missing), heap and all btree indexes. */
+    static ProcessResult amcheck(PgCluster pg) {
+        return pg.tool("pg_amcheck", List.of("-h", "127.0.0.1", "-p", Integer.toString(pg.port()), "-U", "postgres",
+                "--all", "--install-missing", "--heapallindexed"), 600);
+    }
+
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    static Map<String, String> settings(Map<String, String> extra) {
+        Map<String, String> all = new LinkedHashMap<>(SETTINGS);
+        all.putAll(extra);
+        return all;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.cairn.pageserver;
+
+import dev.cairn.pageserver.crypto.AesGcmValueCipher;
+import dev.cairn.pageserver.importer.DataDirImport;
+import dev.cairn.pageserver.ingest.IngestException;
+import dev.cairn.pageserver.ingest.Ingest;
+import dev.cairn.pageserver.ingest.MissingImageException;
+import dev.cairn.pageserver.ingest.WalDirectoryIngest;
+import dev.cairn.pageserver.store.PageStore;
+import dev.cairn.pageserver.store.Timeline;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgruntime.PgCluster;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * A compute without wal_consistency_checking writes records that change
+ * blocks without images: ingest must stop at the first one, loudly, naming
+ * the rmgr and the setting, and store nothing of it — never a stale page.
+ */
+class MissingImageTest {
+
+    @Test
+    void ingestStopsAtTheFirstRecordThatNeedsRedoWeDoNotHave() {
+        Path scratch = Computes.scratch("cairn-missing-image");
+        TimelineRef tl = new TimelineRef(Id128.random(), Id128.random());
+        try (PageStore store = PageStore.open(scratch.resolve("pageserver"), AesGcmValueCipher.random(1))) {
+            PgCluster pg = Computes.initdb(scratch);
+            Lsn start = DataDirImport.run(store, tl, pg.dataDir()).lsn();
+            try (pg) {
+                pg.start(Map.of("fsync", "off"));
+                pg.psql("CREATE TABLE t (id int PRIMARY KEY, v text)");
+                pg.psql("INSERT INTO t VALUES (1, 'first')");
+                pg.psql("INSERT INTO t VALUES (2, 'second: same heap page, no full-page image this time')");
+                pg.stop("fast");
+            }
+            Ingest ingest = new Ingest(store, tl);
+            MissingImageException e = catchThrowableOfType(MissingImageException.class,
+                    () -> WalDirectoryIngest.ingest(ingest, pg.walDir()));
+            assertThat(e).isNotNull();
+            System.out.println("ingest refused as expected: " + e.getMessage());
+            assertThat(e.getMessage()).contains("wal_consistency_checking = 'all'").contains(tl.toString())
+                    .contains(e.rmgr()).contains("without a page image");
+            assertThat(e.rmgr()).isIn("Heap", "Heap2", "Btree");
+            // nothing of the failing record was stored; ingest refuses to go on past it
+            Lsn stoppedAt = ingest.position().end();
+            assertThat(stoppedAt).isLessThanOrEqualTo(e.lsn()).isGreaterThan(start);
+            assertThat(new Timeline(store, tl).position().end()).isEqualTo(stoppedAt);
+            assertThatThrownBy(() -> WalDirectoryIngest.ingest(ingest, pg.walDir()))
+                    .isInstanceOf(IngestException.class).hasMessageContaining("stopped earlier");
+        } finally {
+            Computes.deleteTree(scratch);
+        }
+    }
+}

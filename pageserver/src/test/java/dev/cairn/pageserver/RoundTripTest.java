@@ -58,6 +58,7 @@ class RoundTripTest {
     private Lsn pitLsn;
     private PgCluster b;
     private String dumpAfterB;
+    private Map<String, String> probesA;
     private final List<String> log = new ArrayList<>();
 
     @BeforeAll
@@ -100,6 +101,7 @@ class RoundTripTest {
             }
             log.add("workload on A: " + ms(t0) + " ms");
             dumpA = Computes.dumpall(a);
+            probesA = IndexProbes.heap(a);
             a.stop("fast");
         }
 
@@ -115,6 +117,10 @@ class RoundTripTest {
         ProcessResult check = Computes.amcheck(b);
         assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
         assertThat(check.stdout()).isEmpty();
+        assertThat(IndexProbes.index(b)).isEqualTo(probesA);
+        assertThat(IndexProbes.heap(b)).isEqualTo(probesA);
+        assertThat(probesA.values()).noneMatch(v -> v.startsWith("0/"));
+        b.psql("VACUUM"); // every index AM's vacuum reads its pages
 
         try (Connection c = Computes.connect(b, "postgres"); Statement s = c.createStatement()) {
             assertThat(query(s, "SELECT count(*) FROM ul")).isEqualTo("0");
@@ -199,6 +205,7 @@ class RoundTripTest {
             ProcessResult check = Computes.amcheck(c);
             assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
             assertThat(c.psql("SELECT count(*) FROM twopc WHERE v = 'cairn_open'")).isEqualTo("2");
+            assertThat(IndexProbes.index(c)).isEqualTo(IndexProbes.heap(c));
             c.psql("INSERT INTO after_b SELECT g FROM generate_series(1001, 1100) g");
             assertThat(c.psql("SELECT count(*) FROM after_b")).isEqualTo("1100");
         }

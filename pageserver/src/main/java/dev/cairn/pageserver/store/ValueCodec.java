@@ -2,6 +2,7 @@ package dev.cairn.pageserver.store;
 
 import dev.cairn.pageserver.crypto.ValueAuthenticationException;
 import dev.cairn.pageserver.crypto.ValueCipher;
+import dev.cairn.pageserver.crypto.ValueKeyUnavailableException;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -46,7 +47,11 @@ final class ValueCodec {
         } else {
             frame = raw(value);
         }
-        return cipher.seal(key, frame);
+        try {
+            return cipher.seal(key, frame);
+        } catch (ValueKeyUnavailableException e) {
+            throw new ValueKeyException(key, e.getMessage(), e);
+        }
     }
 
     /** The plaintext, or null for a tombstone; a value that does not authenticate or unframe is a {@link CorruptValueException}. */
@@ -56,6 +61,8 @@ final class ValueCodec {
             frame = cipher.open(key, stored);
         } catch (ValueAuthenticationException e) {
             throw new CorruptValueException(key, e.getMessage(), e);
+        } catch (ValueKeyUnavailableException e) {
+            throw new ValueKeyException(key, e.getMessage(), e);
         }
         if (frame.length == 0) {
             throw new CorruptValueException(key, "empty value frame", null);

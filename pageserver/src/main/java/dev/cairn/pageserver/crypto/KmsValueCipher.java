@@ -1,0 +1,65 @@
+package dev.cairn.pageserver.crypto;
+
+import dev.cairn.kms.Aad;
+import dev.cairn.kms.DecryptionFailedException;
+import dev.cairn.kms.KeyHierarchy;
+import dev.cairn.kms.KeyRevokedException;
+import dev.cairn.kms.KeyUnavailableException;
+import dev.cairn.kms.TenantId;
+import dev.cairn.kms.UnknownTenantException;
+import dev.cairn.pageserver.Id128;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+
+/**
+ * Values sealed through the key hierarchy (kms/): each value under the active
+ * DEK of its tenant for purpose {@value #PURPOSE}; the kms envelope is the
+ * header (format version, DEK id, nonce). The tenant is the first 16 bytes of
+ * the RocksDB key, which is also bound as the AAD, so one cipher serves a
+ * store shared by many tenants, and a revoked tenant's values fail with
+ * {@link ValueKeyUnavailableException} while other tenants are served.
+ */
+public final class KmsValueCipher implements ValueCipher {
+    public static final String PURPOSE = "pageserver";
+
+    private final KeyHierarchy keys;
+
+    public KmsValueCipher(KeyHierarchy keys) {
+        this.keys = keys;
+    }
+
+    /** The kms tenant of a pageserver tenant: its 32-character hex id. */
+    public static TenantId tenantOf(Id128 tenant) {
+        return TenantId.of(tenant.toString());
+    }
+
+    @Override
+    public byte[] seal(byte[] aad, byte[] plaintext) {
+        try {
+            return keys.encrypt(tenant(aad), binding(aad), plaintext);
+        } catch (KeyRevokedException | KeyUnavailableException | UnknownTenantException e) {
+            throw new ValueKeyUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] open(byte[] aad, byte[] sealed) {
+        try {
+            return keys.decrypt(tenant(aad), binding(aad), sealed);
+        } catch (DecryptionFailedException e) {
+            throw new ValueAuthenticationException(e.getMessage(), e);
+        } catch (KeyRevokedException | KeyUnavailableException | UnknownTenantException e) {
+            throw new ValueKeyUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    private static TenantId tenant(byte[] key) {
+        ByteBuffer b = ByteBuffer.wrap(key);
+        return tenantOf(new Id128(b.getLong(), b.getLong()));
+    }
+
+    private static Aad binding(byte[] key) {
+        return Aad.of(PURPOSE, Base64.getEncoder().encodeToString(key), 0);
+    }
+}

@@ -202,6 +202,7 @@ public final class WalProposer {
                             // Resend from what it acknowledged; it tells us its write LSN if it has more.
                             p.nextSend = p.acked;
                             p.sentCommit = Lsn.INVALID;
+                            p.rewoundTo = Lsn.INVALID;
                         }
                     }
                 }

@@ -1,0 +1,42 @@
+package dev.cairn.safekeeper.grpc;
+
+import dev.cairn.proto.safekeeper.v1.AdminGrpc;
+import dev.cairn.proto.safekeeper.v1.TimelineStatusRequest;
+import dev.cairn.proto.safekeeper.v1.TimelineStatusResponse;
+import dev.cairn.safekeeper.service.SafekeeperNode;
+import dev.cairn.safekeeper.service.TimelineAcceptor;
+import dev.cairn.safekeeper.service.TimelineStatus;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/** Per-timeline status: term, flush and commit LSN. */
+public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
+    private final SafekeeperNode node;
+
+    public AdminGrpcService(SafekeeperNode node) {
+        this.node = node;
+    }
+
+    @Override
+    public void status(TimelineStatusRequest request, StreamObserver<TimelineStatusResponse> out) {
+        if (!ProtocolVersion.supported(request.getProtocolVersion())) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription(ProtocolVersion.refusal(request.getProtocolVersion()))
+                    .asRuntimeException());
+            return;
+        }
+        TimelineStatusResponse.Builder b = TimelineStatusResponse.newBuilder().setNodeId(node.nodeId());
+        for (TimelineAcceptor t : node.timelines()) {
+            TimelineStatus s = t.status();
+            if (request.hasTimeline() && !ProtoCodec.encode(s.timeline()).equals(request.getTimeline())) {
+                continue;
+            }
+            b.addTimelines(dev.cairn.proto.safekeeper.v1.TimelineStatus.newBuilder()
+                    .setTimeline(ProtoCodec.encode(s.timeline())).setTerm(s.term()).setLastLogTerm(s.lastLogTerm())
+                    .setFlushLsn(s.flushLsn().value()).setCommitLsn(s.commitLsn().value())
+                    .setPeerHorizonLsn(s.peerHorizonLsn().value()).setTimelineStartLsn(s.timelineStartLsn().value())
+                    .setWalBytes(s.walBytes()));
+        }
+        out.onNext(b.build());
+        out.onCompleted();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.cairn.safekeeper.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.proto.safekeeper.v1.ReportDurableRequest;
+import dev.cairn.proto.safekeeper.v1.ReportDurableResponse;
+import dev.cairn.proto.safekeeper.v1.StreamWalRequest;
+import dev.cairn.proto.safekeeper.v1.WalChunk;
+import dev.cairn.proto.safekeeper.v1.WalStreamGrpc;
+import dev.cairn.safekeeper.service.SafekeeperNode;
+import dev.cairn.safekeeper.service.TimelineAcceptor;
+import dev.cairn.safekeeper.service.TimelineStatus;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/** Streams committed WAL (never beyond the commit LSN) to pageservers and peers. */
+public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase {
+    private static final int CHUNK = 128 * 1024;
+
+    private final SafekeeperNode node;
+
+    public WalStreamGrpcService(SafekeeperNode node) {
+        this.node = node;
+    }
+
+    @Override
+    public void streamWal(StreamWalRequest request, StreamObserver<WalChunk> out) {
+        if (!ProtocolVersion.supported(request.getProtocolVersion())) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription(ProtocolVersion.refusal(request.getProtocolVersion()))
+                    .asRuntimeException());
+            return;
+        }
+        TimelineAcceptor tl;
+        try {
+            tl = node.timeline(ProtoCodec.decode(request.getTimeline()));
+        } catch (MalformedMessageException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        ServerCallStreamObserver<WalChunk> call = (ServerCallStreamObserver<WalChunk>) out;
+        Context ctx = Context.current();
+        Thread.ofVirtual().name("walstream-" + request.getConsumerId()).start(() -> {
+            Lsn pos = Lsn.of(request.getStartLsn());
+            try {
+                TimelineStatus s = tl.status();
+                if (pos.isBefore(s.timelineStartLsn())) {
+                    out.onError(Status.OUT_OF_RANGE.withDescription("WAL before " + s.timelineStartLsn()
+                            + " is not on this safekeeper").asRuntimeException());
+                    return;
+                }
+                while (!ctx.isCancelled() && !call.isCancelled()) {
+                    Lsn commit = tl.awaitCommitAfter(pos, 1000);
+                    if (!commit.isAfter(pos)) {
+                        continue;
+                    }
+                    Lsn to = pos.plus(Math.min(CHUNK, commit.minus(pos)));
+                    byte[] data = tl.read(pos, to);
+                    out.onNext(WalChunk.newBuilder().setBeginLsn(pos.value()).setWalData(ByteString.copyFrom(data))
+                            .setCommitLsn(commit.value()).setTerm(tl.status().term()).build());
+                    pos = to;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                if (!call.isCancelled()) {
+                    out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+                }
+            }
+        });
+    }
+
+    @Override
+    public void reportDurable(ReportDurableRequest request, StreamObserver<ReportDurableResponse> out) {
+        // WAL retention by consumer horizon is not implemented yet: WAL is kept.
+        out.onNext(ReportDurableResponse.getDefaultInstance());
+        out.onCompleted();
+    }
+}

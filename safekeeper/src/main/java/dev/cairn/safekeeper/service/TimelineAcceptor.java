@@ -1,0 +1,167 @@
+package dev.cairn.safekeeper.service;
+
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.consensus.Acceptor;
+import dev.cairn.safekeeper.consensus.AcceptorMessage;
+import dev.cairn.safekeeper.consensus.ProposerMessage;
+import dev.cairn.safekeeper.consensus.Step;
+import dev.cairn.safekeeper.storage.TimelineStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One timeline's acceptor on one worker thread. Requests from every connection queue up; the worker
+ * handles all queued requests, then fsyncs once and answers every append in the batch (group commit).
+ * An I/O failure stops the worker (fail-stop): its in-memory state can no longer be trusted, so the
+ * timeline must be reopened from disk.
+ */
+public final class TimelineAcceptor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TimelineAcceptor.class);
+
+    private record Request(ProposerMessage message, ReplySink sink) {
+    }
+
+    private final TimelineKey timeline;
+    private final TimelineStorage storage;
+    private final Acceptor acceptor;
+    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private final Object progress = new Object();
+    private volatile TimelineStatus status;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    public TimelineAcceptor(TimelineStorage storage) {
+        this.timeline = storage.timeline();
+        this.storage = storage;
+        this.acceptor = storage.recoverAcceptor();
+        if (storage.recovery().cutReason() != null) {
+            LOG.warn("timeline {}: cut {} bytes of WAL on recovery ({}); WAL now ends at {}", timeline,
+                    storage.recovery().cutBytes(), storage.recovery().cutReason(), storage.recovery().end());
+        }
+        publish();
+        this.worker = Thread.ofPlatform().name("timeline-" + timeline.timeline()).daemon().start(this::run);
+    }
+
+    public TimelineKey timeline() {
+        return timeline;
+    }
+
+    public TimelineStatus status() {
+        return status;
+    }
+
+    public boolean failed() {
+        return failure != null;
+    }
+
+    /** Queues a request; its reply (if any) goes to {@code sink} from the worker thread. */
+    public void submit(ProposerMessage message, ReplySink sink) {
+        if (failure != null || closed) {
+            throw new IllegalStateException("timeline " + timeline + " is not serving", failure);
+        }
+        queue.add(new Request(message, sink));
+    }
+
+    private void run() {
+        List<Request> batch = new ArrayList<>();
+        Set<ReplySink> appenders = new LinkedHashSet<>();
+        try {
+            while (!closed) {
+                Request first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    synchronized (storage) {
+                        storage.apply(acceptor.checkpoint());
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 1000);
+                List<Runnable> replies = new ArrayList<>();
+                synchronized (storage) {
+                    for (Request r : batch) {
+                        AcceptorMessage reply = storage.apply(acceptor.handle(r.message()));
+                        if (reply != null) {
+                            replies.add(() -> r.sink().send(reply));
+                        } else if (r.message() instanceof ProposerMessage.AppendRequest) {
+                            appenders.add(r.sink());
+                        }
+                    }
+                    Step flush = acceptor.flush();
+                    AcceptorMessage ack = storage.apply(flush);
+                    if (ack != null) {
+                        for (ReplySink s : appenders) {
+                            replies.add(() -> s.send(ack));
+                        }
+                    }
+                }
+                publish();
+                replies.forEach(Runnable::run);
+                batch.clear();
+                appenders.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("timeline {}: storage failure, stopping this timeline (fail-stop)", timeline, e);
+        } finally {
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+    }
+
+    private void publish() {
+        status = new TimelineStatus(timeline, acceptor.term(), acceptor.lastLogTerm(), acceptor.flushLsn(),
+                acceptor.commitLsn(), acceptor.state().peerHorizonLsn(), acceptor.state().timelineStartLsn(),
+                storage.wal().size());
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    /** Waits until the commit LSN passes {@code lsn} (or the timeout); returns the commit LSN. */
+    public Lsn awaitCommitAfter(Lsn lsn, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (progress) {
+            while (!status.commitLsn().isAfter(lsn) && failure == null && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
+            }
+        }
+        return status.commitLsn();
+    }
+
+    /** WAL bytes {@code [from, to)} (streaming out; callers stay below the commit LSN). */
+    public byte[] read(Lsn from, Lsn to) {
+        synchronized (storage) {
+            return storage.read(from, to);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+        try {
+            worker.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (storage) {
+            storage.close();
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.cairn.safekeeper.grpc;
+
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.proto.safekeeper.v1.AcceptorGrpc;
+import dev.cairn.proto.safekeeper.v1.AcceptorMessage;
+import dev.cairn.proto.safekeeper.v1.AdminGrpc;
+import dev.cairn.proto.safekeeper.v1.Greeting;
+import dev.cairn.proto.safekeeper.v1.ProposerMessage;
+import dev.cairn.proto.safekeeper.v1.Refusal;
+import dev.cairn.proto.safekeeper.v1.TimelineStatusRequest;
+import dev.cairn.proto.safekeeper.v1.VoteRequest;
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.consensus.ProposerPhase;
+import dev.cairn.safekeeper.proposer.AcceptorAddress;
+import dev.cairn.safekeeper.proposer.ProposerDriver;
+import dev.cairn.safekeeper.service.SafekeeperNode;
+import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
+import dev.cairn.safekeeper.storage.WalStore;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Three safekeepers on 127.0.0.1 and proposers talking gRPC to them. */
+class GrpcClusterTest {
+    private static final int SEG = 1 << 20;
+    private static final TimelineKey TL = new TimelineKey(Id128.random(), Id128.random());
+    private static final Lsn START = Lsn.of(0x2000028L);
+
+    @TempDir
+    Path dir;
+
+    private final byte[] key = AesGcmChunkCipher.randomKey();
+    private final SafekeeperServer[] servers = new SafekeeperServer[3];
+    private final int[] ports = new int[3];
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private void startServer(int i) {
+        SafekeeperNode node = new SafekeeperNode(i + 1, dir.resolve("sk" + i), SEG, k -> new AesGcmChunkCipher(key));
+        servers[i] = SafekeeperServer.start(node, new InetSocketAddress("127.0.0.1", ports[i]));
+        ports[i] = servers[i].port();
+    }
+
+    private void stopServer(int i) {
+        servers[i].close();
+        servers[i] = null;
+    }
+
+    private List<AcceptorAddress> addresses() {
+        List<AcceptorAddress> a = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            a.add(new AcceptorAddress(i, "127.0.0.1", ports[i]));
+        }
+        return a;
+    }
+
+    private ProposerDriver proposer(String name) {
+        ProposerDriver p = new ProposerDriver(TL, name, addresses(), START);
+        closeables.add(p);
+        p.start();
+        return p;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        for (int i = 0; i < 3; i++) {
+            if (servers[i] != null) {
+                servers[i].close();
+            }
+        }
+    }
+
+    @Test
+    void commitsSurviveOneSafekeeperDownBlockWithTwoAndResume() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            startServer(i);
+        }
+        ProposerDriver p = proposer("p1");
+        assertThat(p.awaitLeading(10_000)).isEqualTo(START);
+        Random r = new Random(7);
+        Lsn end = START;
+        List<byte[]> written = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            byte[] d = new byte[1 + r.nextInt(3000)];
+            r.nextBytes(d);
+            written.add(d);
+            p.appendWal(d);
+            end = end.plus(d.length);
+        }
+        p.awaitCommit(end, 10_000);
+
+        stopServer(2);
+        for (int i = 0; i < 20; i++) {
+            byte[] d = new byte[2000];
+            r.nextBytes(d);
+            written.add(d);
+            p.appendWal(d);
+            end = end.plus(d.length);
+        }
+        p.awaitCommit(end, 10_000); // one down: still a quorum
+
+        stopServer(1);
+        byte[] blocked = new byte[500];
+        written.add(blocked);
+        p.appendWal(blocked);
+        Lsn blockedEnd = end.plus(blocked.length);
+        assertThatThrownBy(() -> p.awaitCommit(blockedEnd, 1500)).isInstanceOf(TimeoutException.class);
+        assertThat(p.commitLsn()).isEqualTo(end);
+
+        startServer(1); // same data dir and port: it comes back with what it had
+        try {
+            p.awaitCommit(blockedEnd, 15_000);
+        } catch (TimeoutException e) {
+            StringBuilder dump = new StringBuilder(p.describe());
+            Thread.getAllStackTraces().forEach((t, st) -> {
+                if (t.getName().startsWith("proposer")) {
+                    dump.append("\n").append(t.getName()).append(" ").append(t.getState());
+                    for (StackTraceElement el : st) {
+                        dump.append("\n  at ").append(el);
+                    }
+                }
+            });
+            throw new AssertionError(dump.toString(), e);
+        }
+        assertThat(p.phase()).isEqualTo(ProposerPhase.LEADING);
+
+        // Every byte up to the commit LSN is durably on at least two safekeepers.
+        byte[] all = concat(written);
+        int holding = 0;
+        for (int i = 0; i < 3; i++) {
+            if (servers[i] != null) {
+                servers[i].close();
+                servers[i] = null;
+            }
+            try (WalStore w = WalStore.open(dir.resolve("sk" + i).resolve("timelines").resolve(TL.tenant().toString())
+                    .resolve(TL.timeline().toString()).resolve("wal"), TL, SEG, new AesGcmChunkCipher(key))) {
+                if (!w.end().isBefore(blockedEnd) && java.util.Arrays.equals(w.read(START, blockedEnd), all)) {
+                    holding++;
+                }
+            }
+        }
+        assertThat(holding).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aSecondProposerFencesTheFirst() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            startServer(i);
+        }
+        ProposerDriver first = proposer("first");
+        first.awaitLeading(10_000);
+        first.appendWal(new byte[100]);
+        first.awaitCommit(START.plus(100), 10_000);
+
+        ProposerDriver second = proposer("second");
+        Lsn start2 = second.awaitLeading(10_000);
+        assertThat(second.term()).isGreaterThan(first.term());
+        assertThat(start2).isEqualTo(START.plus(100)); // everything the first acknowledged is the base
+
+        first.appendWal(new byte[50]);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (first.phase() != ProposerPhase.FENCED && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(first.phase()).isEqualTo(ProposerPhase.FENCED);
+        assertThat(first.commitLsn()).isEqualTo(START.plus(100));
+        second.appendWal(new byte[10]);
+        second.awaitCommit(start2.plus(10), 10_000);
+    }
+
+    @Test
+    void protocolViolationsAreRefusedClearly() throws Exception {
+        startServer(0);
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", ports[0]).usePlaintext().build();
+        closeables.add(ch::shutdownNow);
+        // unknown version
+        AcceptorMessage r1 = exchange(ch, ProposerMessage.newBuilder().setGreeting(Greeting.newBuilder()
+                .setProtocolVersion(99).setTimeline(ProtoCodec.encode(TL))).build());
+        assertThat(r1.getRefusal().getReason()).isEqualTo(Refusal.Reason.UNSUPPORTED_VERSION);
+        assertThat(r1.getRefusal().getMessage()).contains("protocol version 99 is not supported");
+        // a request before the greeting
+        AcceptorMessage r2 = exchange(ch, ProposerMessage.newBuilder().setVoteRequest(VoteRequest.newBuilder().setTerm(5)).build());
+        assertThat(r2.getRefusal().getReason()).isEqualTo(Refusal.Reason.PROTOCOL_ORDER);
+        // a bad timeline id
+        AcceptorMessage r3 = exchange(ch, ProposerMessage.newBuilder().setGreeting(Greeting.newBuilder()
+                .setProtocolVersion(1).setTimeline(dev.cairn.proto.safekeeper.v1.TimelineRef.newBuilder()
+                        .setTenantId("xyz").setTimelineId("1"))).build());
+        assertThat(r3.getRefusal().getReason()).isEqualTo(Refusal.Reason.WRONG_TIMELINE);
+        // nothing was persisted: the timeline has term 0
+        var status = AdminGrpc.newBlockingStub(ch).status(TimelineStatusRequest.newBuilder().setProtocolVersion(1).build());
+        assertThat(status.getTimelinesList()).allSatisfy(t -> assertThat(t.getTerm()).isZero());
+    }
+
+    private static AcceptorMessage exchange(ManagedChannel ch, ProposerMessage first) throws InterruptedException {
+        LinkedBlockingQueue<AcceptorMessage> got = new LinkedBlockingQueue<>();
+        StreamObserver<ProposerMessage> s = AcceptorGrpc.newStub(ch).propose(new StreamObserver<>() {
+            @Override
+            public void onNext(AcceptorMessage m) {
+                got.add(m);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        s.onNext(first);
+        AcceptorMessage m = got.poll(5, TimeUnit.SECONDS);
+        assertThat(m).isNotNull();
+        return m;
+    }
+
+    private static byte[] concat(List<byte[]> parts) {
+        int n = parts.stream().mapToInt(b -> b.length).sum();
+        byte[] out = new byte[n];
+        int pos = 0;
+        for (byte[] b : parts) {
+            System.arraycopy(b, 0, out, pos, b.length);
+            pos += b.length;
+        }
+        return out;
+    }
+}

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 WaldumpCommand.class,
                 dev.cairn.cli.keys.KeysCommand.class,
+                dev.cairn.cli.safekeeper.SafekeeperCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class CairnCommand implements Runnable {

@@ -1,7 +1,13 @@
 package dev.cairn.pageserver;
 
 import dev.cairn.pageserver.basebackup.Basebackup;
-import dev.cairn.pageserver.crypto.AesGcmValueCipher;
+import dev.cairn.kms.KeyHierarchy;
+import dev.cairn.kms.KeyHierarchyConfig;
+import dev.cairn.kms.provider.KeyRef;
+import dev.cairn.kms.provider.KmsProviders;
+import dev.cairn.kms.provider.local.LocalKmsProvider;
+import dev.cairn.kms.store.KeysLayout;
+import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.WalDirectoryIngest;
@@ -29,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +59,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class RoundTripTest {
     private final TimelineRef tl = new TimelineRef(Id128.random(), Id128.random());
     private Path scratch;
+    private KeyHierarchy keys;
     private PageStore store;
     private Ingest ingest;
     private Workload workload;
@@ -64,7 +72,12 @@ class RoundTripTest {
     @BeforeAll
     void setUp() {
         scratch = Computes.scratch("cairn-roundtrip");
-        store = PageStore.open(scratch.resolve("pageserver"), AesGcmValueCipher.random(1));
+        // values sealed through kms/ (local CMK -> tenant KEK -> DEK), as in production
+        KeysLayout layout = KeysLayout.under(scratch.resolve("keys"));
+        keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys"))
+                .providers(KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, InstantSource.system()))).build());
+        keys.createTenant(KmsValueCipher.tenantOf(tl.tenant()), KeyRef.local("cmk"));
+        store = PageStore.open(scratch.resolve("pageserver"), new KmsValueCipher(keys));
     }
 
     @AfterAll
@@ -73,6 +86,7 @@ class RoundTripTest {
             b.close();
         }
         store.close();
+        keys.close();
         System.out.println(String.join("\n", log));
         Computes.deleteTree(scratch);
     }

@@ -1,0 +1,71 @@
+package dev.cairn.proxy;
+
+import dev.cairn.proxy.endpoint.ConnectionLimiter;
+import dev.cairn.proxy.endpoint.EndpointCatalog;
+import dev.cairn.proxy.endpoint.EndpointResolver;
+import dev.cairn.proxy.protocol.StartupPacketDecoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PostgreSQL-protocol proxy: accepts clients, authenticates them, and splices each to its
+ * endpoint's compute. A client pipeline is [tls] startup-decoder startup-handler errors, and becomes
+ * [tls] relay once the compute session is ready.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private final ProxyServices services;
+    private final EventLoopGroup boss = new NioEventLoopGroup(1);
+    private final EventLoopGroup workers = new NioEventLoopGroup();
+    private Channel listener;
+
+    public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver) {
+        this.services = new ProxyServices(config, catalog, resolver, new ConnectionLimiter(), new CancelRegistry());
+    }
+
+    public ProxyServer start() throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("timeout", new ReadTimeoutHandler(services.config().startupTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        ch.pipeline().addLast("startup-decoder", new StartupPacketDecoder());
+                        ch.pipeline().addLast("startup", new ClientStartupHandler(services));
+                        ch.pipeline().addLast("errors", new ErrorResponder());
+                    }
+                });
+        listener = b.bind(services.config().listen()).sync().channel();
+        return this;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public ConnectionLimiter limiter() {
+        return services.limiter();
+    }
+
+    public CancelRegistry cancels() {
+        return services.cancels();
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.cairn.proxy.protocol;
+
+/** The SQLSTATE codes the proxy answers with; names follow PostgreSQL's errcodes.txt. */
+public enum SqlState {
+    INVALID_PASSWORD("28P01"),
+    INVALID_AUTHORIZATION_SPECIFICATION("28000"),
+    INVALID_CATALOG_NAME("3D000"),
+    SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION("08004"),
+    CONNECTION_FAILURE("08006"),
+    PROTOCOL_VIOLATION("08P01"),
+    FEATURE_NOT_SUPPORTED("0A000"),
+    TOO_MANY_CONNECTIONS("53300"),
+    CANNOT_CONNECT_NOW("57P03"),
+    INTERNAL_ERROR("XX000");
+
+    private final String code;
+
+    SqlState(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

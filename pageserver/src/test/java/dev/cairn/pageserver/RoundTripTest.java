@@ -11,6 +11,7 @@ import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.WalDirectoryIngest;
+import dev.cairn.pageserver.read.PageService;
 import dev.cairn.pageserver.store.KeyKind;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
@@ -35,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,7 +197,7 @@ class RoundTripTest {
         Path tar = scratch.resolve("pit.tar");
         Basebackup.Result r;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tar))) {
-            r = new Basebackup(new Timeline(store, tl)).write(pitLsn, out);
+            r = new PageService(new Timeline(store, tl), ingest.watch(), Duration.ofSeconds(5)).basebackup(pitLsn, out);
         }
         assertThat(r.dataLsn()).isLessThanOrEqualTo(pitLsn);
         try (PgCluster pit = Computes.fromBasebackup(tar, scratch.resolve("pit"))) {

@@ -2,6 +2,7 @@ package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.RelFork;
 import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.pageserver.read.LsnWatch;
 import dev.cairn.pageserver.store.IngestPosition;
 import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.PageStore;
@@ -48,6 +49,7 @@ public final class Ingest {
     private final CheckpointTracker tracker;
     private IngestPosition position;
     private IngestException failure;
+    private final LsnWatch watch;
 
     public Ingest(PageStore store, TimelineRef ref) {
         this.store = store;
@@ -55,6 +57,12 @@ public final class Ingest {
         this.timeline = new Timeline(store, ref);
         this.position = timeline.position();
         this.tracker = new CheckpointTracker(timeline.checkpoint(position.end()));
+        this.watch = new LsnWatch(ref, position.end());
+    }
+
+    /** Readers wait on this for ingest to reach their LSN. */
+    public LsnWatch watch() {
+        return watch;
     }
 
     public TimelineRef timeline() {
@@ -100,6 +108,7 @@ public final class Ingest {
             writes.put(KeyCodec.position(ref), next.encode());
             writes.commit();
             position = next;
+            watch.advance(end);
         } catch (IngestException e) {
             throw fail(e);
         } catch (WalFormatException e) {

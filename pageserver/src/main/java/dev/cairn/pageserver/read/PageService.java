@@ -1,0 +1,78 @@
+package dev.cairn.pageserver.read;
+
+import dev.cairn.pageserver.RelFork;
+import dev.cairn.pageserver.basebackup.Basebackup;
+import dev.cairn.pageserver.store.RelState;
+import dev.cairn.pageserver.store.SlruKind;
+import dev.cairn.pageserver.store.Timeline;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.PgConstants;
+
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The read side of one timeline: GetPage@LSN, relation exists/size/list@LSN,
+ * SLRU segments@LSN and basebackups@LSN. Every read first waits, up to a
+ * deadline, for ingest to reach its LSN, so a compute never reads a page
+ * older than the WAL it has already seen.
+ */
+public final class PageService {
+    private final Timeline timeline;
+    private final LsnWatch watch;
+    private final Duration timeout;
+
+    public PageService(Timeline timeline, LsnWatch watch, Duration timeout) {
+        this.timeline = timeline;
+        this.watch = watch;
+        this.timeout = timeout;
+    }
+
+    public byte[] getPage(RelFork rf, long block, Lsn lsn) {
+        watch.await(lsn, timeout);
+        return timeline.page(rf, block, lsn);
+    }
+
+    public boolean relationExists(RelFork rf, Lsn lsn) {
+        watch.await(lsn, timeout);
+        return timeline.relState(rf, lsn) != null;
+    }
+
+    /** Size in blocks, 0 for a fork that does not exist (as smgrnblocks after smgrexists fails). */
+    public long relationSize(RelFork rf, Lsn lsn) {
+        watch.await(lsn, timeout);
+        RelState s = timeline.relState(rf, lsn);
+        return s == null ? 0 : s.nblocks();
+    }
+
+    public List<RelFork> listRelations(Lsn lsn) {
+        watch.await(lsn, timeout);
+        return List.copyOf(timeline.relForks(lsn).keySet());
+    }
+
+    /** One SLRU segment file as PostgreSQL would have it (missing pages as zeroes), or null when none of its pages exist. */
+    public byte[] slruSegment(SlruKind slru, long segment, Lsn lsn) {
+        watch.await(lsn, timeout);
+        TreeMap<Long, byte[]> pages = new TreeMap<>();
+        long first = segment * SlruKind.PAGES_PER_SEGMENT;
+        for (long p = first; p < first + SlruKind.PAGES_PER_SEGMENT; p++) {
+            byte[] page = timeline.slruPage(slru, p, lsn);
+            if (page != null) {
+                pages.put(p - first, page);
+            }
+        }
+        if (pages.isEmpty()) {
+            return null;
+        }
+        byte[] out = new byte[(int) (pages.lastKey() + 1) * PgConstants.BLCKSZ];
+        pages.forEach((i, page) -> System.arraycopy(page, 0, out, (int) (i * PgConstants.BLCKSZ), PgConstants.BLCKSZ));
+        return out;
+    }
+
+    public Basebackup.Result basebackup(Lsn lsn, OutputStream out) {
+        watch.await(lsn, timeout);
+        return new Basebackup(timeline).write(lsn, out);
+    }
+}

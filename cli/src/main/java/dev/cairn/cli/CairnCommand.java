@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 WaldumpCommand.class,
                 dev.cairn.cli.keys.KeysCommand.class,
                 dev.cairn.cli.safekeeper.SafekeeperCommand.class,
+                dev.cairn.cli.proxy.ProxyCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class CairnCommand implements Runnable {

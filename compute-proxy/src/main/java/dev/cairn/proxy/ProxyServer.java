@@ -52,6 +52,11 @@ public final class ProxyServer implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
+    /** Blocks until the listener is closed (by {@link #close()}). */
+    public void awaitTermination() throws InterruptedException {
+        listener.closeFuture().sync();
+    }
+
     public ConnectionLimiter limiter() {
         return services.limiter();
     }

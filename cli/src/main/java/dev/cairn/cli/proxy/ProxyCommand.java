@@ -1,0 +1,99 @@
+package dev.cairn.cli.proxy;
+
+import dev.cairn.proxy.ProxyConfig;
+import dev.cairn.proxy.ProxyServer;
+import dev.cairn.proxy.TlsPolicy;
+import dev.cairn.proxy.endpoint.StaticEndpoints;
+import dev.cairn.proxy.tls.SelfSignedCertificate;
+import dev.cairn.proxy.tls.TlsContexts;
+import io.netty.handler.ssl.SslContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code cairn proxy}: the PostgreSQL-protocol proxy in front of the endpoints' computes, until killed. */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = {"Run the PostgreSQL-protocol proxy: TLS, endpoint routing (SNI host name or options=endpoint=NAME),",
+                "SCRAM-SHA-256 against per-endpoint role secrets, cancel forwarding, per-endpoint connection limits.",
+                "Backends are static for now, from --endpoints FILE:",
+                "  {\"endpoints\": [{\"name\": \"main\", \"backend\": \"127.0.0.1:5432\", \"maxConnections\": 100,",
+                "                  \"roles\": {\"app\": \"SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>\"}}]}"})
+public final class ProxyCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:6432", description = "HOST:PORT to accept clients on (port 0: any free port; default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--endpoints", required = true, description = "JSON file naming each endpoint, its backend HOST:PORT, limit and role verifiers.")
+    Path endpoints;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain. Without --tls-cert/--tls-key a self-signed certificate is generated (local mode).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-host", defaultValue = "localhost", description = "Host name for the generated certificate; *.<host> is included for SNI routing (default ${DEFAULT-VALUE}).")
+    String tlsHost;
+
+    @Option(names = "--allow-plaintext", description = "Accept clients that do not ask for TLS (otherwise refused with SQLSTATE 28000).")
+    boolean allowPlaintext;
+
+    @Option(names = "--wake-timeout", defaultValue = "60", description = "Seconds a client waits for its endpoint's compute to start (default ${DEFAULT-VALUE}).")
+    long wakeTimeoutSeconds;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            err.println("cairn proxy: --listen must be HOST:PORT, got " + listen);
+            return 2;
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            err.println("cairn proxy: --tls-cert and --tls-key go together");
+            return 2;
+        }
+        StaticEndpoints catalog;
+        try {
+            catalog = StaticEndpoints.read(endpoints);
+        } catch (Exception e) {
+            err.println("cairn proxy: cannot read endpoints file " + endpoints + ": " + e.getMessage());
+            return 2;
+        }
+        SslContext tls = tlsCert != null
+                ? TlsContexts.fromPem(tlsCert, tlsKey)
+                : TlsContexts.of(SelfSignedCertificate.generate(List.of(tlsHost, "*." + tlsHost), Duration.ofDays(365)));
+        InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+        ProxyConfig config = ProxyConfig.defaults(address, tls, allowPlaintext ? TlsPolicy.ALLOW : TlsPolicy.REQUIRE)
+                .withWakeTimeout(Duration.ofSeconds(wakeTimeoutSeconds));
+        ProxyServer server = new ProxyServer(config, catalog, catalog).start();
+        Thread hook = new Thread(server::close, "proxy-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("proxy listening on " + address.getHostString() + ":" + server.address().getPort()
+                + (tlsCert == null ? " (self-signed certificate for " + tlsHost + ")" : ""));
+        out.flush();
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            server.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running
+            }
+        }
+        return 0;
+    }
+}

@@ -11,7 +11,15 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+
+import java.io.IOException;
+import java.io.Writer;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -46,6 +54,18 @@ public record SelfSignedCertificate(X509Certificate certificate, PrivateKey priv
             return new SelfSignedCertificate(cert, pair.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate", e);
+        }
+    }
+
+    /** Writes the certificate and its PKCS#8 key (mode 0600) as PEM, the form {@link TlsContexts#fromPem} and psql's sslrootcert read. */
+    public void writePem(Path certFile, Path keyFile) throws IOException {
+        try (Writer w = Files.newBufferedWriter(certFile); JcaPEMWriter pem = new JcaPEMWriter(w)) {
+            pem.writeObject(certificate);
+        }
+        Files.deleteIfExists(keyFile);
+        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer w = Files.newBufferedWriter(keyFile); JcaPEMWriter pem = new JcaPEMWriter(w)) {
+            pem.writeObject(new JcaPKCS8Generator(privateKey, null));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.provider.KeyRef;
@@ -43,14 +45,14 @@ class KmsValueCipherTest {
     void pagesOfARevokedTenantAreRefusedOthersAreServedRestoreBringsThemBack() {
         KeysLayout layout = KeysLayout.under(dir.resolve("keys"));
         LocalKmsProvider local = new LocalKmsProvider(layout.localKms(), true, InstantSource.system());
-        TimelineRef t1 = new TimelineRef(Id128.random(), Id128.random());
-        TimelineRef t2 = new TimelineRef(Id128.random(), Id128.random());
+        TimelineKey t1 = new TimelineKey(Id128.random(), Id128.random());
+        TimelineKey t2 = new TimelineKey(Id128.random(), Id128.random());
         byte[] page = new byte[PgConstants.BLCKSZ];
         Arrays.fill(page, (byte) 0x5A);
         try (KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(dir.resolve("keys"))
                 .providers(KmsProviders.of(local)).build());
              PageStore store = PageStore.open(dir.resolve("pageserver"), new KmsValueCipher(keys))) {
-            for (TimelineRef t : new TimelineRef[] {t1, t2}) {
+            for (TimelineKey t : new TimelineKey[] {t1, t2}) {
                 keys.createTenant(KmsValueCipher.tenantOf(t.tenant()), KeyRef.local("cmk"));
                 WriteSet w = store.newWriteSet();
                 w.put(KeyCodec.relSize(t, REL, LSN), new RelState(1, LSN).encode());

@@ -1,5 +1,7 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.read.LsnTimeoutException;
 import dev.cairn.pageserver.read.LsnWatch;
 import dev.cairn.pgformat.Lsn;
@@ -13,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LsnWatchTest {
-    private final TimelineRef tl = new TimelineRef(Id128.random(), Id128.random());
+    private final TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
 
     @Test
     void readersWaitForIngestAndTimeOutWithAClearError() throws Exception {

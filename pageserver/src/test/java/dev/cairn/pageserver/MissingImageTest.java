@@ -1,5 +1,7 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.crypto.AesGcmValueCipher;
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.ingest.IngestException;
@@ -29,7 +31,7 @@ class MissingImageTest {
     @Test
     void ingestStopsAtTheFirstRecordThatNeedsRedoWeDoNotHave() {
         Path scratch = Computes.scratch("cairn-missing-image");
-        TimelineRef tl = new TimelineRef(Id128.random(), Id128.random());
+        TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
         try (PageStore store = PageStore.open(scratch.resolve("pageserver"), AesGcmValueCipher.random(1))) {
             PgCluster pg = Computes.initdb(scratch);
             Lsn start = DataDirImport.run(store, tl, pg.dataDir()).lsn();

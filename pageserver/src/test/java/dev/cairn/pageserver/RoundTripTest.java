@@ -1,5 +1,7 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
@@ -59,7 +61,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoundTripTest {
-    private final TimelineRef tl = new TimelineRef(Id128.random(), Id128.random());
+    private final TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
     private Path scratch;
     private KeyHierarchy keys;
     private PageStore store;

@@ -1,5 +1,7 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.crypto.AesGcmValueCipher;
 import dev.cairn.pageserver.store.CorruptValueException;
 import dev.cairn.pageserver.store.KeyCodec;
@@ -24,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Stored values are authenticated: damage, a moved value or a wrong key give typed errors, never a wrong page. */
 class StoredValueIntegrityTest {
-    private static final TimelineRef TL = new TimelineRef(Id128.random(), Id128.random());
+    private static final TimelineKey TL = new TimelineKey(Id128.random(), Id128.random());
     private static final RelFork REL = new RelFork(new RelFileLocator(1663, 5, 16384), ForkNumber.MAIN);
     private static final Lsn V1 = Lsn.of(0x1000);
     private static final Lsn V2 = Lsn.of(0x2000);

@@ -7,7 +7,7 @@ import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.kms.KeyUnavailableException;
 import dev.cairn.kms.TenantId;
 import dev.cairn.kms.UnknownTenantException;
-import dev.cairn.pageserver.Id128;
+import dev.cairn.safekeeper.Id128;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;

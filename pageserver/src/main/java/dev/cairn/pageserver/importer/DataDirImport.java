@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.importer;
 
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.store.IngestPosition;
 import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.PageStore;
@@ -50,14 +50,14 @@ public final class DataDirImport {
     private static final long FLUSH_BYTES = 32L << 20;
 
     private final PageStore store;
-    private final TimelineRef ref;
+    private final TimelineKey ref;
     private final Path dataDir;
     private WriteSet writes;
     private Lsn lsn;
     private long relsegBlocks;
     private long pages;
 
-    private DataDirImport(PageStore store, TimelineRef ref, Path dataDir) {
+    private DataDirImport(PageStore store, TimelineKey ref, Path dataDir) {
         this.store = store;
         this.ref = ref;
         this.dataDir = dataDir;
@@ -68,7 +68,7 @@ public final class DataDirImport {
     }
 
     /** Imports {@code dataDir} as the new timeline {@code ref}; returns the LSN it starts at. */
-    public static Result run(PageStore store, TimelineRef ref, Path dataDir) {
+    public static Result run(PageStore store, TimelineKey ref, Path dataDir) {
         return new DataDirImport(store, ref, dataDir).run();
     }
 

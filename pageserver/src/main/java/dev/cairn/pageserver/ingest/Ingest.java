@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.read.LsnWatch;
 import dev.cairn.pageserver.store.IngestPosition;
 import dev.cairn.pageserver.store.KeyCodec;
@@ -44,14 +44,14 @@ import java.nio.ByteOrder;
 public final class Ingest {
     private final Timeline timeline;
     private final PageStore store;
-    private final TimelineRef ref;
+    private final TimelineKey ref;
     private final Relations relations = new Relations();
     private final CheckpointTracker tracker;
     private IngestPosition position;
     private IngestException failure;
     private final LsnWatch watch;
 
-    public Ingest(PageStore store, TimelineRef ref) {
+    public Ingest(PageStore store, TimelineKey ref) {
         this.store = store;
         this.ref = ref;
         this.timeline = new Timeline(store, ref);
@@ -65,7 +65,7 @@ public final class Ingest {
         return watch;
     }
 
-    public TimelineRef timeline() {
+    public TimelineKey timeline() {
         return ref;
     }
 

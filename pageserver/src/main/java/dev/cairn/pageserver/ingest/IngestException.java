@@ -1,21 +1,21 @@
 package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.PageserverException;
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pgformat.Lsn;
 
 /** Ingest of a timeline stopped at a record; nothing of that record was stored. */
 public class IngestException extends PageserverException {
-    private final TimelineRef timeline;
+    private final TimelineKey timeline;
     private final Lsn lsn;
 
-    public IngestException(TimelineRef timeline, Lsn lsn, String message, Throwable cause) {
+    public IngestException(TimelineKey timeline, Lsn lsn, String message, Throwable cause) {
         super("ingest of " + timeline + " stopped at " + lsn + ": " + message, cause);
         this.timeline = timeline;
         this.lsn = lsn;
     }
 
-    public TimelineRef timeline() {
+    public TimelineKey timeline() {
         return timeline;
     }
 

@@ -1,6 +1,6 @@
 package dev.cairn.pageserver.ingest;
 
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pgformat.Lsn;
 
 /**
@@ -12,7 +12,7 @@ public class MissingImageException extends IngestException {
     public static final String REQUIRED_SETTING = "wal_consistency_checking = 'all'";
     private final String rmgr;
 
-    public MissingImageException(TimelineRef timeline, Lsn lsn, String rmgr, String recordType, String block) {
+    public MissingImageException(TimelineKey timeline, Lsn lsn, String rmgr, String recordType, String block) {
         super(timeline, lsn, rmgr + " record " + recordType + " modifies " + block
                 + " without a page image, and Cairn has no Java redo for rmgr " + rmgr
                 + ": the compute must run with " + REQUIRED_SETTING, null);

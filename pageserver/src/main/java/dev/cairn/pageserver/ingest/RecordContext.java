@@ -1,6 +1,6 @@
 package dev.cairn.pageserver.ingest;
 
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.SlruKind;
 import dev.cairn.pageserver.store.Timeline;
@@ -26,7 +26,7 @@ final class RecordContext {
         this.timeline = timeline.through(writes);
     }
 
-    TimelineRef ref() {
+    TimelineKey ref() {
         return timeline.ref();
     }
 

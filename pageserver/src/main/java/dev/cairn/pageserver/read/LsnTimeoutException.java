@@ -1,14 +1,14 @@
 package dev.cairn.pageserver.read;
 
 import dev.cairn.pageserver.PageserverException;
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pgformat.Lsn;
 
 import java.time.Duration;
 
 /** A read at an LSN that ingest did not reach within the deadline. */
 public class LsnTimeoutException extends PageserverException {
-    public LsnTimeoutException(TimelineRef timeline, Lsn wanted, Lsn ingested, Duration timeout) {
+    public LsnTimeoutException(TimelineKey timeline, Lsn wanted, Lsn ingested, Duration timeout) {
         super("timed out after " + timeout.toMillis() + " ms waiting for " + timeline + " to be ingested up to "
                 + wanted + " (ingested up to " + ingested + "; is WAL arriving from the safekeepers?)");
     }

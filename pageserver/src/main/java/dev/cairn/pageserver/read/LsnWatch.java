@@ -1,6 +1,6 @@
 package dev.cairn.pageserver.read;
 
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pgformat.Lsn;
 
 import java.time.Duration;
@@ -11,10 +11,10 @@ import java.time.Duration;
  * the deadline.
  */
 public final class LsnWatch {
-    private final TimelineRef timeline;
+    private final TimelineKey timeline;
     private Lsn ingested;
 
-    public LsnWatch(TimelineRef timeline, Lsn ingested) {
+    public LsnWatch(TimelineKey timeline, Lsn ingested) {
         this.timeline = timeline;
         this.ingested = ingested;
     }

@@ -1,8 +1,8 @@
 package dev.cairn.pageserver.store;
 
-import dev.cairn.pageserver.Id128;
+import dev.cairn.safekeeper.Id128;
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pgformat.ForkNumber;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.RelFileLocator;
@@ -35,56 +35,56 @@ public final class KeyCodec {
     private KeyCodec() {
     }
 
-    public static byte[] kindPrefix(TimelineRef tl, KeyKind kind) {
+    public static byte[] kindPrefix(TimelineKey tl, KeyKind kind) {
         return start(tl, kind, 0).array();
     }
 
-    public static byte[] page(TimelineRef tl, RelFork rf, long block, Lsn lsn) {
+    public static byte[] page(TimelineKey tl, RelFork rf, long block, Lsn lsn) {
         return rel(start(tl, KeyKind.PAGE, 13 + 4 + LSN_BYTES), rf).putInt((int) block).putLong(lsn.value()).array();
     }
 
     /** The keys of all versions of all blocks of a fork start with this. */
-    public static byte[] pagePrefix(TimelineRef tl, RelFork rf) {
+    public static byte[] pagePrefix(TimelineKey tl, RelFork rf) {
         return rel(start(tl, KeyKind.PAGE, 13), rf).array();
     }
 
-    public static byte[] relSize(TimelineRef tl, RelFork rf, Lsn lsn) {
+    public static byte[] relSize(TimelineKey tl, RelFork rf, Lsn lsn) {
         return rel(start(tl, KeyKind.REL_SIZE, 13 + LSN_BYTES), rf).putLong(lsn.value()).array();
     }
 
-    public static byte[] relmap(TimelineRef tl, long spc, long db, Lsn lsn) {
+    public static byte[] relmap(TimelineKey tl, long spc, long db, Lsn lsn) {
         return start(tl, KeyKind.RELMAP, 8 + LSN_BYTES).putInt((int) spc).putInt((int) db).putLong(lsn.value()).array();
     }
 
-    public static byte[] slru(TimelineRef tl, SlruKind slru, long page, Lsn lsn) {
+    public static byte[] slru(TimelineKey tl, SlruKind slru, long page, Lsn lsn) {
         return start(tl, KeyKind.SLRU, 5 + LSN_BYTES).put((byte) slru.code).putInt((int) page).putLong(lsn.value()).array();
     }
 
-    public static byte[] slruPrefix(TimelineRef tl, SlruKind slru) {
+    public static byte[] slruPrefix(TimelineKey tl, SlruKind slru) {
         return start(tl, KeyKind.SLRU, 1).put((byte) slru.code).array();
     }
 
-    public static byte[] twophase(TimelineRef tl, long xid, Lsn lsn) {
+    public static byte[] twophase(TimelineKey tl, long xid, Lsn lsn) {
         return start(tl, KeyKind.TWOPHASE, 4 + LSN_BYTES).putInt((int) xid).putLong(lsn.value()).array();
     }
 
-    public static byte[] checkpoint(TimelineRef tl, Lsn lsn) {
+    public static byte[] checkpoint(TimelineKey tl, Lsn lsn) {
         return start(tl, KeyKind.CHECKPOINT, LSN_BYTES).putLong(lsn.value()).array();
     }
 
-    public static byte[] boundary(TimelineRef tl, Lsn lsn) {
+    public static byte[] boundary(TimelineKey tl, Lsn lsn) {
         return start(tl, KeyKind.BOUNDARY, LSN_BYTES).putLong(lsn.value()).array();
     }
 
-    public static byte[] control(TimelineRef tl) {
+    public static byte[] control(TimelineKey tl) {
         return kindPrefix(tl, KeyKind.CONTROL);
     }
 
-    public static byte[] position(TimelineRef tl) {
+    public static byte[] position(TimelineKey tl) {
         return kindPrefix(tl, KeyKind.POSITION);
     }
 
-    public static byte[] configFile(TimelineRef tl, String name) {
+    public static byte[] configFile(TimelineKey tl, String name) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         return start(tl, KeyKind.CONFIG_FILE, n.length).put(n).array();
     }
@@ -158,14 +158,14 @@ public final class KeyCodec {
                 default -> kind.name().toLowerCase();
             };
             ByteBuffer b = ByteBuffer.wrap(key);
-            TimelineRef tl = new TimelineRef(new Id128(b.getLong(), b.getLong()), new Id128(b.getLong(), b.getLong()));
+            TimelineKey tl = new TimelineKey(new Id128(b.getLong(), b.getLong()), new Id128(b.getLong(), b.getLong()));
             return what + (kind.versioned ? " @" + lsnOf(key) : "") + " of " + tl;
         } catch (RuntimeException e) {
             return "key of " + key.length + " bytes";
         }
     }
 
-    private static ByteBuffer start(TimelineRef tl, KeyKind kind, int rest) {
+    private static ByteBuffer start(TimelineKey tl, KeyKind kind, int rest) {
         return ByteBuffer.allocate(TIMELINE_PREFIX + rest)
                 .putLong(tl.tenant().hi()).putLong(tl.tenant().lo())
                 .putLong(tl.timeline().hi()).putLong(tl.timeline().lo())

@@ -2,12 +2,12 @@ package dev.cairn.pageserver.store;
 
 import dev.cairn.pageserver.PageserverException;
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pgformat.Lsn;
 
 /** GetPage@LSN for a block that does not exist at that LSN. */
 public class PageNotFoundException extends PageserverException {
-    public PageNotFoundException(TimelineRef tl, RelFork rf, long block, Lsn lsn, String why) {
+    public PageNotFoundException(TimelineKey tl, RelFork rf, long block, Lsn lsn, String why) {
         super("no block " + block + " of " + rf + " at " + lsn + " on " + tl + ": " + why);
     }
 }

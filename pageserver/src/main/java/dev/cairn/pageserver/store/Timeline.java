@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.store;
 
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.control.CheckPoint;
@@ -24,14 +24,14 @@ public final class Timeline {
     private static final byte[] ZERO_PAGE = new byte[PgConstants.BLCKSZ];
 
     private final PageStore store;
-    private final TimelineRef ref;
+    private final TimelineKey ref;
     private final VersionSource source;
 
-    public Timeline(PageStore store, TimelineRef ref) {
+    public Timeline(PageStore store, TimelineKey ref) {
         this(store, ref, store);
     }
 
-    private Timeline(PageStore store, TimelineRef ref, VersionSource source) {
+    private Timeline(PageStore store, TimelineKey ref, VersionSource source) {
         this.store = store;
         this.ref = ref;
         this.source = source;
@@ -42,7 +42,7 @@ public final class Timeline {
         return new Timeline(store, ref, other);
     }
 
-    public TimelineRef ref() {
+    public TimelineKey ref() {
         return ref;
     }
 

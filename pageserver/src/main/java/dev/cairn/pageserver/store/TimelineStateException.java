@@ -1,11 +1,11 @@
 package dev.cairn.pageserver.store;
 
 import dev.cairn.pageserver.PageserverException;
-import dev.cairn.pageserver.TimelineRef;
+import dev.cairn.safekeeper.TimelineKey;
 
 /** The timeline lacks state an operation needs (not created, LSN before its import, ...). */
 public class TimelineStateException extends PageserverException {
-    public TimelineStateException(TimelineRef tl, String message) {
+    public TimelineStateException(TimelineKey tl, String message) {
         super(tl + ": " + message);
     }
 }

@@ -13,7 +13,7 @@ final class ComputeErrorException extends ProxyException {
         this.rawError = rawError;
     }
 
-    /** The complete 'E' message as the compute sent it. */
+    /** The complete 'E' message as the compute sent it; whoever writes it takes ownership. */
     ByteBuf rawError() {
         return rawError;
     }

@@ -41,7 +41,7 @@ final class ErrorResponder extends ChannelInboundHandlerAdapter {
                     failure.endpoint(), failure.sqlState().code(), failure.getMessage());
         }
         ByteBuf bytes = failure instanceof ComputeErrorException computeError
-                ? computeError.rawError().retainedDuplicate()
+                ? computeError.rawError()
                 : failure.toErrorResponse().encode(ctx.alloc());
         ctx.writeAndFlush(bytes).addListener(ChannelFutureListener.CLOSE);
     }

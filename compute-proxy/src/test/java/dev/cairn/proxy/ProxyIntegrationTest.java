@@ -201,6 +201,11 @@ class ProxyIntegrationTest {
     @Test
     void cancelThroughTheProxyReachesTheCompute() throws Exception {
         try (Connection c = connect("ep1", PASSWORD, "require"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+                rs.next();
+                // the client holds the proxy's key, not the compute's
+                assertThat(c.unwrap(org.postgresql.PGConnection.class).getBackendPID()).isNotEqualTo(rs.getInt(1));
+            }
             CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
                 try {
                     Thread.sleep(500);
@@ -235,6 +240,20 @@ class ProxyIntegrationTest {
         Map<Character, String> error = rawError(v2);
         assertThat(error).containsEntry('S', "FATAL").containsEntry('C', "0A000");
         assertThat(error.get('M')).contains("unsupported frontend protocol 2.0");
+    }
+
+    @Test
+    void plaintextInjectedAfterSslRequestIsRefused() throws Exception {
+        try (Socket socket = rawSocket()) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            // SSLRequest and, in the same segment, bytes that are not a TLS ClientHello (CVE-2021-23214)
+            out.write(new byte[]{0, 0, 0, 8, 4, (byte) 0xd2, 0x16, 0x2f, 0, 0, 0, 8, 0, 3, 0, 0});
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertThat(in.readByte()).isEqualTo((byte) 'E');
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            assertThat(new String(body, StandardCharsets.UTF_8)).contains("C08P01").contains("unencrypted data after SSL request");
+        }
     }
 
     @Test

@@ -129,6 +129,30 @@ class WakeOnConnectTest {
     }
 
     @Test
+    void protocol32IsNegotiatedDownTo30() throws Exception {
+        byte[] params = "user\0postgres\0options\0endpoint=awake\0_pq_.fancy\0on\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.address().getPort())) {
+            socket.setSoTimeout(10_000);
+            var out = new java.io.DataOutputStream(socket.getOutputStream());
+            out.writeInt(8 + params.length);
+            out.writeInt(3 << 16 | 2);
+            out.write(params);
+            var in = new java.io.DataInputStream(socket.getInputStream());
+            assertThat(in.readByte()).isEqualTo((byte) 'v');
+            in.readInt();
+            // PostgreSQL sends the whole version word (PG_PROTOCOL_LATEST), and libpq compares it as such
+            assertThat(in.readInt()).as("newest protocol version supported").isEqualTo(3 << 16);
+            assertThat(in.readInt()).as("unrecognized options").isEqualTo(1);
+            byte[] option = new byte["_pq_.fancy".length() + 1];
+            in.readFully(option);
+            assertThat(new String(option, 0, option.length - 1, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("_pq_.fancy");
+            assertThat(in.readByte()).isEqualTo((byte) 'R');
+            in.readInt();
+            assertThat(in.readInt()).as("AuthenticationSASL").isEqualTo(10);
+        }
+    }
+
+    @Test
     void roleWithoutASecretFailsLikeAWrongPassword() {
         wakes.computeIfAbsent("awake", n -> new CompletableFuture<>()).complete(new BackendAddress("127.0.0.1", backend.port()));
         Properties p = new Properties();

@@ -41,7 +41,10 @@ public final class ServerMessages {
         return frame(alloc, 'K', alloc.buffer(8).writeInt(key.processId()).writeInt(key.secretKey()));
     }
 
-    /** Tells a client asking for 3.x (x > 0) or _pq_ options what this server speaks: 3.0 and none of them. */
+    /**
+     * Tells a client asking for 3.x (x > 0) or _pq_ options what this server speaks: 3.0 and none of
+     * them. Like PostgreSQL, the version field carries the whole version word, not just the minor.
+     */
     public static ByteBuf negotiateProtocolVersion(ByteBufAllocator alloc, List<String> unrecognizedOptions) {
         ByteBuf body = alloc.buffer().writeInt(3 << 16).writeInt(unrecognizedOptions.size());
         for (String option : unrecognizedOptions) {

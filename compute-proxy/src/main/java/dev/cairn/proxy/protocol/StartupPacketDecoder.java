@@ -31,8 +31,13 @@ public final class StartupPacketDecoder extends ByteToMessageDecoder {
             return;
         }
         in.skipBytes(4);
-        ByteBuf body = in.readSlice(length - 4);
-        out.add(parse(body));
+        StartupPacket packet = parse(in.readSlice(length - 4));
+        if ((packet instanceof StartupPacket.SslRequest || packet instanceof StartupPacket.GssEncRequest) && in.isReadable()) {
+            // Bytes sent before the encryption handshake could be injected by a man in the middle (CVE-2021-23214).
+            in.skipBytes(in.readableBytes());
+            throw new ProxyException(SqlState.PROTOCOL_VIOLATION, null, "received unencrypted data after SSL request");
+        }
+        out.add(packet);
     }
 
     static StartupPacket parse(ByteBuf body) {

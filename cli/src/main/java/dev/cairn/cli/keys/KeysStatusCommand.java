@@ -19,8 +19,7 @@ final class KeysStatusCommand extends KeysSubcommand {
 
     @Override
     int run(KeysSession session) throws Exception {
-        List<TenantId> ids = tenants.isEmpty() ? session.hierarchy.tenants()
-                : tenants.stream().map(KeysSubcommand::tenant).toList();
+        List<TenantId> ids = tenantsOrAll(session, tenants);
         List<TenantStatus> statuses = new ArrayList<>();
         for (TenantId t : ids) {
             statuses.add(session.hierarchy.status(t));

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Common behaviour: option checks, session handling and the mapping of errors to exit codes. */
@@ -49,6 +50,11 @@ abstract class KeysSubcommand implements Callable<Integer> {
     void printJson(Object value) throws Exception {
         out().println(JSON.writeValueAsString(value));
         out().flush();
+    }
+
+    /** The named tenants, or every tenant of the data directory when none is named. */
+    static List<TenantId> tenantsOrAll(KeysSession session, List<String> named) {
+        return named.isEmpty() ? session.hierarchy.tenants() : named.stream().map(KeysSubcommand::tenant).toList();
     }
 
     static TenantId tenant(String text) {

@@ -20,8 +20,7 @@ final class KeysVerifyCommand extends KeysSubcommand {
 
     @Override
     int run(KeysSession session) throws Exception {
-        List<TenantId> ids = tenants.isEmpty() ? session.hierarchy.tenants()
-                : tenants.stream().map(KeysSubcommand::tenant).toList();
+        List<TenantId> ids = tenantsOrAll(session, tenants);
         List<VerifyReport> reports = new ArrayList<>();
         for (TenantId t : ids) {
             session.hierarchy.status(t); // unknown tenant fails before any work

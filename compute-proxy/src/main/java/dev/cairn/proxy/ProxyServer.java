@@ -29,7 +29,12 @@ public final class ProxyServer implements AutoCloseable {
     private Channel listener;
 
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver) {
-        this.services = new ProxyServices(config, catalog, resolver, new ConnectionLimiter(), new CancelRegistry());
+        this(config, catalog, resolver, new ConnectionLimiter());
+    }
+
+    /** limiter: e.g. {@code new ConnectionLimiter(idleSuspender)} to scale idle endpoints to zero. */
+    public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver, ConnectionLimiter limiter) {
+        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry());
     }
 
     public ProxyServer start() throws InterruptedException {

@@ -19,11 +19,15 @@ import java.util.concurrent.Callable;
 
 /** {@code cairn proxy}: the PostgreSQL-protocol proxy in front of the endpoints' computes, until killed. */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = {"Run the PostgreSQL-protocol proxy: TLS, endpoint routing (SNI host name or options=endpoint=NAME),",
-                "SCRAM-SHA-256 against per-endpoint role secrets, cancel forwarding, per-endpoint connection limits.",
-                "Backends are static for now, from --endpoints FILE:",
-                "  {\"endpoints\": [{\"name\": \"main\", \"backend\": \"127.0.0.1:5432\", \"maxConnections\": 100,",
-                "                  \"roles\": {\"app\": \"SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>\"}}]}"})
+        description = {"Run the PostgreSQL-protocol proxy: TLS, endpoint routing (TLS server name",
+                "<endpoint>.<host> or options=endpoint=<name>), SCRAM-SHA-256 against per-endpoint",
+                "role secrets, cancel forwarding and per-endpoint connection limits."},
+        footerHeading = "%nEndpoints file (static backends until the compute agent wakes them):%n",
+        footer = {"  {\"endpoints\": [{\"name\": \"main\", \"backend\": \"127.0.0.1:5432\",",
+                "    \"maxConnections\": 100,",
+                "    \"roles\": {\"app\": \"SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>\"}}]}",
+                "The same verifier must be the role's password on the compute (ALTER ROLE app PASSWORD",
+                "'SCRAM-SHA-256$...'), or the compute must trust the proxy."})
 public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:6432", description = "HOST:PORT to accept clients on (port 0: any free port; default ${DEFAULT-VALUE}).")

@@ -125,6 +125,15 @@ final class Computes {
         }
     }
 
+    /** Bytes of all regular files under {@code root}. */
+    static long treeSize(Path root) {
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure " + root, e);
+        }
+    }
+
     static Map<String, String> settings(Map<String, String> extra) {
         Map<String, String> all = new LinkedHashMap<>(SETTINGS);
         all.putAll(extra);

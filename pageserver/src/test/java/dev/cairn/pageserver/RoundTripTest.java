@@ -3,6 +3,9 @@ package dev.cairn.pageserver;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.basebackup.Basebackup;
+import dev.cairn.pageserver.gc.GarbageCollector;
+import dev.cairn.pageserver.gc.GcResult;
+import dev.cairn.pageserver.read.LsnOutsideRetentionException;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.provider.KeyRef;
@@ -46,6 +49,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -215,9 +219,21 @@ class RoundTripTest {
     void secondGenerationAfterImmediateStop() throws Exception {
         assumeThat(dumpAfterB).isNotNull();
         b.stop("immediate");
+        Lsn bStart = new Timeline(store, tl).position().end();
         long t0 = System.nanoTime();
         Lsn end = WalDirectoryIngest.ingest(ingest, b.walDir());
         log.add("ingest of B's WAL up to " + end + ": " + ms(t0) + " ms");
+
+        // GC with A's history outside the retention window: C must not notice.
+        long sizeBefore = Computes.treeSize(store.directory());
+        GcResult gc = new GarbageCollector(store).collect(new Timeline(store, tl), bStart);
+        store.compact();
+        log.add("GC at " + gc.horizon() + ": " + gc.versionsDropped() + " versions dropped; store "
+                + sizeBefore / 1024 + " KiB -> " + Computes.treeSize(store.directory()) / 1024 + " KiB");
+        assertThat(gc.versionsDropped()).isPositive();
+        assertThatThrownBy(() -> new PageService(new Timeline(store, tl), ingest.watch(), Duration.ofSeconds(5))
+                .basebackup(pitLsn, OutputStream.nullOutputStream()))
+                .isInstanceOf(LsnOutsideRetentionException.class);
         try (PgCluster c = startFromBasebackup(null, "c")) {
             assertSameDatabase(dumpAfterB, Computes.dumpall(c));
             ProcessResult check = Computes.amcheck(c);

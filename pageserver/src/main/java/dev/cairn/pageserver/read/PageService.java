@@ -30,31 +30,40 @@ public final class PageService {
         this.timeout = timeout;
     }
 
-    public byte[] getPage(RelFork rf, long block, Lsn lsn) {
+    /** Waits until ingest reached {@code lsn}, and refuses LSNs that GC may have collected. */
+    private void ready(Lsn lsn) {
+        Lsn horizon = timeline.gcHorizon();
+        if (lsn.isBefore(horizon)) {
+            throw new LsnOutsideRetentionException(timeline.ref(), lsn, horizon);
+        }
         watch.await(lsn, timeout);
+    }
+
+    public byte[] getPage(RelFork rf, long block, Lsn lsn) {
+        ready(lsn);
         return timeline.page(rf, block, lsn);
     }
 
     public boolean relationExists(RelFork rf, Lsn lsn) {
-        watch.await(lsn, timeout);
+        ready(lsn);
         return timeline.relState(rf, lsn) != null;
     }
 
     /** Size in blocks, 0 for a fork that does not exist (as smgrnblocks after smgrexists fails). */
     public long relationSize(RelFork rf, Lsn lsn) {
-        watch.await(lsn, timeout);
+        ready(lsn);
         RelState s = timeline.relState(rf, lsn);
         return s == null ? 0 : s.nblocks();
     }
 
     public List<RelFork> listRelations(Lsn lsn) {
-        watch.await(lsn, timeout);
+        ready(lsn);
         return List.copyOf(timeline.relForks(lsn).keySet());
     }
 
     /** One SLRU segment file as PostgreSQL would have it (missing pages as zeroes), or null when none of its pages exist. */
     public byte[] slruSegment(SlruKind slru, long segment, Lsn lsn) {
-        watch.await(lsn, timeout);
+        ready(lsn);
         TreeMap<Long, byte[]> pages = new TreeMap<>();
         long first = segment * SlruKind.PAGES_PER_SEGMENT;
         for (long p = first; p < first + SlruKind.PAGES_PER_SEGMENT; p++) {
@@ -72,7 +81,7 @@ public final class PageService {
     }
 
     public Basebackup.Result basebackup(Lsn lsn, OutputStream out) {
-        watch.await(lsn, timeout);
+        ready(lsn);
         return new Basebackup(timeline).write(lsn, out);
     }
 }

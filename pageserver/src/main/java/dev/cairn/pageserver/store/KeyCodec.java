@@ -84,6 +84,10 @@ public final class KeyCodec {
         return kindPrefix(tl, KeyKind.POSITION);
     }
 
+    public static byte[] gcHorizon(TimelineKey tl) {
+        return kindPrefix(tl, KeyKind.GC_HORIZON);
+    }
+
     public static byte[] configFile(TimelineKey tl, String name) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         return start(tl, KeyKind.CONFIG_FILE, n.length).put(n).array();

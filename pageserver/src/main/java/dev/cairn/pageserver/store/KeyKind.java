@@ -24,7 +24,9 @@ public enum KeyKind {
     /** A configuration file of the imported data directory: (name) -> content. */
     CONFIG_FILE(9, Family.META, false),
     /** Ingest position of the timeline. */
-    POSITION(10, Family.META, false);
+    POSITION(10, Family.META, false),
+    /** The GC horizon: reads below it are refused because older versions may be gone. */
+    GC_HORIZON(11, Family.META, false);
 
     /** RocksDB column families, one per kind of data with its own access pattern. */
     public enum Family {

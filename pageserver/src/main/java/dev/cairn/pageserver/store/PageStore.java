@@ -199,6 +199,55 @@ public final class PageStore implements VersionSource, AutoCloseable {
         }
     }
 
+    /**
+     * Deletes, under {@code prefix} (one key kind of one timeline), every version
+     * that a newer version at or below {@code horizon} supersedes: reads at or
+     * above the horizon see exactly what they saw before. Works on keys only,
+     * nothing is decrypted.
+     *
+     * @return the number of versions deleted
+     */
+    public long dropSupersededVersions(byte[] prefix, Lsn horizon) {
+        ColumnFamilyHandle cf = family(prefix);
+        long deleted = 0;
+        try (RocksIterator it = db.newIterator(cf); WriteBatch batch = new WriteBatch()) {
+            byte[] older = null; // the newest version seen so far at or below the horizon, in the current entity
+            for (it.seek(prefix); it.isValid() && KeyCodec.hasPrefix(it.key(), prefix); it.next()) {
+                byte[] key = it.key();
+                if (older != null && !KeyCodec.sameEntity(older, key)) {
+                    older = null;
+                }
+                if (KeyCodec.lsnOf(key).isAfter(horizon)) {
+                    continue;
+                }
+                if (older != null) {
+                    batch.delete(cf, older);
+                    deleted++;
+                    if (batch.count() >= 10_000) {
+                        db.write(writeOptions, batch);
+                        batch.clear();
+                    }
+                }
+                older = key;
+            }
+            db.write(writeOptions, batch);
+            return deleted;
+        } catch (RocksDBException e) {
+            throw new PageStoreException("GC of " + KeyCodec.describe(prefix) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Compacts every column family so that deleted versions give their space back. */
+    public void compact() {
+        try {
+            for (ColumnFamilyHandle h : families.values()) {
+                db.compactRange(h);
+            }
+        } catch (RocksDBException e) {
+            throw new PageStoreException("compaction of " + directory + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The bytes RocksDB holds for a key, as stored (sealed): for tools and tests. */
     public byte[] rawGet(byte[] key) {
         try {

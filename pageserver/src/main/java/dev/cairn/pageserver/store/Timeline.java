@@ -201,6 +201,12 @@ public final class Timeline {
         return IngestPosition.decode(b);
     }
 
+    /** The LSN below which versions may have been collected, or {@link Lsn#INVALID} before any GC. */
+    public Lsn gcHorizon() {
+        byte[] b = store.get(KeyCodec.gcHorizon(ref));
+        return b == null ? Lsn.INVALID : Lsn.of(java.nio.ByteBuffer.wrap(b).getLong());
+    }
+
     public boolean exists() {
         return store.get(KeyCodec.position(ref)) != null;
     }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +16,8 @@ final class CancelForwarder {
 
     private CancelForwarder() {}
 
-    static void forward(EventLoop loop, CancelRegistry.CancelTarget target) {
-        new Bootstrap().group(loop).channel(NioSocketChannel.class)
+    static void forward(EventLoop loop, Transport transport, CancelRegistry.CancelTarget target) {
+        new Bootstrap().group(loop).channel(transport.channel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(target.backend().host(), target.backend().port())

@@ -41,7 +41,7 @@ final class ClientStartupHandler extends SimpleChannelInboundHandler<StartupPack
             case StartupPacket.SslRequest r -> startTls(ctx);
             case StartupPacket.GssEncRequest r -> ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[]{'N'}));
             case StartupPacket.CancelRequest r -> {
-                services.cancels().find(r.key()).ifPresent(t -> CancelForwarder.forward(ctx.channel().eventLoop(), t));
+                services.cancels().find(r.key()).ifPresent(t -> CancelForwarder.forward(ctx.channel().eventLoop(), services.transport(), t));
                 ctx.close(); // the protocol has no reply to a cancel request
             }
             case StartupPacket.StartupMessage m -> startup(ctx, m);

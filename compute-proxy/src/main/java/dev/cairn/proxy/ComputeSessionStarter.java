@@ -12,7 +12,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +81,7 @@ final class ComputeSessionStarter {
 
     private void connect(BackendAddress address, ScramKeys keys) {
         Promise<BackendHandshake> handshake = client.eventLoop().newPromise();
-        Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(services.transport().channel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.config().backendConnectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {

@@ -9,9 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.net.InetSocketAddress;
@@ -24,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProxyServer implements AutoCloseable {
     private final ProxyServices services;
-    private final EventLoopGroup boss = new NioEventLoopGroup(1);
-    private final EventLoopGroup workers = new NioEventLoopGroup();
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup boss = transport.newGroup(1);
+    private final EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
     private Channel listener;
 
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver) {
@@ -34,11 +33,11 @@ public final class ProxyServer implements AutoCloseable {
 
     /** limiter: e.g. {@code new ConnectionLimiter(idleSuspender)} to scale idle endpoints to zero. */
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver, ConnectionLimiter limiter) {
-        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry());
+        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry(), transport);
     }
 
     public ProxyServer start() throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -60,6 +59,11 @@ public final class ProxyServer implements AutoCloseable {
     /** Blocks until the listener is closed (by {@link #close()}). */
     public void awaitTermination() throws InterruptedException {
         listener.closeFuture().sync();
+    }
+
+    /** "epoll" or "nio". */
+    public String transportName() {
+        return transport.name();
     }
 
     public ConnectionLimiter limiter() {

@@ -84,7 +84,7 @@ public final class ProxyCommand implements Callable<Integer> {
         Thread hook = new Thread(server::close, "proxy-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("proxy listening on " + address.getHostString() + ":" + server.address().getPort()
-                + (tlsCert == null ? " (self-signed certificate for " + tlsHost + ")" : ""));
+                + " (" + server.transportName() + (tlsCert == null ? ", self-signed certificate for " + tlsHost : "") + ")");
         out.flush();
         try {
             server.awaitTermination();

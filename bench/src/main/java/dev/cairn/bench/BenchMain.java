@@ -9,15 +9,16 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms");
+            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms | bench/run pageserver [--scale N] [--seconds S]");
             System.exit(2);
         }
         Path results = Path.of(System.getProperty("cairn.bench.results", "bench/results"));
         switch (args[0]) {
             case "waldump" -> WaldumpBenchmark.run(results, args);
             case "kms" -> KmsBenchmark.run(results);
+            case "pageserver" -> PageserverBenchmark.run(results, args);
             default -> {
-                System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms)");
+                System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver)");
                 System.exit(2);
             }
         }

@@ -1,0 +1,206 @@
+package dev.cairn.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cairn.kms.KeyHierarchy;
+import dev.cairn.kms.KeyHierarchyConfig;
+import dev.cairn.kms.provider.KeyRef;
+import dev.cairn.pageserver.RelFork;
+import dev.cairn.pageserver.basebackup.Basebackup;
+import dev.cairn.pageserver.crypto.KmsValueCipher;
+import dev.cairn.pageserver.gc.GarbageCollector;
+import dev.cairn.pageserver.importer.DataDirImport;
+import dev.cairn.pageserver.ingest.Ingest;
+import dev.cairn.pageserver.ingest.WalDirectoryIngest;
+import dev.cairn.pageserver.store.PageStore;
+import dev.cairn.pageserver.store.Timeline;
+import dev.cairn.pgformat.ForkNumber;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.RelFileLocator;
+import dev.cairn.pgformat.wal.WalReader;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ProcessRunner;
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * The pageserver on a pgbench database, beside stock PostgreSQL's own tools in
+ * the same run: import, ingest (vs pg_waldump decoding the same WAL),
+ * basebackup (vs pg_basebackup of the same database), GetPage@LSN latency on
+ * a warm and a cold block cache, and storage amplification before and after GC.
+ */
+final class PageserverBenchmark {
+    private static final Map<String, String> COMPUTE = Map.of("fsync", "off", "wal_consistency_checking", "all",
+            "wal_compression", "lz4", "wal_keep_size", "16GB", "max_wal_size", "16GB", "autovacuum", "off");
+
+    private PageserverBenchmark() {
+    }
+
+    static void run(Path resultsDir, String[] args) throws Exception {
+        int scale = intArg(args, "--scale", 20);
+        int seconds = intArg(args, "--seconds", 15);
+        Path scratch = PgCluster.scratchDirectory("cairn-bench-pageserver");
+        PgBinaries bin = PgBinaries.locate();
+        TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "pageserver");
+        result.put("time", Instant.now().toString());
+        result.put("workload", "pgbench -s " + scale + " init + " + seconds + " s x 4 clients, wal_consistency_checking=all, lz4");
+        try (KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys")).caller("bench").build());
+             PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
+            keys.createTenant(KmsValueCipher.tenantOf(tl.tenant()), KeyRef.local("bench"));
+            Path storeDir = scratch.resolve("pageserver");
+            Lsn end;
+            RelFork accounts;
+            long dataDirBytes;
+            try (PageStore store = PageStore.open(storeDir, new KmsValueCipher(keys))) {
+                long t0 = System.nanoTime();
+                DataDirImport.run(store, tl, pg.dataDir());
+                result.put("import_seconds", secondsSince(t0));
+
+                pg.start(COMPUTE);
+                List<String> conn = List.of("-h", "127.0.0.1", "-p", Integer.toString(pg.port()), "-U", "postgres");
+                pg.tool("pgbench", concat(conn, "-i", "-q", "-s", Integer.toString(scale), "postgres"), 3600)
+                        .requireSuccess("pgbench -i");
+                pg.tool("pgbench", concat(conn, "-n", "-c", "4", "-j", "2", "-T", Integer.toString(seconds), "postgres"), 3600)
+                        .requireSuccess("pgbench");
+                accounts = new RelFork(new RelFileLocator(1663,
+                        Long.parseLong(pg.psql("SELECT oid FROM pg_database WHERE datname = 'postgres'")),
+                        Long.parseLong(pg.psql("SELECT pg_relation_filenode('pgbench_accounts')"))), ForkNumber.MAIN);
+                Path peerBackup = scratch.resolve("pg_basebackup");
+                Files.createDirectories(peerBackup);
+                pg.user().own(peerBackup); // pg_basebackup runs as the server user
+                t0 = System.nanoTime();
+                pg.tool("pg_basebackup", concat(conn, "-D", peerBackup.toString(), "-F", "tar", "-X", "none",
+                        "--no-sync", "--checkpoint=fast"), 3600).requireSuccess("pg_basebackup");
+                double peerSeconds = secondsSince(t0);
+                long peerBytes = treeSize(peerBackup);
+                result.put("pg_basebackup_mb_per_s", peerBytes / 1e6 / peerSeconds);
+                pg.stop("fast");
+                dataDirBytes = treeSize(pg.dataDir()) - treeSize(pg.walDir());
+                result.put("data_dir_bytes_without_wal", dataDirBytes);
+
+                List<Path> segments = WalReader.listSegments(pg.walDir());
+                t0 = System.nanoTime();
+                ProcessRunner.run(List.of(bin.tool("pg_waldump").toString(), "--stats", "-p", pg.walDir().toString(),
+                        segments.get(0).getFileName().toString(),
+                        segments.get(segments.size() - 1).getFileName().toString()), null, 3600);
+                double waldumpSeconds = secondsSince(t0);
+
+                Ingest ingest = new Ingest(store, tl);
+                Lsn from = new Timeline(store, tl).position().end();
+                t0 = System.nanoTime();
+                end = WalDirectoryIngest.ingest(ingest, pg.walDir());
+                double ingestSeconds = secondsSince(t0);
+                long walBytes = end.minus(from);
+                result.put("wal_bytes", walBytes);
+                result.put("ingest_mb_per_s", walBytes / 1e6 / ingestSeconds);
+                result.put("pg_waldump_decode_mb_per_s", walBytes / 1e6 / waldumpSeconds);
+                result.put("ratio_ingest_over_pg_waldump_decode", waldumpSeconds / ingestSeconds);
+
+                Path ours = scratch.resolve("cairn-basebackup.tar");
+                t0 = System.nanoTime();
+                Basebackup.Result bb;
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(ours), 1 << 20)) {
+                    bb = new Basebackup(new Timeline(store, tl)).writeLatest(out);
+                }
+                double bbSeconds = secondsSince(t0);
+                result.put("basebackup_bytes", bb.bytes());
+                result.put("basebackup_mb_per_s", bb.bytes() / 1e6 / bbSeconds);
+                result.put("ratio_basebackup_over_pg_basebackup", (bb.bytes() / bbSeconds) / (peerBytes / peerSeconds));
+                Files.delete(ours);
+
+                store.flush();
+                result.put("store_bytes_all_versions", treeSize(storeDir));
+                getPageLatency(new Timeline(store, tl), accounts, end); // JIT and block cache warm-up
+                result.put("getpage_warm_us", getPageLatency(new Timeline(store, tl), accounts, end));
+            }
+            // Reopened with a 1 MiB block cache: reads go to SST files (the OS page cache may still hold them).
+            try (PageStore cold = PageStore.open(storeDir, new KmsValueCipher(keys), 1L << 20)) {
+                result.put("getpage_cold_block_cache_us", getPageLatency(new Timeline(cold, tl), accounts, end));
+                new GarbageCollector(cold).collect(new Timeline(cold, tl), end);
+                cold.compact();
+                long afterGc = treeSize(storeDir);
+                result.put("store_bytes_after_gc", afterGc);
+                result.put("storage_amplification_all_versions",
+                        ((Number) result.get("store_bytes_all_versions")).doubleValue() / dataDirBytes);
+                result.put("storage_amplification_after_gc", (double) afterGc / dataDirBytes);
+            }
+        } finally {
+            deleteTree(scratch);
+        }
+        result.put("cpus", Runtime.getRuntime().availableProcessors());
+        Files.createDirectories(resultsDir);
+        Path out = resultsDir.resolve("pageserver.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        System.out.println("-> " + out);
+    }
+
+    /** p50 and p99 of GetPage@LSN over random blocks of the relation (microseconds). */
+    private static Map<String, Double> getPageLatency(Timeline t, RelFork rel, Lsn lsn) {
+        long blocks = t.relState(rel, lsn).nblocks();
+        Random rnd = new Random(7);
+        int n = 5000;
+        double[] us = new double[n];
+        for (int i = 0; i < n; i++) {
+            long block = (long) (rnd.nextDouble() * blocks);
+            long t0 = System.nanoTime();
+            byte[] page = t.page(rel, block, lsn);
+            us[i] = (System.nanoTime() - t0) / 1e3;
+            if (page.length != 8192) {
+                throw new IllegalStateException("GetPage returned " + page.length + " bytes");
+            }
+        }
+        Arrays.sort(us);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("p50", us[n / 2]);
+        m.put("p99", us[n * 99 / 100]);
+        m.put("blocks_in_relation", (double) blocks);
+        return m;
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static long treeSize(Path root) {
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        ProcessRunner.run(List.of("rm", "-rf", root.toString()), null, 600);
+    }
+
+    private static List<String> concat(List<String> base, String... more) {
+        return Stream.concat(base.stream(), Arrays.stream(more)).toList();
+    }
+
+    private static int intArg(String[] args, String name, int dflt) {
+        for (int i = 1; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return dflt;
+    }
+}

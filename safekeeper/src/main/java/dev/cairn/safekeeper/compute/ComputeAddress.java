@@ -1,0 +1,42 @@
+package dev.cairn.safekeeper.compute;
+
+import java.util.Properties;
+
+/**
+ * Where a stock PostgreSQL compute listens, and the name its WAL stream uses: {@code applicationName} must be
+ * listed in the compute's {@code synchronous_standby_names}, or COMMIT will not wait for the quorum.
+ */
+public record ComputeAddress(String host, int port, String user, String database, String applicationName) {
+    public ComputeAddress {
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("invalid port " + port);
+        }
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    Properties sqlProperties() {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("ApplicationName", applicationName + "_admin");
+        return p;
+    }
+
+    /** A physical replication connection: walsender protocol, simple queries only. */
+    Properties replicationProperties() {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("replication", "true");
+        p.setProperty("assumeMinServerVersion", "10");
+        p.setProperty("preferQueryMode", "simple");
+        p.setProperty("ApplicationName", applicationName);
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return user + "@" + host + ":" + port + "/" + database + " as " + applicationName;
+    }
+}

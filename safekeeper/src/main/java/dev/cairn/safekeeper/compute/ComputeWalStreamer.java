@@ -1,0 +1,227 @@
+package dev.cairn.safekeeper.compute;
+
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.consensus.ProposerPhase;
+import dev.cairn.safekeeper.proposer.ProposerDriver;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Streams a stock PostgreSQL compute's WAL into a {@link ProposerDriver} over physical replication, and reports
+ * back to the compute only the quorum commit LSN as its flush/apply position. With the compute's
+ * {@code synchronous_standby_names} naming this stream and {@code synchronous_commit = on}, a COMMIT returns
+ * to its client only once a majority of safekeepers has fsynced the commit record.
+ *
+ * <p>One thread owns the pgjdbc stream (it is not thread-safe). Once the proposer is fenced by a newer term
+ * the thread closes the connection without reporting anything more, so the compute's pending and future
+ * commits never get acknowledged through this stream.
+ */
+public final class ComputeWalStreamer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeWalStreamer.class);
+    /** Idle wait between polls: bounds the extra latency a commit sees when no WAL arrives meanwhile. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    private final TimelineKey timeline;
+    private final ComputeAddress compute;
+    private final String slotName;
+    private final ProposerDriver proposer;
+
+    private volatile boolean closing;
+    private volatile Lsn receivedUpTo = Lsn.INVALID;
+    private volatile Lsn reportedFlush = Lsn.INVALID;
+    private volatile Throwable failure;
+    private volatile String stopReason;
+    private Thread thread;
+
+    public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer) {
+        this.timeline = timeline;
+        this.compute = compute;
+        this.slotName = slotName;
+        this.proposer = proposer;
+    }
+
+    /**
+     * Starts streaming at {@code start}, which must be where the elected proposer's log ends (its term start):
+     * every byte the compute sends is appended right after it.
+     */
+    public synchronized void start(Lsn start) {
+        if (thread != null) {
+            throw new IllegalStateException("stream for timeline " + timeline + " already started");
+        }
+        if (proposer.phase() != ProposerPhase.LEADING) {
+            throw new ComputeStreamException(timeline, compute, start,
+                    "proposer is " + proposer.phase() + " (term " + proposer.term() + "), not leading", null);
+        }
+        if (!start.equals(proposer.termStartLsn())) {
+            throw new WalPositionMismatchException(timeline, compute, proposer.termStartLsn(), start,
+                    "stream start is not the proposer's term start (term " + proposer.term() + ")");
+        }
+        ensureSlot(start);
+        Connection conn;
+        PGReplicationStream stream;
+        try {
+            conn = DriverManager.getConnection(compute.jdbcUrl(), compute.replicationProperties());
+        } catch (SQLException e) {
+            throw new ComputeStreamException(timeline, compute, start, "replication connection failed", e);
+        }
+        try {
+            stream = conn.unwrap(PGConnection.class).getReplicationAPI().replicationStream().physical()
+                    .withSlotName(slotName)
+                    .withStartPosition(LogSequenceNumber.valueOf(start.value()))
+                    .withStatusInterval(1, TimeUnit.SECONDS)
+                    .start();
+        } catch (SQLException e) {
+            closeQuietly(conn);
+            throw new ComputeStreamException(timeline, compute, start, "START_REPLICATION on slot " + slotName
+                    + " failed", e);
+        }
+        receivedUpTo = start;
+        thread = Thread.ofPlatform().name("compute-wal-" + slotName).daemon().start(() -> run(conn, stream));
+    }
+
+    /** Creates the physical slot (reserving WAL now) unless it exists, so the compute keeps what we still need. */
+    private void ensureSlot(Lsn start) {
+        try (Connection c = DriverManager.getConnection(compute.jdbcUrl(), compute.sqlProperties());
+             PreparedStatement exists = c.prepareStatement(
+                     "SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND slot_type = 'physical'")) {
+            exists.setString(1, slotName);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            try (PreparedStatement create = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true)")) {
+                create.setString(1, slotName);
+                create.execute();
+            }
+        } catch (SQLException e) {
+            throw new ComputeStreamException(timeline, compute, start, "cannot create physical slot " + slotName, e);
+        }
+    }
+
+    private void run(Connection conn, PGReplicationStream stream) {
+        try {
+            while (!closing) {
+                if (proposer.phase() == ProposerPhase.FENCED) {
+                    // A newer term owns the timeline: report nothing more, ever.
+                    stopReason = "fenced by a newer term (own term " + proposer.term() + ")";
+                    LOG.warn("timeline {}: proposer {}; stopping the WAL stream from {} at {}", timeline, stopReason,
+                            compute, receivedUpTo);
+                    return;
+                }
+                ByteBuffer chunk = stream.readPending();
+                if (chunk != null) {
+                    append(chunk, stream.getLastReceiveLSN());
+                }
+                reportCommit(stream);
+                if (chunk == null) {
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                }
+            }
+            stopReason = "closed";
+        } catch (SQLException e) {
+            failure = new ComputeStreamException(timeline, compute, receivedUpTo, "replication stream failed", e);
+            stopReason = "failed";
+            LOG.error("timeline {}: WAL stream failed", timeline, failure);
+        } catch (RuntimeException e) {
+            failure = e;
+            stopReason = "failed";
+            LOG.error("timeline {}: WAL stream failed", timeline, e);
+        } finally {
+            // Closing the socket (not the stream) sends no final status update.
+            closeQuietly(conn);
+        }
+    }
+
+    private void append(ByteBuffer chunk, LogSequenceNumber chunkEnd) {
+        int length = chunk.remaining();
+        // pgjdbc reports, for physical streams, the end of the XLogData payload it just returned.
+        Lsn chunkStart = Lsn.of(chunkEnd.asLong() - length);
+        if (!chunkStart.equals(receivedUpTo)) {
+            throw new WalPositionMismatchException(timeline, compute, receivedUpTo, chunkStart,
+                    "WAL chunk of " + length + " bytes does not continue the stream");
+        }
+        byte[] data = new byte[length];
+        chunk.get(data);
+        proposer.appendWal(data);
+        receivedUpTo = Lsn.of(chunkEnd.asLong());
+    }
+
+    private void reportCommit(PGReplicationStream stream) throws SQLException {
+        Lsn commit = proposer.commitLsn();
+        if (!commit.isAfter(reportedFlush) || proposer.phase() == ProposerPhase.FENCED) {
+            return;
+        }
+        if (commit.isAfter(receivedUpTo)) {
+            throw new WalPositionMismatchException(timeline, compute, receivedUpTo, commit,
+                    "quorum commit LSN is beyond the WAL received from this compute");
+        }
+        LogSequenceNumber lsn = LogSequenceNumber.valueOf(commit.value());
+        stream.setFlushedLSN(lsn);
+        stream.setAppliedLSN(lsn);
+        stream.forceUpdateStatus();
+        reportedFlush = commit;
+    }
+
+    /** End of the WAL received from the compute and handed to the proposer. */
+    public Lsn receivedUpTo() {
+        return receivedUpTo;
+    }
+
+    /** The last quorum commit LSN reported to the compute as flushed. */
+    public Lsn reportedFlushLsn() {
+        return reportedFlush;
+    }
+
+    /** Why the stream ended, or null while it runs. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** What made the stream fail, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public boolean isRunning() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection conn) {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            LOG.debug("closing replication connection", e);
+        }
+    }
+}

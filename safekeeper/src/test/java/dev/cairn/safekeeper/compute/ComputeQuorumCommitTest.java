@@ -103,6 +103,10 @@ class ComputeQuorumCommitTest {
         ComputeWalStreamer streamer = new ComputeWalStreamer(TL,
                 new ComputeAddress("127.0.0.1", compute.port(), "postgres", "postgres", STANDBY), STANDBY, first);
         closeables.add(streamer);
+        // The stream must continue exactly at the proposer's log end; anything else is refused up front.
+        assertThatThrownBy(() -> streamer.start(start.plus(8192)))
+                .isInstanceOf(WalPositionMismatchException.class)
+                .hasMessageContaining(TL.toString()).hasMessageContaining(start.toString());
         streamer.start(start);
 
         Connection client = connect();

@@ -11,17 +11,13 @@ import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.safekeeper.consensus.ProposerPhase;
-import dev.cairn.safekeeper.grpc.SafekeeperServer;
-import dev.cairn.safekeeper.proposer.AcceptorAddress;
+import dev.cairn.safekeeper.grpc.LocalSafekeepers;
 import dev.cairn.safekeeper.proposer.ProposerDriver;
-import dev.cairn.safekeeper.service.SafekeeperNode;
-import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
 import dev.cairn.safekeeper.storage.WalStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -56,9 +52,7 @@ class ComputeQuorumCommitTest {
     @TempDir
     Path dir;
 
-    private final byte[] key = AesGcmChunkCipher.randomKey();
-    private final SafekeeperServer[] servers = new SafekeeperServer[3];
-    private final int[] ports = new int[3];
+    private LocalSafekeepers safekeepers;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     // Commits blocked on sync replication never return by themselves: daemon threads, abandoned at the end.
     private final ExecutorService clients = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().unstarted(r));
@@ -72,10 +66,8 @@ class ComputeQuorumCommitTest {
         if (compute != null) {
             compute.stop("immediate"); // a backend waiting for sync rep would hold up a fast shutdown
         }
-        for (int i = 0; i < 3; i++) {
-            if (servers[i] != null) {
-                servers[i].close();
-            }
+        if (safekeepers != null) {
+            safekeepers.close();
         }
         clients.shutdownNow();
     }
@@ -95,9 +87,8 @@ class ComputeQuorumCommitTest {
         Lsn insert = Lsn.parse(compute.psql("SELECT pg_current_wal_insert_lsn()"));
         Lsn start = Lsn.of(insert.value() - insert.value() % SEG);
 
-        for (int i = 0; i < 3; i++) {
-            startServer(i);
-        }
+        safekeepers = new LocalSafekeepers(dir, 3, SEG);
+        safekeepers.startAll();
         ProposerDriver first = proposer("first", start);
         assertThat(first.awaitLeading(10_000)).isEqualTo(start);
         ComputeWalStreamer streamer = new ComputeWalStreamer(TL,
@@ -125,16 +116,16 @@ class ComputeQuorumCommitTest {
         assertThat(reported).isGreaterThan(start).isLessThanOrEqualTo(first.commitLsn());
 
         // (b) one down: commits continue
-        stopServer(2);
+        safekeepers.stop(2);
         for (int i = 5; i < 10; i++) {
             acknowledged.add(insertAndCommit(client, i));
         }
 
         // (c) two down: the commit waits for the quorum, and returns once one safekeeper is back
-        stopServer(1);
+        safekeepers.stop(1);
         Future<Long> blocked = clients.submit(() -> insertAndCommit(client, 10));
         assertThatThrownBy(() -> blocked.get(3, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
-        startServer(1); // same data dir and port
+        safekeepers.start(1); // same data dir and port
         acknowledged.add(blocked.get(20, TimeUnit.SECONDS));
         acknowledged.add(insertAndCommit(client, 11));
 
@@ -161,8 +152,8 @@ class ComputeQuorumCommitTest {
         closeables.clear();
         List<Set<Long>> committedOn = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            if (servers[i] != null) {
-                stopServer(i);
+            if (safekeepers.isRunning(i)) {
+                safekeepers.stop(i);
             }
             committedOn.add(committedXids(i, start));
         }
@@ -188,8 +179,7 @@ class ComputeQuorumCommitTest {
 
     private Set<Long> committedXids(int server, Lsn start) {
         Set<Long> xids = new HashSet<>();
-        try (WalStore w = WalStore.open(dir.resolve("sk" + server).resolve("timelines").resolve(TL.tenant().toString())
-                .resolve(TL.timeline().toString()).resolve("wal"), TL, SEG, new AesGcmChunkCipher(key))) {
+        try (WalStore w = safekeepers.openWal(server, TL)) {
             if (!w.end().isAfter(start)) {
                 return xids;
             }
@@ -212,24 +202,8 @@ class ComputeQuorumCommitTest {
     }
 
     private ProposerDriver proposer(String name, Lsn start) {
-        List<AcceptorAddress> addresses = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            addresses.add(new AcceptorAddress(i, "127.0.0.1", ports[i]));
-        }
-        ProposerDriver p = new ProposerDriver(TL, name, addresses, start);
+        ProposerDriver p = safekeepers.proposer(TL, name, start);
         closeables.add(p);
-        p.start();
         return p;
-    }
-
-    private void startServer(int i) {
-        SafekeeperNode node = new SafekeeperNode(i + 1, dir.resolve("sk" + i), SEG, k -> new AesGcmChunkCipher(key));
-        servers[i] = SafekeeperServer.start(node, new InetSocketAddress("127.0.0.1", ports[i]));
-        ports[i] = servers[i].port();
-    }
-
-    private void stopServer(int i) {
-        servers[i].close();
-        servers[i] = null;
     }
 }

@@ -12,10 +12,7 @@ import dev.cairn.proto.safekeeper.v1.VoteRequest;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.safekeeper.consensus.ProposerPhase;
-import dev.cairn.safekeeper.proposer.AcceptorAddress;
 import dev.cairn.safekeeper.proposer.ProposerDriver;
-import dev.cairn.safekeeper.service.SafekeeperNode;
-import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
 import dev.cairn.safekeeper.storage.WalStore;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,34 +41,19 @@ class GrpcClusterTest {
     @TempDir
     Path dir;
 
-    private final byte[] key = AesGcmChunkCipher.randomKey();
-    private final SafekeeperServer[] servers = new SafekeeperServer[3];
-    private final int[] ports = new int[3];
+    private LocalSafekeepers safekeepers;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private void startServer(int i) {
-        SafekeeperNode node = new SafekeeperNode(i + 1, dir.resolve("sk" + i), SEG, k -> new AesGcmChunkCipher(key));
-        servers[i] = SafekeeperServer.start(node, new InetSocketAddress("127.0.0.1", ports[i]));
-        ports[i] = servers[i].port();
-    }
-
-    private void stopServer(int i) {
-        servers[i].close();
-        servers[i] = null;
-    }
-
-    private List<AcceptorAddress> addresses() {
-        List<AcceptorAddress> a = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            a.add(new AcceptorAddress(i, "127.0.0.1", ports[i]));
+    private LocalSafekeepers safekeepers() {
+        if (safekeepers == null) {
+            safekeepers = new LocalSafekeepers(dir, 3, SEG);
         }
-        return a;
+        return safekeepers;
     }
 
     private ProposerDriver proposer(String name) {
-        ProposerDriver p = new ProposerDriver(TL, name, addresses(), START);
+        ProposerDriver p = safekeepers().proposer(TL, name, START);
         closeables.add(p);
-        p.start();
         return p;
     }
 
@@ -81,18 +62,14 @@ class GrpcClusterTest {
         for (AutoCloseable c : closeables) {
             c.close();
         }
-        for (int i = 0; i < 3; i++) {
-            if (servers[i] != null) {
-                servers[i].close();
-            }
+        if (safekeepers != null) {
+            safekeepers.close();
         }
     }
 
     @Test
     void commitsSurviveOneSafekeeperDownBlockWithTwoAndResume() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            startServer(i);
-        }
+        safekeepers().startAll();
         ProposerDriver p = proposer("p1");
         assertThat(p.awaitLeading(10_000)).isEqualTo(START);
         Random r = new Random(7);
@@ -107,7 +84,7 @@ class GrpcClusterTest {
         }
         p.awaitCommit(end, 10_000);
 
-        stopServer(2);
+        safekeepers.stop(2);
         for (int i = 0; i < 20; i++) {
             byte[] d = new byte[2000];
             r.nextBytes(d);
@@ -117,7 +94,7 @@ class GrpcClusterTest {
         }
         p.awaitCommit(end, 10_000); // one down: still a quorum
 
-        stopServer(1);
+        safekeepers.stop(1);
         byte[] blocked = new byte[500];
         written.add(blocked);
         p.appendWal(blocked);
@@ -125,7 +102,7 @@ class GrpcClusterTest {
         assertThatThrownBy(() -> p.awaitCommit(blockedEnd, 1500)).isInstanceOf(TimeoutException.class);
         assertThat(p.commitLsn()).isEqualTo(end);
 
-        startServer(1); // same data dir and port: it comes back with what it had
+        safekeepers.start(1); // same data dir and port: it comes back with what it had
         try {
             p.awaitCommit(blockedEnd, 15_000);
         } catch (TimeoutException e) {
@@ -146,12 +123,10 @@ class GrpcClusterTest {
         byte[] all = concat(written);
         int holding = 0;
         for (int i = 0; i < 3; i++) {
-            if (servers[i] != null) {
-                servers[i].close();
-                servers[i] = null;
+            if (safekeepers.isRunning(i)) {
+                safekeepers.stop(i);
             }
-            try (WalStore w = WalStore.open(dir.resolve("sk" + i).resolve("timelines").resolve(TL.tenant().toString())
-                    .resolve(TL.timeline().toString()).resolve("wal"), TL, SEG, new AesGcmChunkCipher(key))) {
+            try (WalStore w = safekeepers.openWal(i, TL)) {
                 if (!w.end().isBefore(blockedEnd) && java.util.Arrays.equals(w.read(START, blockedEnd), all)) {
                     holding++;
                 }
@@ -162,9 +137,7 @@ class GrpcClusterTest {
 
     @Test
     void aSecondProposerFencesTheFirst() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            startServer(i);
-        }
+        safekeepers().startAll();
         ProposerDriver first = proposer("first");
         first.awaitLeading(10_000);
         first.appendWal(new byte[100]);
@@ -188,8 +161,8 @@ class GrpcClusterTest {
 
     @Test
     void protocolViolationsAreRefusedClearly() throws Exception {
-        startServer(0);
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", ports[0]).usePlaintext().build();
+        safekeepers().start(0);
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", safekeepers.port(0)).usePlaintext().build();
         closeables.add(ch::shutdownNow);
         // unknown version
         AcceptorMessage r1 = exchange(ch, ProposerMessage.newBuilder().setGreeting(Greeting.newBuilder()

@@ -1,5 +1,6 @@
 package dev.cairn.kms;
 
+import dev.cairn.kms.provider.KmsProvider;
 import dev.cairn.kms.provider.KmsProviders;
 import dev.cairn.kms.provider.RetryPolicy;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
@@ -26,6 +27,19 @@ public final class HierarchyFixture {
         this.layout = KeysLayout.under(dataDir);
         this.local = new LocalKmsProvider(layout.localKms(), true, clock);
         this.faulty = new FaultyProvider(local);
+    }
+
+    /**
+     * A hierarchy over a cloud provider under test, with a short cache TTL and
+     * fast retries so that revocation and transient faults show quickly.
+     */
+    public static KeyHierarchyConfig overProvider(Path dataDir, KmsProvider provider, TestClock clock, String caller) {
+        return KeyHierarchyConfig.builder(dataDir)
+                .providers(KmsProviders.of(provider))
+                .retry(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5)))
+                .cacheTtl(Duration.ofSeconds(60))
+                .revokedProbeInterval(Duration.ofSeconds(1))
+                .clock(clock).caller(caller).build();
     }
 
     public KeyHierarchy open() {

@@ -1,6 +1,7 @@
 package dev.cairn.kms.provider.aws;
 
 import dev.cairn.kms.Aad;
+import dev.cairn.kms.HierarchyFixture;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.KeyRevokedException;
@@ -12,10 +13,8 @@ import dev.cairn.kms.VerifyProgress;
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.provider.KeyStatus;
 import dev.cairn.kms.provider.KmsKeyRevokedException;
-import dev.cairn.kms.provider.KmsProviders;
 import dev.cairn.kms.provider.KmsRejectedException;
 import dev.cairn.kms.provider.KmsTransientException;
-import dev.cairn.kms.provider.RetryPolicy;
 import dev.cairn.kms.provider.WrapContext;
 import dev.cairn.kms.provider.WrappedKey;
 import org.junit.jupiter.api.AfterEach;
@@ -105,12 +104,7 @@ class AwsKmsProviderTest {
     @Test
     void hierarchyOverAwsRetriesThrottlingAndRevokesOnDisable() {
         TestClock clock = new TestClock();
-        KeyHierarchyConfig config = KeyHierarchyConfig.builder(dir)
-                .providers(KmsProviders.of(provider))
-                .retry(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5)))
-                .cacheTtl(Duration.ofSeconds(60))
-                .revokedProbeInterval(Duration.ofSeconds(1))
-                .clock(clock).caller("aws-test").build();
+        KeyHierarchyConfig config = HierarchyFixture.overProvider(dir, provider, clock, "aws-test");
         byte[] sealed;
         Aad aad = Aad.of("wal", "seg", 0);
         try (KeyHierarchy h = KeyHierarchy.open(config)) {

@@ -5,6 +5,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import dev.cairn.kms.Aad;
+import dev.cairn.kms.HierarchyFixture;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.KeyRevokedException;
@@ -15,10 +16,8 @@ import dev.cairn.kms.VerifyProgress;
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.provider.KeyStatus;
 import dev.cairn.kms.provider.KmsKeyRevokedException;
-import dev.cairn.kms.provider.KmsProviders;
 import dev.cairn.kms.provider.KmsRejectedException;
 import dev.cairn.kms.provider.KmsTransientException;
-import dev.cairn.kms.provider.RetryPolicy;
 import dev.cairn.kms.provider.WrapContext;
 import dev.cairn.kms.provider.WrappedKey;
 import org.junit.jupiter.api.AfterAll;
@@ -113,12 +112,7 @@ class AzureKeyVaultProviderTest {
     @Test
     void hierarchyOverKeyVaultRetriesAndRevokes() {
         TestClock clock = new TestClock();
-        KeyHierarchyConfig config = KeyHierarchyConfig.builder(dir)
-                .providers(KmsProviders.of(provider))
-                .retry(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5)))
-                .cacheTtl(Duration.ofSeconds(60))
-                .revokedProbeInterval(Duration.ofSeconds(1))
-                .clock(clock).caller("azure-test").build();
+        KeyHierarchyConfig config = HierarchyFixture.overProvider(dir, provider, clock, "azure-test");
         Aad aad = Aad.of("wal", "seg", 16);
         byte[] sealed;
         try (KeyHierarchy h = KeyHierarchy.open(config)) {

@@ -2,6 +2,7 @@ package dev.cairn.kms.provider.gcp;
 
 import com.google.cloud.kms.v1.CryptoKeyVersion.CryptoKeyVersionState;
 import dev.cairn.kms.Aad;
+import dev.cairn.kms.HierarchyFixture;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.KeyRevokedException;
@@ -12,10 +13,8 @@ import dev.cairn.kms.VerifyProgress;
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.provider.KeyStatus;
 import dev.cairn.kms.provider.KmsKeyRevokedException;
-import dev.cairn.kms.provider.KmsProviders;
 import dev.cairn.kms.provider.KmsRejectedException;
 import dev.cairn.kms.provider.KmsTransientException;
-import dev.cairn.kms.provider.RetryPolicy;
 import dev.cairn.kms.provider.WrapContext;
 import dev.cairn.kms.provider.WrappedKey;
 import io.grpc.Status;
@@ -97,12 +96,7 @@ class GcpKmsProviderTest {
     @Test
     void hierarchyOverGcpRetriesAndRevokes() {
         TestClock clock = new TestClock();
-        KeyHierarchyConfig config = KeyHierarchyConfig.builder(dir)
-                .providers(KmsProviders.of(provider))
-                .retry(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5)))
-                .cacheTtl(Duration.ofSeconds(60))
-                .revokedProbeInterval(Duration.ofSeconds(1))
-                .clock(clock).caller("gcp-test").build();
+        KeyHierarchyConfig config = HierarchyFixture.overProvider(dir, provider, clock, "gcp-test");
         Aad aad = Aad.of("page", "rel", 3);
         byte[] sealed;
         try (KeyHierarchy h = KeyHierarchy.open(config)) {

@@ -1,0 +1,110 @@
+package dev.cairn.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ProcessResult;
+import dev.cairn.proxy.ProxyConfig;
+import dev.cairn.proxy.ProxyServer;
+import dev.cairn.proxy.TlsPolicy;
+import dev.cairn.proxy.auth.ScramVerifier;
+import dev.cairn.proxy.endpoint.BackendAddress;
+import dev.cairn.proxy.endpoint.EndpointConfig;
+import dev.cairn.proxy.endpoint.StaticEndpoints;
+import dev.cairn.proxy.tls.SelfSignedCertificate;
+import dev.cairn.proxy.tls.TlsContexts;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Proxy overhead: pgbench select-only straight to stock PostgreSQL and through
+ * the proxy (plaintext, and TLS from the client) in the same run; reports the
+ * TPS ratios. Not pinned to one core: pgbench, postgres and the proxy share the
+ * machine's cores, as they would on one small host.
+ */
+final class ProxyBenchmark {
+    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final String PASSWORD = "bench-secret";
+
+    private ProxyBenchmark() {
+    }
+
+    static void run(Path resultsDir, String[] args) throws Exception {
+        int seconds = 10;
+        for (int i = 1; i < args.length - 1; i++) {
+            if (args[i].equals("--seconds")) {
+                seconds = Integer.parseInt(args[i + 1]);
+            }
+        }
+        Path scratch = PgCluster.scratchDirectory("cairn-bench-proxy");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "proxy-overhead");
+        result.put("time", Instant.now().toString());
+        result.put("workload", "pgbench -S -c 4 -j 2 -T " + seconds + ", scale 10");
+        try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
+            pg.start(Map.of("fsync", "off", "max_connections", "50"));
+            String direct = "host=127.0.0.1 port=" + pg.port() + " dbname=postgres user=postgres";
+            pgbench(pg, List.of("-i", "-q", "-s", "10"), direct);
+
+            EndpointConfig endpoint = new EndpointConfig("bench", 100,
+                    Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, ScramVerifier.DEFAULT_ITERATIONS)));
+            StaticEndpoints catalog = new StaticEndpoints(Map.of("bench", endpoint),
+                    Map.of("bench", new BackendAddress("127.0.0.1", pg.port())));
+            ProxyConfig config = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
+                    TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost", "*.localhost"), Duration.ofDays(1))),
+                    TlsPolicy.ALLOW);
+            ProxyServer proxy = new ProxyServer(config, catalog, catalog).start();
+            try {
+                String via = "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
+                        + " password=" + PASSWORD + " options=endpoint=bench";
+                List<String> run = List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
+                pgbench(pg, List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), direct); // warm-up
+                pgbench(pg, List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), via + " sslmode=disable");
+                double directTps = tps(pgbench(pg, run, direct + " sslmode=disable"));
+                double proxyTps = tps(pgbench(pg, run, via + " sslmode=disable"));
+                double proxyTlsTps = tps(pgbench(pg, run, via + " sslmode=require"));
+                result.put("direct_tps", directTps);
+                result.put("proxy_plaintext_tps", proxyTps);
+                result.put("proxy_tls_tps", proxyTlsTps);
+                result.put("ratio_proxy_over_direct", proxyTps / directTps);
+                result.put("ratio_proxy_tls_over_direct", proxyTlsTps / directTps);
+                result.put("goal_ratio", 0.9);
+                result.put("transport", proxy.transportName());
+            } finally {
+                proxy.close();
+            }
+        }
+        result.put("cpus", Runtime.getRuntime().availableProcessors());
+        Files.createDirectories(resultsDir);
+        Path out = resultsDir.resolve("proxy-overhead.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        System.out.println("-> " + out);
+    }
+
+    private static String pgbench(PgCluster pg, List<String> options, String conninfo) {
+        List<String> args = new ArrayList<>(options);
+        args.add(conninfo);
+        ProcessResult r = pg.tool("pgbench", args, 600).requireSuccess("pgbench " + String.join(" ", options));
+        return r.stdout();
+    }
+
+    private static double tps(String pgbenchOutput) {
+        Matcher m = TPS.matcher(pgbenchOutput);
+        if (!m.find()) {
+            throw new IllegalStateException("no tps in pgbench output:\n" + pgbenchOutput);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+}

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -45,6 +46,7 @@ public final class ComputeWalStreamer implements AutoCloseable {
     private volatile Throwable failure;
     private volatile String stopReason;
     private Thread thread;
+    private WholeRecordGate gate;
 
     public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer) {
         this.timeline = timeline;
@@ -89,7 +91,21 @@ public final class ComputeWalStreamer implements AutoCloseable {
                     + " failed", e);
         }
         receivedUpTo = start;
+        gate = new WholeRecordGate(start, segmentSize(start));
         thread = Thread.ofPlatform().name("compute-wal-" + slotName).daemon().start(() -> run(conn, stream));
+    }
+
+    /** The compute's wal_segment_size, which the record gate needs to find page headers. */
+    private int segmentSize(Lsn start) {
+        try (Connection c = DriverManager.getConnection(compute.jdbcUrl(), compute.sqlProperties());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT setting::int * CASE unit WHEN 'B' THEN 1 WHEN 'kB' THEN 1024"
+                     + " WHEN 'MB' THEN 1048576 END FROM pg_settings WHERE name = 'wal_segment_size'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new ComputeStreamException(timeline, compute, start, "cannot read wal_segment_size", e);
+        }
     }
 
     /** Creates the physical slot (reserving WAL now) unless it exists, so the compute keeps what we still need. */
@@ -156,7 +172,10 @@ public final class ComputeWalStreamer implements AutoCloseable {
         }
         byte[] data = new byte[length];
         chunk.get(data);
-        proposer.appendWal(data);
+        byte[] whole = gate.offer(data);
+        if (whole.length > 0) {
+            proposer.appendWal(whole);
+        }
         receivedUpTo = Lsn.of(chunkEnd.asLong());
     }
 

@@ -111,6 +111,15 @@ class ComputeQuorumCommitTest {
         for (int i = 0; i < 5; i++) {
             acknowledged.add(insertAndCommit(client, i));
         }
+        // records spanning pages and a segment switch: the quorum log must still end on record boundaries
+        try (Statement s = client.createStatement()) {
+            s.execute("CREATE TABLE big (v text)");
+            s.execute("ALTER TABLE big ALTER COLUMN v SET STORAGE EXTERNAL");
+            s.execute("INSERT INTO big SELECT string_agg(md5(g::text), '') FROM generate_series(1, 100000) g");
+            client.commit();
+            s.execute("SELECT pg_switch_wal()");
+            client.commit();
+        }
         // What the compute was told is flushed never runs ahead of the quorum (background WAL may move both).
         Lsn reported = streamer.reportedFlushLsn();
         assertThat(reported).isGreaterThan(start).isLessThanOrEqualTo(first.commitLsn());
@@ -186,11 +195,15 @@ class ComputeQuorumCommitTest {
             byte[] wal = w.read(start, w.end());
             WalStreamDecoder decoder = new WalStreamDecoder(start, SEG);
             decoder.feed(wal, 0, wal.length);
+            Lsn lastEnd = Lsn.INVALID;
             for (DecodedRecord r = decoder.next(); r != null; r = decoder.next()) {
+                lastEnd = r.endLsn();
                 if (r.rmgr() == RmgrId.XACT && RecordDecoder.decode(r) instanceof XactRecord.Commit commit) {
                     xids.add(commit.xid());
                 }
             }
+            // only whole records reach the quorum: the stored log ends exactly where its last record ends
+            assertThat(w.end()).as("end of safekeeper %d's WAL", server).isEqualTo(lastEnd);
         }
         return xids;
     }

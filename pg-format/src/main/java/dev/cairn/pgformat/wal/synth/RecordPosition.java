@@ -33,6 +33,15 @@ public final class RecordPosition {
         return offset < header ? aligned.plus(header - offset) : aligned;
     }
 
+    /**
+     * Where a {@code WalStreamDecoder} fed with the WAL from {@code lsn} on (a record end) starts: a page
+     * boundary as is, since its header says whether a record continues there; any other position at the
+     * first place a record can start.
+     */
+    public static Lsn decoderStart(Lsn lsn, int segmentSize) {
+        return lsn.pageOffset(PgConstants.XLOG_BLCKSZ) == 0 ? lsn : firstAtOrAfter(lsn, segmentSize);
+    }
+
     /** True if a record can start at {@code lsn}. */
     public static boolean isValid(Lsn lsn, int segmentSize) {
         return lsn.isValid() && firstAtOrAfter(lsn, segmentSize).equals(lsn);

@@ -69,10 +69,21 @@ public final class Basebackup {
     }
 
     /**
-     * The basebackup at the last record boundary at or before {@code lsn}
-     * (within the ingested WAL, not before the import).
+     * Where a basebackup at {@code lsn} is taken: the last record boundary at or before it, and the
+     * position of the synthetic checkpoint (where the new server writes next). Known before any byte is
+     * written, so a server can announce it up front.
      */
-    public Result write(Lsn lsn, OutputStream out) {
+    public record Plan(Timeline.RecordBoundary boundary, Lsn startLsn) {
+        public Lsn dataLsn() {
+            return boundary.end();
+        }
+
+        public Lsn prevRecordLsn() {
+            return boundary.start();
+        }
+    }
+
+    public Plan plan(Lsn lsn) {
         IngestPosition pos = timeline.position();
         if (lsn.isAfter(pos.end())) {
             throw new TimelineStateException(timeline.ref(), "basebackup at " + lsn + " requested, but WAL is ingested only up to "
@@ -83,10 +94,21 @@ public final class Basebackup {
                     + pos.importLsn());
         }
         Timeline.RecordBoundary boundary = timeline.boundaryAtOrBefore(lsn);
+        int segmentSize = timeline.controlFile().build().xlogSegSize();
+        return new Plan(boundary, RecordPosition.firstAtOrAfter(boundary.end(), segmentSize));
+    }
+
+    /**
+     * The basebackup at the last record boundary at or before {@code lsn}
+     * (within the ingested WAL, not before the import).
+     */
+    public Result write(Lsn lsn, OutputStream out) {
+        Plan plan = plan(lsn);
+        Timeline.RecordBoundary boundary = plan.boundary();
         Lsn at = boundary.end();
         ControlFile base = timeline.controlFile();
         int segmentSize = base.build().xlogSegSize();
-        Lsn start = RecordPosition.firstAtOrAfter(at, segmentSize);
+        Lsn start = plan.startLsn();
         long now = Instant.now().getEpochSecond();
         CheckPoint tracked = timeline.checkpoint(at);
         // a shutdown checkpoint lists no running transactions; prepared ones come from pg_twophase

@@ -69,6 +69,11 @@ public final class Ingest {
         return ref;
     }
 
+    /** Why ingest stopped, or null while it runs. */
+    public synchronized IngestException failure() {
+        return failure;
+    }
+
     public synchronized IngestPosition position() {
         return position;
     }

@@ -80,6 +80,16 @@ public final class PageService {
         return out;
     }
 
+    /** Waits for ingest to reach {@code lsn} and says where a basebackup at it would be taken. */
+    public Basebackup.Plan planBasebackup(Lsn lsn, Duration wait) {
+        Lsn horizon = timeline.gcHorizon();
+        if (lsn.isBefore(horizon)) {
+            throw new LsnOutsideRetentionException(timeline.ref(), lsn, horizon);
+        }
+        watch.await(lsn, wait);
+        return new Basebackup(timeline).plan(lsn);
+    }
+
     public Basebackup.Result basebackup(Lsn lsn, OutputStream out) {
         ready(lsn);
         return new Basebackup(timeline).write(lsn, out);

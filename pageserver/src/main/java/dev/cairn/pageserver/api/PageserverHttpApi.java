@@ -1,0 +1,239 @@
+package dev.cairn.pageserver.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cairn.pageserver.PageserverException;
+import dev.cairn.pageserver.basebackup.Basebackup;
+import dev.cairn.pageserver.crypto.ValueKeyUnavailableException;
+import dev.cairn.pageserver.ingest.IngestException;
+import dev.cairn.pageserver.read.LsnOutsideRetentionException;
+import dev.cairn.pageserver.read.LsnTimeoutException;
+import dev.cairn.pageserver.service.PageserverNode;
+import dev.cairn.pageserver.service.ServedTimeline;
+import dev.cairn.pageserver.service.TimelineExistsException;
+import dev.cairn.pageserver.service.UnknownTimelineException;
+import dev.cairn.pageserver.store.PageStoreException;
+import dev.cairn.pageserver.store.TimelineStateException;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The pageserver's HTTP API: timeline create/status/list, basebackup tar at an LSN (streamed), and
+ * Prometheus metrics. Errors are JSON {@code {"error": code, "message": text}} with a fitting status.
+ */
+public final class PageserverHttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PageserverHttpApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TIMELINE = Pattern.compile("^/v1/tenants/([^/]+)/timelines/([^/]+)(/basebackup)?/?$");
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+    private final PageserverNode node;
+    private final HttpServer server;
+
+    private PageserverHttpApi(PageserverNode node, HttpServer server) {
+        this.node = node;
+        this.server = server;
+    }
+
+    public static PageserverHttpApi start(PageserverNode node, InetSocketAddress address) throws IOException {
+        HttpServer server = HttpServer.create(address, 64);
+        PageserverHttpApi api = new PageserverHttpApi(node, server);
+        server.createContext("/", api::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return api;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    static String timelinePath(TimelineKey key) {
+        return "/v1/tenants/" + key.tenant() + "/timelines/" + key.timeline();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            try {
+                if (path.equals("/metrics") && method.equals("GET")) {
+                    send(ex, 200, "text/plain; version=0.0.4", MetricsText.render(node).getBytes(StandardCharsets.UTF_8));
+                } else if (path.equals("/v1/timelines") && method.equals("GET")) {
+                    sendJson(ex, 200, Map.of("timelines", node.list().stream().map(TimelineInfo::toJson).toList()));
+                } else {
+                    Matcher m = TIMELINE.matcher(path);
+                    if (!m.matches()) {
+                        throw new ApiError(404, "not_found", "no such API path: " + method + " " + path);
+                    }
+                    TimelineKey key = new TimelineKey(id(m.group(1), "tenant"), id(m.group(2), "timeline"));
+                    if (m.group(3) != null) {
+                        requireMethod(method, "GET", path);
+                        basebackup(ex, key);
+                    } else if (method.equals("POST")) {
+                        sendJson(ex, 201, node.create(key).toJson());
+                    } else {
+                        requireMethod(method, "GET", path);
+                        sendJson(ex, 200, node.timeline(key).info().toJson());
+                    }
+                }
+            } catch (Exception e) {
+                ApiError error = classify(e);
+                if (error.status >= 500) {
+                    LOG.warn("{} {} failed: {}", method, path, e.toString());
+                }
+                if (ex.getResponseCode() == -1) {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("error", error.code);
+                    body.put("message", error.getMessage());
+                    sendJson(ex, error.status, body);
+                }
+                // else: the tar had started; closing the exchange without its end marker tells the client
+            }
+        }
+    }
+
+    private void basebackup(HttpExchange ex, TimelineKey key) throws IOException {
+        Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+        ServedTimeline tl = node.timeline(key);
+        Lsn lsn = query.containsKey("lsn") ? lsnParam(query.get("lsn")) : tl.ingest().position().end();
+        Duration wait = query.containsKey("wait_ms") ? Duration.ofMillis(longParam(query.get("wait_ms"), "wait_ms")) : DEFAULT_WAIT;
+        Basebackup.Plan plan = tl.pages().planBasebackup(lsn, wait);
+        ex.getResponseHeaders().set("Content-Type", "application/x-tar");
+        ex.getResponseHeaders().set(BasebackupHeader.DATA_LSN, plan.dataLsn().toString());
+        ex.getResponseHeaders().set(BasebackupHeader.START_LSN, plan.startLsn().toString());
+        ex.getResponseHeaders().set(BasebackupHeader.PREV_RECORD_LSN, plan.prevRecordLsn().toString());
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 1 << 16)) {
+            Basebackup.Result r = tl.pages().basebackup(plan.dataLsn(), out);
+            node.metrics().basebackups.increment();
+            node.metrics().basebackupBytes.add(r.bytes());
+        }
+    }
+
+    private static void requireMethod(String method, String allowed, String path) {
+        if (!method.equals(allowed)) {
+            throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path);
+        }
+    }
+
+    private static Id128 id(String text, String what) {
+        try {
+            return Id128.parse(text);
+        } catch (RuntimeException e) {
+            throw new ApiError(400, "bad_request", what + " id must be 32 hex digits, got '" + text + "'");
+        }
+    }
+
+    private static Lsn lsnParam(String text) {
+        try {
+            return Lsn.parse(text);
+        } catch (RuntimeException e) {
+            throw new ApiError(400, "bad_request", "lsn must look like 0/16B3748, got '" + text + "'");
+        }
+    }
+
+    private static long longParam(String text, String name) {
+        try {
+            long v = Long.parseLong(text);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "bad_request", name + " must be a non-negative integer, got '" + text + "'");
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> q = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return q;
+        }
+        for (String part : raw.split("&")) {
+            int eq = part.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+            q.put(k, eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return q;
+    }
+
+    private static ApiError classify(Exception e) {
+        if (e instanceof ApiError a) {
+            return a;
+        }
+        String msg = e.getMessage() != null ? e.getMessage() : e.toString();
+        if (e instanceof UnknownTimelineException) {
+            return new ApiError(404, "unknown_timeline", msg);
+        }
+        if (e instanceof TimelineExistsException) {
+            return new ApiError(409, "timeline_exists", msg);
+        }
+        if (e instanceof LsnOutsideRetentionException) {
+            return new ApiError(410, "outside_retention", msg);
+        }
+        if (e instanceof LsnTimeoutException) {
+            return new ApiError(504, "ingest_timeout", msg);
+        }
+        if (e instanceof IngestException) {
+            return new ApiError(503, "ingest_failed", msg);
+        }
+        if (e instanceof PageStoreException || e instanceof ValueKeyUnavailableException) {
+            return new ApiError(503, "storage_unavailable", msg);
+        }
+        if (e instanceof TimelineStateException) {
+            return new ApiError(400, "lsn_out_of_range", msg);
+        }
+        if (e instanceof PageserverException) {
+            return new ApiError(500, "pageserver_error", msg);
+        }
+        return new ApiError(500, "internal", msg);
+    }
+
+    private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
+        send(ex, status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            ex.getResponseBody().write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+    }
+
+    /** A refusal with its HTTP status and error code. */
+    private static final class ApiError extends RuntimeException {
+        final int status;
+        final String code;
+
+        ApiError(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cairn.pageserver.api;
+
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A timeline as the pageserver API reports it.
+ *
+ * @param startLsn     where the timeline's WAL begins: the end of the imported WAL, where the first compute
+ *                     writes and the safekeepers' timeline starts
+ * @param ingestedLsn  end of the last ingested record
+ * @param durableLsn   ingested and flushed to RocksDB (safekeepers may trim WAL below it)
+ * @param commitLsn    the newest commit LSN the WAL source reported (ingest lag = commitLsn - ingestedLsn)
+ * @param state        "active" or "failed"
+ * @param error        why ingest stopped, or null
+ * @param walSource    the safekeeper currently streamed from, or null
+ */
+public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn lastRecordLsn, Lsn durableLsn,
+                           Lsn commitLsn, Lsn gcHorizonLsn, String state, String error, String walSource) {
+
+    public long ingestLagBytes() {
+        return commitLsn.isAfter(ingestedLsn) ? commitLsn.minus(ingestedLsn) : 0;
+    }
+
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", key.tenant().toString());
+        m.put("timeline", key.timeline().toString());
+        m.put("startLsn", startLsn.toString());
+        m.put("ingestedLsn", ingestedLsn.toString());
+        m.put("lastRecordLsn", lastRecordLsn.toString());
+        m.put("durableLsn", durableLsn.toString());
+        m.put("commitLsn", commitLsn.toString());
+        m.put("ingestLagBytes", ingestLagBytes());
+        m.put("gcHorizonLsn", gcHorizonLsn.toString());
+        m.put("state", state);
+        m.put("error", error);
+        m.put("walSource", walSource);
+        return m;
+    }
+
+    static TimelineInfo fromJson(Map<String, Object> m) {
+        return new TimelineInfo(new TimelineKey(Id128.parse((String) m.get("tenant")), Id128.parse((String) m.get("timeline"))),
+                lsn(m, "startLsn"), lsn(m, "ingestedLsn"), lsn(m, "lastRecordLsn"), lsn(m, "durableLsn"),
+                lsn(m, "commitLsn"), lsn(m, "gcHorizonLsn"), (String) m.get("state"), (String) m.get("error"),
+                (String) m.get("walSource"));
+    }
+
+    private static Lsn lsn(Map<String, Object> m, String field) {
+        Object v = m.get(field);
+        return v == null ? Lsn.INVALID : Lsn.parse((String) v);
+    }
+}

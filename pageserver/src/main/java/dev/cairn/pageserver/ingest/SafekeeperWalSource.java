@@ -1,0 +1,216 @@
+package dev.cairn.pageserver.ingest;
+
+import dev.cairn.pageserver.service.PageserverMetrics;
+import dev.cairn.pageserver.store.PageStore;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.pgformat.wal.WalStreamDecoder;
+import dev.cairn.pgformat.wal.synth.RecordPosition;
+import dev.cairn.proto.safekeeper.v1.ReportDurableRequest;
+import dev.cairn.proto.safekeeper.v1.StreamWalRequest;
+import dev.cairn.proto.safekeeper.v1.WalChunk;
+import dev.cairn.proto.safekeeper.v1.WalStreamGrpc;
+import dev.cairn.safekeeper.grpc.ProtoCodec;
+import dev.cairn.safekeeper.grpc.ProtocolVersion;
+import dev.cairn.safekeeper.proposer.AcceptorAddress;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Feeds a timeline's {@link Ingest} with committed WAL from the safekeepers: streams from one safekeeper at
+ * a time, resuming at the ingested position, and fails over to the next one when the stream breaks (a dead
+ * or partitioned safekeeper is noticed through gRPC keepalive). Once a second, when ingest moved, it
+ * flushes the page store and reports the durable LSN to every safekeeper so they may trim their WAL.
+ * An {@link IngestException} stops the source for good: a timeline never continues past a record it could
+ * not materialise.
+ */
+public final class SafekeeperWalSource implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SafekeeperWalSource.class);
+    private static final long MAX_BACKOFF_MILLIS = 5000;
+
+    private final Ingest ingest;
+    private final PageStore store;
+    private final List<String> safekeepers;
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final String consumerId;
+    private final int segmentSize;
+    private final PageserverMetrics metrics;
+    private final ScheduledExecutorService reporter;
+    private final Thread streamer;
+    private volatile boolean closed;
+    private volatile String current;
+    private volatile Lsn commitLsn = Lsn.INVALID;
+    private volatile Lsn durableLsn;
+    private volatile Context.CancellableContext call;
+
+    public SafekeeperWalSource(Ingest ingest, PageStore store, List<String> safekeepers, String consumerId,
+                               int segmentSize, PageserverMetrics metrics) {
+        if (safekeepers.isEmpty()) {
+            throw new IllegalArgumentException("no safekeepers to stream " + ingest.timeline() + " from");
+        }
+        this.ingest = ingest;
+        this.store = store;
+        this.safekeepers = List.copyOf(safekeepers);
+        this.consumerId = consumerId;
+        this.segmentSize = segmentSize;
+        this.metrics = metrics;
+        this.durableLsn = ingest.position().end();
+        for (String s : this.safekeepers) {
+            AcceptorAddress a = AcceptorAddress.parse(0, s);
+            channels.add(NettyChannelBuilder.forAddress(a.host(), a.port()).usePlaintext()
+                    .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
+                    .keepAliveWithoutCalls(true).build());
+        }
+        this.streamer = Thread.ofPlatform().daemon().name("wal-source-" + ingest.timeline()).unstarted(this::run);
+        this.reporter = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("durable-" + ingest.timeline()).unstarted(r));
+    }
+
+    public SafekeeperWalSource start() {
+        streamer.start();
+        reporter.scheduleWithFixedDelay(this::reportDurable, 1, 1, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** The safekeeper streamed from right now, or null between attempts. */
+    public String currentSource() {
+        return current;
+    }
+
+    /** The newest commit LSN a safekeeper announced. */
+    public Lsn commitLsn() {
+        return commitLsn;
+    }
+
+    /** Ingested, flushed to the store and reported to the safekeepers. */
+    public Lsn durableLsn() {
+        return durableLsn;
+    }
+
+    private void run() {
+        int next = 0;
+        int failuresInARow = 0;
+        while (!closed) {
+            int index = next % safekeepers.size();
+            try {
+                streamFrom(index);
+                failuresInARow = 0;
+            } catch (IngestException e) {
+                metrics.ingestErrors.increment();
+                LOG.error("ingest of {} stopped: {}", ingest.timeline(), e.getMessage());
+                current = null;
+                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                failuresInARow++;
+                metrics.walSourceFailovers.increment();
+                LOG.warn("WAL stream of {} from {} failed ({}); trying the next safekeeper", ingest.timeline(),
+                        safekeepers.get(index), e.getMessage());
+            }
+            current = null;
+            next++;
+            if (failuresInARow >= safekeepers.size()) {
+                sleep(Math.min(MAX_BACKOFF_MILLIS, 200L << Math.min(failuresInARow - safekeepers.size(), 5)));
+            }
+        }
+    }
+
+    /** Streams until the safekeeper ends the stream or it breaks. */
+    private void streamFrom(int index) {
+        Lsn start = RecordPosition.decoderStart(ingest.position().end(), segmentSize);
+        WalStreamDecoder decoder = new WalStreamDecoder(start, segmentSize);
+        Context.CancellableContext ctx = Context.current().withCancellation();
+        call = ctx;
+        Context previous = ctx.attach();
+        try {
+            Iterator<WalChunk> chunks = WalStreamGrpc.newBlockingStub(channels.get(index)).streamWal(
+                    StreamWalRequest.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
+                            .setTimeline(ProtoCodec.encode(ingest.timeline())).setStartLsn(start.value())
+                            .setConsumerId(consumerId).build());
+            current = safekeepers.get(index);
+            LOG.info("streaming WAL of {} from {} at {}", ingest.timeline(), current, start);
+            while (!closed && chunks.hasNext()) {
+                WalChunk chunk = chunks.next();
+                Lsn commit = Lsn.of(chunk.getCommitLsn());
+                if (commit.isAfter(commitLsn)) {
+                    commitLsn = commit;
+                }
+                byte[] data = chunk.getWalData().toByteArray();
+                long skip = Math.max(0, start.value() - chunk.getBeginLsn());
+                if (skip >= data.length) {
+                    continue;
+                }
+                metrics.walBytesReceived.add(data.length - skip);
+                decoder.feed(data, (int) skip, (int) (data.length - skip));
+                for (DecodedRecord rec = decoder.next(); rec != null; rec = decoder.next()) {
+                    ingest.apply(rec);
+                    metrics.recordsIngested.increment();
+                }
+            }
+        } finally {
+            ctx.detach(previous);
+            ctx.cancel(null);
+        }
+    }
+
+    private void reportDurable() {
+        try {
+            Lsn end = ingest.position().end();
+            if (!end.isAfter(durableLsn)) {
+                return;
+            }
+            store.flush();
+            durableLsn = end;
+            ReportDurableRequest report = ReportDurableRequest.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
+                    .setTimeline(ProtoCodec.encode(ingest.timeline())).setConsumerId(consumerId)
+                    .setDurableLsn(end.value()).build();
+            for (ManagedChannel channel : channels) {
+                try {
+                    WalStreamGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS).reportDurable(report);
+                    metrics.durableReports.increment();
+                } catch (RuntimeException unreachable) {
+                    // that safekeeper keeps its WAL a little longer; the next report catches it up
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("durable LSN report of {} failed: {}", ingest.timeline(), e.getMessage());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Context.CancellableContext c = call;
+        if (c != null) {
+            c.cancel(null);
+        }
+        reporter.shutdownNow();
+        streamer.interrupt();
+        try {
+            streamer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channels.forEach(ManagedChannel::shutdownNow);
+    }
+}

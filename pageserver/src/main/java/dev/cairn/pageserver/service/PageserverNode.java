@@ -1,0 +1,145 @@
+package dev.cairn.pageserver.service;
+
+import dev.cairn.pageserver.api.TimelineInfo;
+import dev.cairn.pageserver.importer.DataDirImport;
+import dev.cairn.pageserver.ingest.Ingest;
+import dev.cairn.pageserver.ingest.SafekeeperWalSource;
+import dev.cairn.pageserver.read.PageService;
+import dev.cairn.pageserver.store.PageStore;
+import dev.cairn.pageserver.store.Timeline;
+import dev.cairn.pageserver.crypto.ValueCipher;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.safekeeper.TimelineKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * A pageserver: one encrypted page store in its data directory, the timelines it serves (each ingesting
+ * from the safekeepers), and timeline creation from a fresh initdb.
+ */
+public final class PageserverNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PageserverNode.class);
+
+    /**
+     * @param safekeepers  HOST:PORT of each safekeeper; empty for a pageserver that only serves imports
+     * @param readTimeout  how long reads and basebackups wait for ingest by default
+     */
+    public record Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout,
+                         String nodeId) {
+        public Config {
+            safekeepers = List.copyOf(safekeepers);
+        }
+    }
+
+    private final Config config;
+    private final PageStore store;
+    private final TimelineRegistry registry;
+    private final Map<TimelineKey, ServedTimeline> timelines = new ConcurrentHashMap<>();
+    private final PageserverMetrics metrics = new PageserverMetrics();
+
+    private PageserverNode(Config config, PageStore store) {
+        this.config = config;
+        this.store = store;
+        this.registry = new TimelineRegistry(config.dataDir().resolve("timelines.json"));
+    }
+
+    public static PageserverNode open(Config config, ValueCipher cipher) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create pageserver data directory " + config.dataDir(), e);
+        }
+        PageserverNode node = new PageserverNode(config, PageStore.open(config.dataDir().resolve("store"), cipher));
+        for (TimelineKey key : node.registry.load()) {
+            node.serve(key);
+        }
+        return node;
+    }
+
+    public PageserverMetrics metrics() {
+        return metrics;
+    }
+
+    public PageStore store() {
+        return store;
+    }
+
+    /** Creates a timeline from a fresh initdb (run as the server user) and starts ingesting its WAL. */
+    public synchronized TimelineInfo create(TimelineKey key) {
+        if (timelines.containsKey(key) || new Timeline(store, key).exists()) {
+            throw new TimelineExistsException(key);
+        }
+        Path scratch = PgCluster.scratchDirectory("cairn-initdb-");
+        try {
+            PgCluster fresh = PgCluster.initdb(config.pgBinaries(), scratch.resolve("data"), List.of());
+            DataDirImport.Result imported = DataDirImport.run(store, key, fresh.dataDir());
+            store.flush();
+            LOG.info("created {} from initdb: {} relation forks, {} pages, starts at {}", key,
+                    imported.relationForks(), imported.pages(), imported.lsn());
+        } finally {
+            deleteTree(scratch);
+        }
+        List<TimelineKey> all = new ArrayList<>(timelines.keySet());
+        all.add(key);
+        registry.save(all);
+        metrics.timelinesCreated.increment();
+        return serve(key).info();
+    }
+
+    private ServedTimeline serve(TimelineKey key) {
+        Timeline timeline = new Timeline(store, key);
+        Ingest ingest = new Ingest(store, key);
+        SafekeeperWalSource source = config.safekeepers().isEmpty() ? null
+                : new SafekeeperWalSource(ingest, store, config.safekeepers(), "pageserver-" + config.nodeId(),
+                timeline.controlFile().build().xlogSegSize(), metrics).start();
+        ServedTimeline served = new ServedTimeline(key, ingest, timeline,
+                new PageService(timeline, ingest.watch(), config.readTimeout()), source);
+        timelines.put(key, served);
+        return served;
+    }
+
+    public ServedTimeline timeline(TimelineKey key) {
+        ServedTimeline t = timelines.get(key);
+        if (t == null) {
+            throw new UnknownTimelineException(key);
+        }
+        return t;
+    }
+
+    public List<TimelineInfo> list() {
+        return timelines.values().stream().map(ServedTimeline::info)
+                .sorted(Comparator.comparing((TimelineInfo i) -> i.key().toString())).toList();
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("cannot remove scratch directory {}: {}", root, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timelines.values().forEach(ServedTimeline::close);
+        timelines.clear();
+        store.flush();
+        store.close();
+    }
+}

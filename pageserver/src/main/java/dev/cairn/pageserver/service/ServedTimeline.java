@@ -1,0 +1,56 @@
+package dev.cairn.pageserver.service;
+
+import dev.cairn.pageserver.api.TimelineInfo;
+import dev.cairn.pageserver.ingest.Ingest;
+import dev.cairn.pageserver.ingest.SafekeeperWalSource;
+import dev.cairn.pageserver.read.PageService;
+import dev.cairn.pageserver.store.IngestPosition;
+import dev.cairn.pageserver.store.Timeline;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.safekeeper.TimelineKey;
+
+/** One timeline being served: its ingest, its read path and the WAL source feeding it. */
+public final class ServedTimeline implements AutoCloseable {
+    private final TimelineKey key;
+    private final Ingest ingest;
+    private final Timeline timeline;
+    private final PageService pages;
+    private final SafekeeperWalSource source;
+
+    ServedTimeline(TimelineKey key, Ingest ingest, Timeline timeline, PageService pages, SafekeeperWalSource source) {
+        this.key = key;
+        this.ingest = ingest;
+        this.timeline = timeline;
+        this.pages = pages;
+        this.source = source;
+    }
+
+    public TimelineKey key() {
+        return key;
+    }
+
+    public PageService pages() {
+        return pages;
+    }
+
+    public Ingest ingest() {
+        return ingest;
+    }
+
+    public TimelineInfo info() {
+        IngestPosition pos = ingest.position();
+        String error = ingest.failure() == null ? null : ingest.failure().getMessage();
+        Lsn durable = source == null ? pos.end() : source.durableLsn();
+        Lsn commit = source == null ? pos.end() : source.commitLsn();
+        return new TimelineInfo(key, pos.importLsn(), pos.end(), pos.lastRecord(), durable, commit,
+                timeline.gcHorizon(), error == null ? "active" : "failed", error,
+                source == null ? null : source.currentSource());
+    }
+
+    @Override
+    public void close() {
+        if (source != null) {
+            source.close();
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.cairn.pageserver;
+
+import dev.cairn.pageserver.api.BasebackupHeader;
+import dev.cairn.pageserver.api.PageserverApiException;
+import dev.cairn.pageserver.api.PageserverClient;
+import dev.cairn.pageserver.api.PageserverHttpApi;
+import dev.cairn.pageserver.api.TimelineInfo;
+import dev.cairn.pageserver.crypto.AesGcmValueCipher;
+import dev.cairn.pageserver.service.PageserverNode;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.compute.ComputeAddress;
+import dev.cairn.safekeeper.compute.ComputeWalStreamer;
+import dev.cairn.safekeeper.grpc.LocalSafekeepers;
+import dev.cairn.safekeeper.proposer.AcceptorAddress;
+import dev.cairn.safekeeper.proposer.ProposerDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The pageserver as a service: its HTTP API, and ingest of committed WAL from three safekeepers that a
+ * stock PostgreSQL compute (started from the pageserver's own basebackup) commits through — with failover
+ * when the safekeeper it streams from dies, and a second compute starting from a basebackup at the sync LSN.
+ */
+class PageserverServiceTest {
+    private static final int SEG = 16 << 20;
+    private static final String STANDBY = "cairn_proposer";
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<PgCluster> computes = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (PgCluster pg : computes) {
+            if (pg.isRunning()) {
+                pg.stop("immediate");
+            }
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    @Test
+    void apiCreatesListsAndRefusesClearly() throws Exception {
+        PageserverClient client = startPageserver(List.of());
+        TimelineKey key = new TimelineKey(Id128.random(), Id128.random());
+        TimelineInfo created = client.createTimeline(key);
+        assertThat(created.key()).isEqualTo(key);
+        assertThat(created.startLsn().isValid()).isTrue();
+        assertThat(created.ingestedLsn()).isEqualTo(created.startLsn());
+        assertThat(created.state()).isEqualTo("active");
+        assertThat(client.timelines()).extracting(TimelineInfo::key).containsExactly(key);
+
+        assertThatThrownBy(() -> client.createTimeline(key)).isInstanceOfSatisfying(PageserverApiException.class,
+                e -> assertThat(e.status()).isEqualTo(409));
+        TimelineKey unknown = new TimelineKey(Id128.random(), Id128.random());
+        assertThatThrownBy(() -> client.timeline(unknown)).isInstanceOfSatisfying(PageserverApiException.class,
+                e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains(unknown.toString());
+                });
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> badId = http.send(HttpRequest.newBuilder(client.base().resolve("/v1/tenants/xyz/timelines/"
+                + key.timeline())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(badId.statusCode()).isEqualTo(400);
+        assertThat(badId.body()).contains("32 hex digits");
+        HttpResponse<String> badLsn = http.send(HttpRequest.newBuilder(client.base().resolve("/v1/tenants/" + key.tenant()
+                + "/timelines/" + key.timeline() + "/basebackup?lsn=nope")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(badLsn.statusCode()).isEqualTo(400);
+        assertThat(badLsn.body()).contains("lsn");
+        // WAL that will never come: a clear timeout, not a hang
+        assertThatThrownBy(() -> client.basebackup(key, created.startLsn().plus(1 << 20), Duration.ofMillis(300),
+                OutputStream.nullOutputStream())).isInstanceOfSatisfying(PageserverApiException.class,
+                e -> assertThat(e.status()).isEqualTo(504));
+
+        // a fresh timeline's basebackup starts stock postgres
+        PgCluster pg = computeFromBasebackup(client, key, null, "fresh");
+        pg.start(Map.of());
+        assertThat(pg.psql("SELECT 40 + 2")).isEqualTo("42");
+        assertThat(client.metrics()).contains("cairn_pageserver_basebackups_total 1");
+    }
+
+    @Test
+    void ingestsFromSafekeepersFailsOverAndServesTheSyncLsn() throws Exception {
+        LocalSafekeepers safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, SEG);
+        closeables.add(safekeepers);
+        safekeepers.startAll();
+        List<String> addresses = safekeepers.addresses().stream().map(a -> a.host() + ":" + a.port()).toList();
+        PageserverClient client = startPageserver(addresses);
+        TimelineKey key = new TimelineKey(Id128.random(), Id128.random());
+        Lsn start = client.createTimeline(key).startLsn();
+
+        // compute A from the timeline's first basebackup, committing through the quorum
+        PgCluster a = computeFromBasebackup(client, key, null, "a");
+        a.start(computeSettings());
+        ProposerDriver first = safekeepers.proposer(key, "a", start);
+        closeables.add(first);
+        assertThat(first.awaitLeading(10_000)).isEqualTo(start);
+        ComputeWalStreamer streamA = streamer(key, a, first);
+        streamA.start(start);
+        try (Connection c = Computes.connect(a, "postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
+            s.execute("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 1000) g");
+        }
+        Lsn committed = first.commitLsn();
+        TimelineInfo caughtUp = awaitInfo(client, key, i -> !i.ingestedLsn().isBefore(committed));
+        String source = caughtUp.walSource();
+        assertThat(source).isNotNull();
+
+        // the safekeeper it streams from dies: ingest moves to another one and keeps up
+        int victim = addresses.indexOf(source);
+        safekeepers.stop(victim);
+        try (Connection c = Computes.connect(a, "postgres"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1001, 2000) g");
+        }
+        Lsn committedAfter = first.commitLsn();
+        TimelineInfo failedOver = awaitInfo(client, key, i -> !i.ingestedLsn().isBefore(committedAfter)
+                && i.walSource() != null && !i.walSource().equals(source));
+        assertThat(failedOver.state()).isEqualTo("active");
+        safekeepers.start(victim);
+
+        // compute A goes away; a new proposer syncs the quorum and compute B starts at exactly that LSN
+        a.stop("fast");
+        streamA.close();
+        first.close();
+        ProposerDriver second = safekeepers.proposer(key, "b", start);
+        closeables.add(second);
+        Lsn sync = second.sync(15_000);
+        assertThat(sync).isGreaterThanOrEqualTo(committedAfter);
+        PgCluster b = computeFromBasebackup(client, key, sync, "b");
+        b.start(computeSettings());
+        ComputeWalStreamer streamB = streamer(key, b, second);
+        streamB.start(sync);
+        try (Connection c = Computes.connect(b, "postgres"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*), sum(id) FROM t")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(2000);
+                assertThat(rs.getLong(2)).isEqualTo(2001L * 1000);
+            }
+            s.execute("INSERT INTO t VALUES (5000, 'written by B')");
+        }
+        Lsn bCommit = second.commitLsn();
+        awaitInfo(client, key, i -> !i.ingestedLsn().isBefore(bCommit));
+        assertThat(client.metrics()).contains("cairn_pageserver_wal_source_failovers_total")
+                .doesNotContain("cairn_pageserver_records_ingested_total 0\n");
+    }
+
+    private PageserverClient startPageserver(List<String> safekeepers) throws Exception {
+        PageserverNode node = PageserverNode.open(new PageserverNode.Config(dir.resolve("pageserver"), safekeepers,
+                PgBinaries.locate(), Duration.ofSeconds(30), "test"), AesGcmValueCipher.random(1));
+        closeables.add(node);
+        PageserverHttpApi api = PageserverHttpApi.start(node, new InetSocketAddress("127.0.0.1", 0));
+        closeables.add(api);
+        return new PageserverClient(URI.create("http://127.0.0.1:" + api.port()));
+    }
+
+    /** Fetches a basebackup, checks it is taken exactly at the asked LSN, and makes a data directory of it. */
+    private PgCluster computeFromBasebackup(PageserverClient client, TimelineKey key, Lsn lsn, String name) throws Exception {
+        Path tar = dir.resolve(name + ".tar");
+        BasebackupHeader header;
+        try (OutputStream out = Files.newOutputStream(tar)) {
+            header = client.basebackup(key, lsn, Duration.ofSeconds(30), out);
+        }
+        if (lsn != null) {
+            assertThat(header.dataLsn()).as("basebackup of %s taken at the sync LSN", name).isEqualTo(lsn);
+        }
+        PgCluster pg = Computes.fromBasebackup(tar, PgCluster.scratchDirectory("cairn-ps-" + name).resolve("data"));
+        computes.add(pg);
+        return pg;
+    }
+
+    private static Map<String, String> computeSettings() {
+        Map<String, String> s = new HashMap<>(Computes.SETTINGS);
+        s.put("synchronous_standby_names", STANDBY);
+        s.put("synchronous_commit", "on");
+        s.put("wal_level", "replica");
+        s.put("max_wal_senders", "5");
+        s.put("max_replication_slots", "5");
+        return s;
+    }
+
+    private ComputeWalStreamer streamer(TimelineKey key, PgCluster pg, ProposerDriver proposer) {
+        ComputeWalStreamer s = new ComputeWalStreamer(key,
+                new ComputeAddress("127.0.0.1", pg.port(), "postgres", "postgres", STANDBY), STANDBY, proposer);
+        closeables.add(s);
+        return s;
+    }
+
+    private static TimelineInfo awaitInfo(PageserverClient client, TimelineKey key, Predicate<TimelineInfo> condition)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        TimelineInfo last = client.timeline(key);
+        while (!condition.test(last)) {
+            assertThat(last.state()).as("ingest error: %s", last.error()).isEqualTo("active");
+            assertThat(System.currentTimeMillis()).as("waiting for %s", last).isLessThan(deadline);
+            Thread.sleep(100);
+            last = client.timeline(key);
+        }
+        return last;
+    }
+}

@@ -138,6 +138,26 @@ public final class PgCluster implements AutoCloseable {
         return psql("postgres", sql);
     }
 
+    /**
+     * Runs SQL as the postgres role over the server's Unix socket, for servers whose TCP access needs
+     * passwords: only the server's OS user (and root) can reach that socket.
+     */
+    public String psqlLocal(String sql) {
+        List<String> cmd = List.of(bin.tool("psql").toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                "-h", runDir.toString(), "-p", Integer.toString(port()), "-U", "postgres", "-d", "postgres", "-c", sql);
+        return ProcessRunner.run(cmd, null, 600).requireSuccess("psql: " + abbreviate(sql)).stdout().strip();
+    }
+
+    /** The postmaster's process, from postmaster.pid, while it runs. */
+    public java.util.Optional<ProcessHandle> postmaster() {
+        try {
+            String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
+            return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive);
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Runs one of PostgreSQL's client tools as the server user and returns its result. */
     public ProcessResult tool(String name, List<String> args, long timeoutSeconds) {
         List<String> cmd = new ArrayList<>();

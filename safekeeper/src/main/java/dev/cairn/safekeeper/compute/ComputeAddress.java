@@ -6,11 +6,17 @@ import java.util.Properties;
  * Where a stock PostgreSQL compute listens, and the name its WAL stream uses: {@code applicationName} must be
  * listed in the compute's {@code synchronous_standby_names}, or COMMIT will not wait for the quorum.
  */
-public record ComputeAddress(String host, int port, String user, String database, String applicationName) {
+public record ComputeAddress(String host, int port, String user, String database, String applicationName,
+                             String password) {
     public ComputeAddress {
         if (port <= 0 || port > 65535) {
             throw new IllegalArgumentException("invalid port " + port);
         }
+    }
+
+    /** A compute that trusts the streamer's host (no password). */
+    public ComputeAddress(String host, int port, String user, String database, String applicationName) {
+        this(host, port, user, database, applicationName, null);
     }
 
     String jdbcUrl() {
@@ -21,6 +27,9 @@ public record ComputeAddress(String host, int port, String user, String database
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("ApplicationName", applicationName + "_admin");
+        if (password != null) {
+            p.setProperty("password", password);
+        }
         return p;
     }
 
@@ -32,6 +41,9 @@ public record ComputeAddress(String host, int port, String user, String database
         p.setProperty("assumeMinServerVersion", "10");
         p.setProperty("preferQueryMode", "simple");
         p.setProperty("ApplicationName", applicationName);
+        if (password != null) {
+            p.setProperty("password", password);
+        }
         return p;
     }
 

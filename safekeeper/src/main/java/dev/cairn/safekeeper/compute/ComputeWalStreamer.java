@@ -46,7 +46,7 @@ public final class ComputeWalStreamer implements AutoCloseable {
     private volatile Throwable failure;
     private volatile String stopReason;
     private Thread thread;
-    private WholeRecordGate gate;
+    private volatile WholeRecordGate gate;
 
     public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer) {
         this.timeline = timeline;
@@ -195,7 +195,13 @@ public final class ComputeWalStreamer implements AutoCloseable {
         reportedFlush = commit;
     }
 
-    /** End of the WAL received from the compute and handed to the proposer. */
+    /** End of the WAL handed to the proposer: whole records only, so at or before {@link #receivedUpTo()}. */
+    public Lsn appendedUpTo() {
+        WholeRecordGate g = gate;
+        return g == null ? receivedUpTo : g.releasedUpTo();
+    }
+
+    /** End of the WAL received from the compute (a partial record at its end is not appended yet). */
     public Lsn receivedUpTo() {
         return receivedUpTo;
     }

@@ -1,0 +1,338 @@
+package dev.cairn.compute;
+
+import dev.cairn.pageserver.api.BasebackupHeader;
+import dev.cairn.pageserver.api.PageserverClient;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.proxy.auth.ScramVerifier;
+import dev.cairn.proxy.endpoint.BackendAddress;
+import dev.cairn.safekeeper.compute.ComputeAddress;
+import dev.cairn.safekeeper.compute.ComputeWalStreamer;
+import dev.cairn.safekeeper.consensus.ProposerPhase;
+import dev.cairn.safekeeper.proposer.ProposerDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs one endpoint's compute (DESIGN.md section 6): sync the safekeepers to L, fetch the pageserver's
+ * basebackup taken at exactly L, start stock postgres on it with the compute settings, stream its WAL
+ * through the proposer elected during sync. Supervises it: postgres dying restarts the compute through the
+ * same path; the proposer being fenced (another compute won a newer term) stops it at once. Suspend shuts
+ * postgres down cleanly, waits for the quorum to have its last WAL, and deletes the compute's local state.
+ */
+public final class ComputeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeAgent.class);
+    private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration BASEBACKUP_WAIT = Duration.ofSeconds(60);
+    private static final Duration FINAL_WAL_WAIT = Duration.ofSeconds(15);
+
+    private final ComputeSpec spec;
+    private final ScheduledExecutorService watchdog;
+    private volatile ComputeState state = ComputeState.SUSPENDED;
+    private volatile String lastError;
+    private volatile Instant startedAt;
+    private volatile Lsn syncLsn = Lsn.INVALID;
+    private volatile int restarts;
+    private Running running;
+
+    /** The parts of a running compute, torn down together. */
+    private record Running(Path root, PgCluster postgres, ProposerDriver proposer, ComputeWalStreamer streamer,
+                           BackendAddress address) {
+    }
+
+    public ComputeAgent(ComputeSpec spec) {
+        this.spec = spec;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("compute-watch-" + spec.endpoint()).unstarted(r));
+        watchdog.scheduleWithFixedDelay(this::watch, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    public ComputeSpec spec() {
+        return spec;
+    }
+
+    /** Starts the compute unless it runs; returns where postgres listens. */
+    public synchronized BackendAddress start() {
+        if (state == ComputeState.RUNNING) {
+            return running.address();
+        }
+        state = ComputeState.STARTING;
+        try {
+            running = boot();
+            state = ComputeState.RUNNING;
+            startedAt = Instant.now();
+            lastError = null;
+            LOG.info("endpoint {} running on {} (timeline {}, started at {})", spec.endpoint(), running.address(),
+                    spec.timeline(), syncLsn);
+            return running.address();
+        } catch (RuntimeException e) {
+            lastError = e.getMessage();
+            state = ComputeState.FAILED;
+            LOG.error("endpoint {} failed to start: {}", spec.endpoint(), e.getMessage());
+            throw e instanceof ComputeException ce ? ce : fail("start failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Running boot() {
+        PageserverClient pageserver = new PageserverClient(spec.pageserver());
+        Lsn timelineStart = pageserver.timeline(spec.timeline()).startLsn();
+        ProposerDriver proposer = new ProposerDriver(spec.timeline(), spec.endpoint() + "-" + randomToken(6),
+                spec.safekeepers(), timelineStart);
+        Path root = null;
+        PgCluster pg = null;
+        ComputeWalStreamer streamer = null;
+        try {
+            proposer.start();
+            Lsn lsn;
+            try {
+                lsn = proposer.sync(SYNC_TIMEOUT.toMillis());
+            } catch (TimeoutException e) {
+                throw fail("the safekeepers did not sync within " + SYNC_TIMEOUT.toSeconds() + " s (is a quorum up?): "
+                        + proposer.describe(), e);
+            }
+            syncLsn = lsn;
+            root = newStateDir();
+            Path data = root.resolve("data");
+            extractBasebackup(pageserver, lsn, data);
+            Files.writeString(data.resolve("pg_hba.conf"), ComputeSettings.hba());
+            pg = PgCluster.existing(spec.pgBinaries(), data);
+            pg.user().own(root);
+            pg.start(ComputeSettings.server(spec));
+            String agentPassword = randomToken(24);
+            // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot
+            pg.psqlLocal("SET synchronous_commit = local;"
+                    + "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ComputeSettings.AGENT_ROLE
+                    + "') THEN CREATE ROLE " + ComputeSettings.AGENT_ROLE + " LOGIN REPLICATION; END IF; END$$;"
+                    + "ALTER ROLE " + ComputeSettings.AGENT_ROLE + " PASSWORD '" + agentPassword + "'");
+            streamer = new ComputeWalStreamer(spec.timeline(), new ComputeAddress("127.0.0.1", pg.port(),
+                    ComputeSettings.AGENT_ROLE, "postgres", ComputeSettings.PROPOSER_APP, agentPassword),
+                    ComputeSettings.PROPOSER_APP, proposer);
+            streamer.start(lsn);
+            applyRoles(pg);
+            return new Running(root, pg, proposer, streamer, new BackendAddress(spec.listenHost(), pg.port()));
+        } catch (IOException e) {
+            tearDown(new Running(root, pg, proposer, streamer, null), "immediate");
+            throw fail("cannot prepare the compute's data directory: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            tearDown(new Running(root, pg, proposer, streamer, null), "immediate");
+            throw fail("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            tearDown(new Running(root, pg, proposer, streamer, null), "immediate");
+            throw e;
+        }
+    }
+
+    /** Streams the basebackup into {@code tar -x}: nothing of it is buffered or left on disk twice. */
+    private void extractBasebackup(PageserverClient pageserver, Lsn lsn, Path data) throws IOException, InterruptedException {
+        Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Process tar = new ProcessBuilder("tar", "-x", "-f", "-", "-C", data.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        BasebackupHeader header;
+        try (OutputStream in = tar.getOutputStream()) {
+            header = pageserver.basebackup(spec.timeline(), lsn, BASEBACKUP_WAIT, in);
+        } catch (RuntimeException e) {
+            tar.destroyForcibly();
+            throw fail("cannot fetch the basebackup at " + lsn + ": " + e.getMessage(), e);
+        }
+        if (tar.waitFor() != 0) {
+            throw fail("the basebackup tar at " + lsn + " could not be extracted (tar exit " + tar.exitValue() + ")", null);
+        }
+        if (!header.dataLsn().equals(lsn)) {
+            throw fail("the pageserver's basebackup is at " + header.dataLsn() + ", not at the sync LSN " + lsn
+                    + ": the quorum log does not end on a record boundary", null);
+        }
+    }
+
+    private void applyRoles(PgCluster pg) {
+        StringBuilder sql = new StringBuilder("SET synchronous_commit = local;");
+        for (Map.Entry<String, String> e : spec.roleVerifiers().entrySet()) {
+            String role = e.getKey();
+            if (!ROLE.matcher(role).matches()) {
+                throw fail("role name '" + role + "' is not a plain identifier", null);
+            }
+            String verifier = ScramVerifier.parse(e.getValue()).encode(); // validated: no quotes can pass
+            sql.append("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '").append(role)
+                    .append("') THEN CREATE ROLE ").append(role).append(" LOGIN; END IF; END$$;")
+                    .append("ALTER ROLE ").append(role).append(" PASSWORD '").append(verifier).append("';");
+        }
+        pg.psqlLocal(sql.toString());
+    }
+
+    /** Clean shutdown, the quorum gets the last WAL, local state deleted. */
+    public synchronized void suspend() {
+        if (running == null) {
+            state = ComputeState.SUSPENDED;
+            return;
+        }
+        state = ComputeState.STOPPING;
+        Running r = running;
+        running = null;
+        java.util.Optional<ProcessHandle> postmaster = r.postgres().postmaster();
+        try {
+            r.postgres().stop("fast");
+            if (postmaster.isPresent()) {
+                postmaster.get().onExit().get(30, TimeUnit.SECONDS);
+            }
+            Lsn last = r.streamer().appendedUpTo();
+            try {
+                r.proposer().awaitCommit(last, FINAL_WAL_WAIT.toMillis());
+            } catch (TimeoutException | RuntimeException e) {
+                LOG.warn("endpoint {}: the quorum did not confirm the final WAL up to {} ({}); every acknowledged"
+                        + " commit is on it anyway", spec.endpoint(), last, e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("endpoint {}: clean shutdown failed ({}); stopping immediately", spec.endpoint(), e.getMessage());
+        }
+        tearDown(r, "immediate");
+        state = ComputeState.SUSPENDED;
+        LOG.info("endpoint {} suspended; local state deleted", spec.endpoint());
+    }
+
+    private void watch() {
+        try {
+            synchronized (this) {
+                if (state != ComputeState.RUNNING || running == null) {
+                    return;
+                }
+                Running r = running;
+                if (r.proposer().phase() == ProposerPhase.FENCED) {
+                    lastError = "fenced: another compute won a newer term (" + r.proposer().term()
+                            + " is outdated) for timeline " + spec.timeline();
+                    LOG.warn("endpoint {}: {}; stopping postgres now", spec.endpoint(), lastError);
+                    running = null;
+                    tearDown(r, "immediate");
+                    state = ComputeState.FAILED;
+                    return;
+                }
+                String why = r.postgres().postmaster().isEmpty() ? "postgres exited"
+                        : !r.streamer().isRunning() ? "its WAL stream ended (" + r.streamer().stopReason() + ")" : null;
+                if (why == null) {
+                    return;
+                }
+                restarts++;
+                LOG.warn("endpoint {}: {}; restarting the compute (restart #{})", spec.endpoint(), why, restarts);
+                running = null;
+                tearDown(r, "immediate");
+                state = ComputeState.SUSPENDED;
+                start();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("endpoint {}: supervision failed: {}", spec.endpoint(), e.getMessage());
+        }
+    }
+
+    private void tearDown(Running r, String mode) {
+        if (r.streamer() != null) {
+            r.streamer().close();
+        }
+        if (r.postgres() != null) {
+            r.postgres().postmaster().ifPresent(postmaster -> {
+                try {
+                    r.postgres().stop(mode);
+                } catch (RuntimeException e) {
+                    postmaster.destroyForcibly();
+                }
+                // pg_ctl returns once postmaster.pid is gone; the process itself exits a moment later
+                try {
+                    postmaster.onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    postmaster.destroyForcibly();
+                }
+            });
+        }
+        if (r.proposer() != null) {
+            r.proposer().close();
+        }
+        if (r.root() != null) {
+            deleteTree(r.root());
+        }
+    }
+
+    private Path newStateDir() throws IOException {
+        Files.createDirectories(spec.stateRoot());
+        Path dir = spec.stateRoot().resolve(spec.endpoint() + "-" + randomToken(6).replace('-', 'x').replace('_', 'y'));
+        Files.createDirectory(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
+    public ComputeState state() {
+        return state;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public Lsn syncLsn() {
+        return syncLsn;
+    }
+
+    public int restarts() {
+        return restarts;
+    }
+
+    public Instant startedAt() {
+        return state == ComputeState.RUNNING ? startedAt : null;
+    }
+
+    /** The running compute's address, pid and data directory, or null. */
+    public synchronized BackendAddress address() {
+        return running == null ? null : running.address();
+    }
+
+    public synchronized Long postgresPid() {
+        return running == null ? null : running.postgres().postmaster().map(ProcessHandle::pid).orElse(null);
+    }
+
+    public synchronized Path dataDirectory() {
+        return running == null ? null : running.postgres().dataDir();
+    }
+
+    private ComputeException fail(String message, Throwable cause) {
+        return new ComputeException(spec.endpoint(), spec.timeline(), message, cause);
+    }
+
+    private static String randomToken(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot delete compute state {}: {}", root, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        suspend();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.cairn.compute;
+
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.proxy.endpoint.BackendAddress;
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.proposer.AcceptorAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Owns the endpoints of this machine and one {@link ComputeAgent} each: wakes them (concurrent wakes of
+ * one endpoint share a single start), suspends them, and keeps the endpoint registry.
+ */
+public final class ComputeManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeManager.class);
+
+    /** Where the manager's computes find the cluster and put their state. */
+    public record Config(Path dataDir, List<AcceptorAddress> safekeepers, URI pageserver, PgBinaries pgBinaries,
+                         String computeHost, Path stateRoot) {
+    }
+
+    private final Config config;
+    private final EndpointRegistry registry;
+    private final Map<String, EndpointDefinition> endpoints = new ConcurrentHashMap<>();
+    private final Map<String, ComputeAgent> agents = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<BackendAddress>> wakes = new ConcurrentHashMap<>();
+    private final ExecutorService starter = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ComputeManager(Config config) {
+        this.config = config;
+        this.registry = new EndpointRegistry(config.dataDir().resolve("endpoints.json"));
+        registry.load().forEach(e -> endpoints.put(e.name(), e));
+    }
+
+    /** Registers or updates an endpoint; a running compute keeps running with its old roles until restarted. */
+    public synchronized EndpointDefinition put(EndpointDefinition def) {
+        if (!def.name().matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new IllegalArgumentException("endpoint name '" + def.name()
+                    + "' must be lower-case letters, digits and '-' (it is also a host name label)");
+        }
+        timelineOf(def); // validates the ids
+        def.roles().values().forEach(dev.cairn.proxy.auth.ScramVerifier::parse);
+        if (def.maxConnections() < 1) {
+            throw new IllegalArgumentException("maxConnections must be positive, got " + def.maxConnections());
+        }
+        EndpointDefinition old = endpoints.put(def.name(), def);
+        registry.save(new ArrayList<>(endpoints.values()));
+        if (old != null && !old.equals(def)) {
+            retire(def.name()); // the next wake starts a compute with the new definition
+        }
+        return def;
+    }
+
+    public synchronized boolean delete(String name) {
+        retire(name);
+        boolean existed = endpoints.remove(name) != null;
+        registry.save(new ArrayList<>(endpoints.values()));
+        return existed;
+    }
+
+    private void retire(String name) {
+        ComputeAgent agent = agents.remove(name);
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    public Optional<EndpointDefinition> find(String name) {
+        return Optional.ofNullable(endpoints.get(name));
+    }
+
+    /** Starts the endpoint's compute unless it runs; completes when postgres accepts connections. */
+    public CompletableFuture<BackendAddress> wake(String name) {
+        EndpointDefinition def = endpoints.get(name);
+        if (def == null) {
+            return CompletableFuture.failedFuture(new UnknownEndpointException(name));
+        }
+        ComputeAgent agent = agent(def);
+        BackendAddress running = agent.address();
+        if (running != null && agent.state() == ComputeState.RUNNING) {
+            return CompletableFuture.completedFuture(running);
+        }
+        return wakes.computeIfAbsent(name, n -> {
+            CompletableFuture<BackendAddress> f = CompletableFuture.supplyAsync(agent::start, starter);
+            f.whenComplete((a, e) -> wakes.remove(n));
+            return f;
+        });
+    }
+
+    public void suspend(String name) {
+        ComputeAgent agent = agents.get(name);
+        if (agent != null) {
+            agent.suspend();
+        }
+    }
+
+    public List<EndpointStatus> list() {
+        return endpoints.values().stream().sorted(Comparator.comparing(EndpointDefinition::name))
+                .map(this::status).toList();
+    }
+
+    public EndpointStatus status(String name) {
+        EndpointDefinition def = endpoints.get(name);
+        if (def == null) {
+            throw new UnknownEndpointException(name);
+        }
+        return status(def);
+    }
+
+    private EndpointStatus status(EndpointDefinition def) {
+        ComputeAgent a = agents.get(def.name());
+        if (a == null) {
+            return new EndpointStatus(def.name(), def.tenant(), def.timeline(), ComputeState.SUSPENDED.label(), null,
+                    null, null, null, null, 0, null, null);
+        }
+        BackendAddress address = a.address();
+        Path data = a.dataDirectory();
+        return new EndpointStatus(def.name(), def.tenant(), def.timeline(), a.state().label(), a.postgresPid(),
+                address == null ? null : address.host(), address == null ? null : address.port(),
+                a.startedAt() == null ? null : a.startedAt().toString(),
+                a.syncLsn().isValid() ? a.syncLsn().toString() : null, a.restarts(), a.lastError(),
+                data == null ? null : data.toString());
+    }
+
+    private ComputeAgent agent(EndpointDefinition def) {
+        return agents.computeIfAbsent(def.name(), n -> new ComputeAgent(new ComputeSpec(n, timelineOf(def),
+                config.safekeepers(), config.pageserver(), config.pgBinaries(), config.computeHost(),
+                config.stateRoot(), def.roles())));
+    }
+
+    private static TimelineKey timelineOf(EndpointDefinition def) {
+        try {
+            return new TimelineKey(Id128.parse(def.tenant()), Id128.parse(def.timeline()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("endpoint " + def.name() + ": tenant and timeline must be 32 hex digits");
+        }
+    }
+
+    /** Suspends every running compute (a clean shutdown: the quorum gets their last WAL). */
+    @Override
+    public void close() {
+        for (ComputeAgent a : agents.values()) {
+            try {
+                a.close();
+            } catch (RuntimeException e) {
+                LOG.warn("suspending endpoint {} failed: {}", a.spec().endpoint(), e.getMessage());
+            }
+        }
+        starter.shutdownNow();
+    }
+}

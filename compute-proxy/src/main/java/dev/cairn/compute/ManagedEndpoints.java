@@ -1,0 +1,59 @@
+package dev.cairn.compute;
+
+import dev.cairn.proxy.auth.ScramVerifier;
+import dev.cairn.proxy.endpoint.BackendAddress;
+import dev.cairn.proxy.endpoint.EndpointCatalog;
+import dev.cairn.proxy.endpoint.EndpointConfig;
+import dev.cairn.proxy.endpoint.EndpointResolver;
+import dev.cairn.proxy.endpoint.EndpointSuspender;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The proxy's view of the endpoints when a compute manager runs them: the catalog (role verifiers, limits)
+ * and wake-on-connect come from the manager's API; idle suspend goes to it.
+ */
+public final class ManagedEndpoints implements EndpointCatalog, EndpointResolver, EndpointSuspender {
+    private final ComputeManagerClient client;
+    private final Duration wakeTimeout;
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ManagedEndpoints(ComputeManagerClient client, Duration wakeTimeout) {
+        this.client = client;
+        this.wakeTimeout = wakeTimeout;
+    }
+
+    @Override
+    public Optional<EndpointConfig> find(String endpoint) {
+        if (!endpoint.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            return Optional.empty();
+        }
+        try {
+            EndpointDefinition def = client.config(endpoint);
+            Map<String, ScramVerifier> roles = new HashMap<>();
+            def.roles().forEach((role, verifier) -> roles.put(role, ScramVerifier.parse(verifier)));
+            return Optional.of(new EndpointConfig(def.name(), def.maxConnections(), roles));
+        } catch (ComputeManagerException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<BackendAddress> wake(String endpoint) {
+        return CompletableFuture.supplyAsync(() -> client.wake(endpoint, wakeTimeout), calls);
+    }
+
+    @Override
+    public void suspend(String endpoint) {
+        client.suspend(endpoint);
+    }
+}

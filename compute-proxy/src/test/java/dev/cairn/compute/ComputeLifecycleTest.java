@@ -1,0 +1,207 @@
+package dev.cairn.compute;
+
+import dev.cairn.pageserver.api.PageserverClient;
+import dev.cairn.pageserver.api.PageserverHttpApi;
+import dev.cairn.pageserver.crypto.AesGcmValueCipher;
+import dev.cairn.pageserver.service.PageserverNode;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.proxy.ProxyConfig;
+import dev.cairn.proxy.ProxyServer;
+import dev.cairn.proxy.TlsPolicy;
+import dev.cairn.proxy.auth.ScramVerifier;
+import dev.cairn.proxy.tls.SelfSignedCertificate;
+import dev.cairn.proxy.tls.TlsContexts;
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.grpc.LocalSafekeepers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Serverless endpoints end to end, inside one JVM but with every real part: 3 gRPC safekeepers, the
+ * pageserver service, the compute manager running stock PostgreSQL 15 computes, and the proxy in front.
+ * Clients connect through the proxy with TLS and SCRAM; the compute wakes on connect, suspends (postgres
+ * gone, local state deleted), wakes again with everything, survives a SIGKILL of postgres, and is fenced
+ * by a second compute for the same timeline.
+ */
+class ComputeLifecycleTest {
+    private static final int SEG = 16 << 20;
+    private static final String PASSWORD = "s3cret-pass";
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ExecutorService clients = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().unstarted(r));
+    private LocalSafekeepers safekeepers;
+    private PageserverClient pageserver;
+    private ComputeManager manager;
+    private ComputeManagerClient managerClient;
+    private ProxyServer proxy;
+    private TimelineKey timeline;
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, SEG);
+        closeables.add(safekeepers);
+        safekeepers.startAll();
+        List<String> addresses = safekeepers.addresses().stream().map(a -> a.host() + ":" + a.port()).toList();
+        PageserverNode node = PageserverNode.open(new PageserverNode.Config(dir.resolve("ps"), addresses,
+                PgBinaries.locate(), Duration.ofSeconds(60), "test"), AesGcmValueCipher.random(1));
+        closeables.add(node);
+        PageserverHttpApi psApi = PageserverHttpApi.start(node, new InetSocketAddress("127.0.0.1", 0));
+        closeables.add(psApi);
+        pageserver = new PageserverClient(URI.create("http://127.0.0.1:" + psApi.port()));
+        timeline = new TimelineKey(Id128.random(), Id128.random());
+        pageserver.createTimeline(timeline);
+
+        manager = new ComputeManager(new ComputeManager.Config(dir.resolve("cm"), safekeepers.addresses(),
+                pageserver.base(), PgBinaries.locate(), "127.0.0.1", PgCluster.scratchDirectory("cairn-computes-")));
+        closeables.add(manager);
+        ComputeManagerHttpApi cmApi = ComputeManagerHttpApi.start(manager, new InetSocketAddress("127.0.0.1", 0));
+        closeables.add(cmApi);
+        managerClient = new ComputeManagerClient(URI.create("http://127.0.0.1:" + cmApi.port()));
+        managerClient.put(new EndpointDefinition("main", timeline.tenant().toString(), timeline.timeline().toString(),
+                Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, 4096).encode()), 20));
+
+        ManagedEndpoints endpoints = new ManagedEndpoints(managerClient, Duration.ofSeconds(90));
+        var tls = TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost"), Duration.ofDays(1)));
+        proxy = new ProxyServer(ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0), tls, TlsPolicy.REQUIRE)
+                .withWakeTimeout(Duration.ofSeconds(90)), endpoints, endpoints).start();
+        closeables.add(proxy);
+    }
+
+    @AfterEach
+    void stopCluster() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        clients.shutdownNow();
+    }
+
+    @Test
+    void wakesOnConnectSuspendsAndWakesWithEverything() throws Exception {
+        assertThat(managerClient.status("main").state()).isEqualTo("suspended");
+        // two clients arrive while the endpoint is cold: both wait for the one start and succeed
+        Future<Long> first = clients.submit(() -> count("SELECT 1"));
+        Future<Long> second = clients.submit(() -> count("SELECT 2"));
+        assertThat(first.get(120, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(second.get(120, TimeUnit.SECONDS)).isEqualTo(2);
+        EndpointStatus running = managerClient.status("main");
+        assertThat(running.state()).isEqualTo("running");
+        assertThat(running.pid()).isNotNull();
+        Path data = Path.of(running.dataDirectory());
+        assertThat(data).isDirectory();
+
+        execute("CREATE TABLE accounts (id int PRIMARY KEY, balance bigint)",
+                "INSERT INTO accounts SELECT g, 100 FROM generate_series(1, 500) g");
+
+        EndpointStatus suspended = managerClient.suspend("main");
+        assertThat(suspended.state()).isEqualTo("suspended");
+        assertThat(ProcessHandle.of(running.pid()).filter(ProcessHandle::isAlive)).as("postgres after suspend").isEmpty();
+        assertThat(Files.exists(data)).as("compute-local state after suspend").isFalse();
+
+        assertThat(count("SELECT sum(balance) FROM accounts")).isEqualTo(50_000);
+        EndpointStatus again = managerClient.status("main");
+        assertThat(again.pid()).isNotEqualTo(running.pid());
+        assertThat(again.syncLsn()).isNotEqualTo(running.syncLsn());
+    }
+
+    @Test
+    void killedPostgresIsRestartedWithEveryAcknowledgedCommit() throws Exception {
+        execute("CREATE TABLE t (id int)");
+        for (int i = 0; i < 20; i++) {
+            execute("INSERT INTO t VALUES (" + i + ")");
+        }
+        EndpointStatus before = managerClient.status("main");
+        ProcessHandle.of(before.pid()).orElseThrow().destroyForcibly();
+        long deadline = System.currentTimeMillis() + 90_000;
+        EndpointStatus after = managerClient.status("main");
+        while (!(after.restarts() >= 1 && "running".equals(after.state()))) {
+            assertThat(System.currentTimeMillis()).as("restart of the compute: %s", after).isLessThan(deadline);
+            Thread.sleep(200);
+            after = managerClient.status("main");
+        }
+        assertThat(after.pid()).isNotEqualTo(before.pid());
+        assertThat(count("SELECT count(*) FROM t")).isEqualTo(20);
+    }
+
+    @Test
+    void aSecondComputeForTheTimelineFencesTheFirst() throws Exception {
+        execute("CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
+        ComputeAgent intruder = new ComputeAgent(new ComputeSpec("intruder", timeline, safekeepers.addresses(),
+                pageserver.base(), PgBinaries.locate(), "127.0.0.1", PgCluster.scratchDirectory("cairn-intruder-"), Map.of()));
+        closeables.add(intruder);
+        intruder.start();
+        long deadline = System.currentTimeMillis() + 30_000;
+        EndpointStatus first = managerClient.status("main");
+        while (!"failed".equals(first.state())) {
+            assertThat(System.currentTimeMillis()).as("first compute fenced: %s", first).isLessThan(deadline);
+            Thread.sleep(100);
+            first = managerClient.status("main");
+        }
+        assertThat(first.lastError()).contains("fenced");
+        assertThat(first.pid()).isNull();
+        // the intruder has everything the first one acknowledged
+        assertThat(intruder.address()).isNotNull();
+    }
+
+    @Test
+    void unknownEndpointAndWrongPasswordAreRefusedWithSqlStates() {
+        assertThatThrownBy(() -> connect("nope", PASSWORD)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getMessage()).contains("nope"));
+        assertThatThrownBy(() -> connect("main", "wrong")).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = connect("main", PASSWORD); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void execute(String... sql) throws SQLException {
+        try (Connection c = connect("main", PASSWORD); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    private Connection connect(String endpoint, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", password);
+        p.setProperty("sslmode", "require");
+        p.setProperty("options", "endpoint=" + endpoint);
+        p.setProperty("connectTimeout", "120");
+        p.setProperty("loginTimeout", "120");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + proxy.address().getPort() + "/postgres", p);
+    }
+}

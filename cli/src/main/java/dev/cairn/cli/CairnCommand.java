@@ -17,7 +17,13 @@ import picocli.CommandLine.Command;
                 WaldumpCommand.class,
                 dev.cairn.cli.keys.KeysCommand.class,
                 dev.cairn.cli.safekeeper.SafekeeperCommand.class,
+                dev.cairn.cli.pageserver.PageserverCommand.class,
+                dev.cairn.cli.compute.ComputeCommand.class,
                 dev.cairn.cli.proxy.ProxyCommand.class,
+                dev.cairn.cli.local.LocalCommand.class,
+                dev.cairn.cli.admin.TenantCommand.class,
+                dev.cairn.cli.admin.TimelineCommand.class,
+                dev.cairn.cli.admin.EndpointCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class CairnCommand implements Runnable {

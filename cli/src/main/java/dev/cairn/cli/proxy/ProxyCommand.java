@@ -3,7 +3,15 @@ package dev.cairn.cli.proxy;
 import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
 import dev.cairn.proxy.TlsPolicy;
+import dev.cairn.compute.ComputeManagerClient;
+import dev.cairn.compute.ManagedEndpoints;
+import dev.cairn.proxy.endpoint.ConnectionLimiter;
+import dev.cairn.proxy.endpoint.EndpointCatalog;
+import dev.cairn.proxy.endpoint.EndpointResolver;
+import dev.cairn.proxy.endpoint.IdleSuspender;
 import dev.cairn.proxy.endpoint.StaticEndpoints;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.cairn.proxy.tls.SelfSignedCertificate;
 import dev.cairn.proxy.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
@@ -33,8 +41,14 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--listen", defaultValue = "127.0.0.1:6432", description = "HOST:PORT to accept clients on (port 0: any free port; default ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--endpoints", required = true, description = "JSON file naming each endpoint, its backend HOST:PORT, limit and role verifiers.")
+    @Option(names = "--endpoints", description = "JSON file naming each endpoint, its backend HOST:PORT, limit and role verifiers (static backends).")
     Path endpoints;
+
+    @Option(names = "--compute-manager", description = "Compute manager API URL: endpoints, role verifiers and wake-on-connect come from it.")
+    java.net.URI computeManager;
+
+    @Option(names = "--idle-suspend", defaultValue = "300", description = "With --compute-manager: seconds without connections before an endpoint is suspended; 0 never (default ${DEFAULT-VALUE}).")
+    long idleSuspendSeconds;
 
     @Option(names = "--tls-cert", description = "PEM certificate chain. Without --tls-cert/--tls-key a self-signed certificate is generated (local mode).")
     Path tlsCert;
@@ -67,12 +81,34 @@ public final class ProxyCommand implements Callable<Integer> {
             err.println("cairn proxy: --tls-cert and --tls-key go together");
             return 2;
         }
-        StaticEndpoints catalog;
-        try {
-            catalog = StaticEndpoints.read(endpoints);
-        } catch (Exception e) {
-            err.println("cairn proxy: cannot read endpoints file " + endpoints + ": " + e.getMessage());
+        if ((endpoints == null) == (computeManager == null)) {
+            err.println("cairn proxy: give exactly one of --endpoints FILE and --compute-manager URL");
             return 2;
+        }
+        EndpointCatalog catalog;
+        EndpointResolver resolver;
+        ConnectionLimiter limiter = new ConnectionLimiter();
+        if (endpoints != null) {
+            try {
+                StaticEndpoints file = StaticEndpoints.read(endpoints);
+                catalog = file;
+                resolver = file;
+            } catch (Exception e) {
+                err.println("cairn proxy: cannot read endpoints file " + endpoints + ": " + e.getMessage());
+                return 2;
+            }
+        } else {
+            ManagedEndpoints managed = new ManagedEndpoints(new ComputeManagerClient(computeManager),
+                    Duration.ofSeconds(wakeTimeoutSeconds));
+            catalog = managed;
+            resolver = managed;
+            if (idleSuspendSeconds > 0) {
+                ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                        r -> Thread.ofPlatform().daemon().name("idle-suspend").unstarted(r));
+                IdleSuspender idle = new IdleSuspender(Duration.ofSeconds(idleSuspendSeconds), timer, managed);
+                limiter = new ConnectionLimiter(idle);
+                idle.countingWith(limiter::active);
+            }
         }
         SslContext tls = tlsCert != null
                 ? TlsContexts.fromPem(tlsCert, tlsKey)
@@ -80,7 +116,7 @@ public final class ProxyCommand implements Callable<Integer> {
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
         ProxyConfig config = ProxyConfig.defaults(address, tls, allowPlaintext ? TlsPolicy.ALLOW : TlsPolicy.REQUIRE)
                 .withWakeTimeout(Duration.ofSeconds(wakeTimeoutSeconds));
-        ProxyServer server = new ProxyServer(config, catalog, catalog).start();
+        ProxyServer server = new ProxyServer(config, catalog, resolver, limiter).start();
         Thread hook = new Thread(server::close, "proxy-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("proxy listening on " + address.getHostString() + ":" + server.address().getPort()

@@ -1,0 +1,17 @@
+# The Cairn jar on the official PostgreSQL image: every service runs from this one image, and the
+# compute manager starts the image's own stock postgres binaries as computes.
+#   docker compose up --build
+FROM eclipse-temurin:21-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -ntp -q -DskipTests -pl cli -am package
+
+FROM postgres:15-bookworm
+COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk
+ENV JAVA_HOME=/opt/java/openjdk \
+    PATH=/opt/java/openjdk/bin:$PATH \
+    CAIRN_PG_BIN=/usr/lib/postgresql/15/bin
+COPY --from=build /src/cli/target/cairn.jar /opt/cairn/cairn.jar
+# Services run as root inside the container; Cairn runs postgres itself as the image's `postgres` user.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-jar", "/opt/cairn/cairn.jar"]
+CMD ["--help"]

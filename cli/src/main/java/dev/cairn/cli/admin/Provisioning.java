@@ -1,0 +1,56 @@
+package dev.cairn.cli.admin;
+
+import dev.cairn.compute.ComputeManagerClient;
+import dev.cairn.compute.ComputeManagerException;
+import dev.cairn.compute.EndpointDefinition;
+import dev.cairn.pageserver.api.PageserverApiException;
+import dev.cairn.pageserver.api.PageserverClient;
+import dev.cairn.pageserver.api.TimelineInfo;
+import dev.cairn.proxy.auth.ScramVerifier;
+import dev.cairn.safekeeper.TimelineKey;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Creating timelines and endpoints, idempotently: shared by {@code cairn timeline|endpoint create} and the
+ * local cluster's first start.
+ */
+public final class Provisioning {
+    private Provisioning() {
+    }
+
+    /** Creates the timeline unless it exists; waits up to {@code wait} for the pageserver to answer. */
+    public static TimelineInfo ensureTimeline(PageserverClient pageserver, TimelineKey key, boolean mayExist,
+                                              Duration wait) throws Exception {
+        try {
+            return Reachable.within(wait, () -> pageserver.createTimeline(key));
+        } catch (PageserverApiException e) {
+            if (!mayExist || e.status() != 409) {
+                throw e;
+            }
+            return pageserver.timeline(key);
+        }
+    }
+
+    /**
+     * Registers an endpoint whose role logs in with {@code password} (only its SCRAM verifier is sent).
+     * With {@code mayExist} an existing endpoint is left as it is.
+     */
+    public static EndpointDefinition ensureEndpoint(ComputeManagerClient manager, String name, TimelineKey key,
+                                                    String role, String password, int maxConnections,
+                                                    boolean mayExist, Duration wait) throws Exception {
+        if (mayExist) {
+            try {
+                return Reachable.within(wait, () -> manager.config(name));
+            } catch (ComputeManagerException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+            }
+        }
+        EndpointDefinition def = new EndpointDefinition(name, key.tenant().toString(), key.timeline().toString(),
+                Map.of(role, ScramVerifier.fromPassword(password, ScramVerifier.DEFAULT_ITERATIONS).encode()), maxConnections);
+        return Reachable.within(wait, () -> manager.put(def));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.cairn.cli.local;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The processes of a local cluster, in start order: three safekeepers, the pageserver, the compute manager,
+ * the proxy. The single description of the cluster's wiring: the launcher starts exactly these, and the
+ * docker compose file is checked against them.
+ */
+public final class LocalTopology {
+    public static final int SAFEKEEPERS = 3;
+
+    private final ClusterConfig config;
+    private final ClusterDir dir;
+
+    public LocalTopology(ClusterConfig config, ClusterDir dir) {
+        this.config = config;
+        this.dir = dir;
+    }
+
+    public List<ComponentSpec> components() {
+        List<ComponentSpec> all = new ArrayList<>();
+        for (int id = 1; id <= SAFEKEEPERS; id++) {
+            all.add(new ComponentSpec("safekeeper-" + id, List.of("safekeeper", "--id", Integer.toString(id),
+                    "--listen", address(config.safekeeperPort(id)), "--data", dir.data("safekeeper-" + id).toString()),
+                    config.safekeeperPort(id), "256m"));
+        }
+        List<String> pageserver = new ArrayList<>(List.of("pageserver", "--listen", address(config.pageserverPort()),
+                "--data", dir.data("pageserver").toString(), "--safekeepers", safekeeperList()));
+        addPgBin(pageserver);
+        all.add(new ComponentSpec("pageserver", pageserver, config.pageserverPort(), "1g"));
+
+        List<String> manager = new ArrayList<>(List.of("compute", "manager", "--listen",
+                address(config.computeManagerPort()), "--data", dir.data("compute-manager").toString(),
+                "--safekeepers", safekeeperList(), "--pageserver", pageserverUri().toString()));
+        addPgBin(manager);
+        all.add(new ComponentSpec("compute-manager", manager, config.computeManagerPort(), "512m"));
+
+        all.add(new ComponentSpec("proxy", List.of("proxy", "--listen", address(config.proxyPort()),
+                "--compute-manager", computeManagerUri().toString(),
+                "--idle-suspend", Long.toString(config.idleSuspendSeconds())), config.proxyPort(), "256m"));
+        return all;
+    }
+
+    public String safekeeperList() {
+        List<String> list = new ArrayList<>();
+        for (int id = 1; id <= SAFEKEEPERS; id++) {
+            list.add(address(config.safekeeperPort(id)));
+        }
+        return String.join(",", list);
+    }
+
+    public URI pageserverUri() {
+        return URI.create("http://" + address(config.pageserverPort()));
+    }
+
+    public URI computeManagerUri() {
+        return URI.create("http://" + address(config.computeManagerPort()));
+    }
+
+    private void addPgBin(List<String> args) {
+        if (config.pgBin() != null) {
+            args.add("--pg-bin");
+            args.add(config.pgBin());
+        }
+    }
+
+    private String address(int port) {
+        return config.host() + ":" + port;
+    }
+}

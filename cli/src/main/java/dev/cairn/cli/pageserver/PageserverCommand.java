@@ -1,0 +1,76 @@
+package dev.cairn.cli.pageserver;
+
+import dev.cairn.cli.DevelopmentKeyFile;
+import dev.cairn.cli.HostPort;
+import dev.cairn.pageserver.api.PageserverHttpApi;
+import dev.cairn.pageserver.crypto.AesGcmValueCipher;
+import dev.cairn.pageserver.service.PageserverNode;
+import dev.cairn.pgruntime.PgBinaries;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code cairn pageserver}: serves timelines (ingest from the safekeepers, basebackups) until killed. */
+@Command(name = "pageserver", mixinStandardHelpOptions = true,
+        description = {"Run the pageserver: ingests committed WAL from the safekeepers into encrypted RocksDB",
+                "storage and serves basebackups at any LSN over its HTTP API."})
+public final class PageserverCommand implements Callable<Integer> {
+    @Option(names = "--listen", defaultValue = "127.0.0.1:9898", description = "HOST:PORT of the HTTP API (port 0: any free port; default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--data", required = true, description = "Data directory (page store, timeline list, key).")
+    Path data;
+
+    @Option(names = "--safekeepers", required = true, split = ",", description = "HOST:PORT of each safekeeper, comma-separated.")
+    List<String> safekeepers;
+
+    @Option(names = "--pg-bin", description = "PostgreSQL bin directory for initdb (default: $CAIRN_PG_BIN or pg_config --bindir).")
+    Path pgBin;
+
+    @Option(names = "--read-timeout", defaultValue = "30", description = "Seconds a read or basebackup waits for ingest by default (default ${DEFAULT-VALUE}).")
+    long readTimeoutSeconds;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        InetSocketAddress address;
+        try {
+            address = HostPort.parse(listen, "--listen");
+            for (String s : safekeepers) {
+                HostPort.parse(s, "--safekeepers");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("cairn pageserver: " + e.getMessage());
+            return 2;
+        }
+        PgBinaries pg = PgBinaries.locate(Optional.ofNullable(pgBin));
+        byte[] key = DevelopmentKeyFile.readOrCreate(data.resolve("value.key"), "pageserver");
+        PageserverNode node = PageserverNode.open(new PageserverNode.Config(data, safekeepers, pg,
+                Duration.ofSeconds(readTimeoutSeconds), Integer.toHexString(Arrays.hashCode(key))), new AesGcmValueCipher(1, key));
+        PageserverHttpApi api = PageserverHttpApi.start(node, address);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            node.close();
+            stopped.countDown();
+        }, "pageserver-shutdown"));
+        out.println("pageserver listening on " + address.getHostString() + ":" + api.port() + ", data " + data
+                + ", safekeepers " + String.join(",", safekeepers));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

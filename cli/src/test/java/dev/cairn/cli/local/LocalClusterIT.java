@@ -1,0 +1,257 @@
+package dev.cairn.cli.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.ProcessResult;
+import dev.cairn.pgruntime.ProcessRunner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The README's first command, as a user runs it: {@code cairn local start} brings up 3 safekeepers, the
+ * pageserver, the compute manager and the proxy as processes; psql and pgjdbc connect through the proxy to
+ * a compute that wakes on connect, suspends when idle, survives SIGKILLs of its parts, and the data outlives
+ * {@code local stop} and a new {@code local start}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalClusterIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int IDLE_SUSPEND_SECONDS = 4;
+    private static Path dir;
+    private static int port;
+    private static String url;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("cairn-local-it-");
+        port = freeBase();
+        ProcessResult r = CairnJar.run(300, "local", "start", "--dir", dir.toString(), "--port", Integer.toString(port),
+                "--idle-suspend", Integer.toString(IDLE_SUSPEND_SECONDS));
+        assertThat(r.exitCode()).as("local start failed:\n%s\n%s\nsupervisor log:\n%s", r.stdout(), r.stderr(),
+                tail("supervisor")).isZero();
+        url = r.stdout().lines().filter(l -> l.contains("postgresql://")).findFirst().orElseThrow()
+                .replaceAll(".*'(postgresql://[^']+)'.*", "$1");
+        assertThat(url).startsWith("postgresql://postgres:").contains("sslmode=require").contains("endpoint%3Dmain");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (dir != null) {
+            ProcessResult r = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void psqlThroughTheProxyWritesAndReads() {
+        String out = psql(url, "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint);"
+                + "INSERT INTO accounts SELECT g, 100 FROM generate_series(1, 1000) g;"
+                + "SELECT count(*), sum(balance) FROM accounts;");
+        assertThat(out).contains("1000|100000");
+    }
+
+    @Test
+    @Order(2)
+    void statusReportsEveryComponentWithLsns() throws Exception {
+        JsonNode status = status();
+        assertThat(status.get("ready").asBoolean()).isTrue();
+        List<String> names = names(status);
+        assertThat(names).containsExactly("safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver",
+                "compute-manager", "proxy");
+        for (JsonNode c : status.get("components")) {
+            assertThat(c.get("state").asText()).as(c.toString()).isEqualTo("running");
+            assertThat(c.get("pid").asLong()).isPositive();
+            assertThat(ProcessHandle.of(c.get("pid").asLong())).isPresent();
+        }
+        JsonNode sk1 = component(status, "safekeeper-1");
+        assertThat(sk1.at("/timeline/commitLsn").asText()).matches("[0-9A-F]+/[0-9A-F]{8}");
+        assertThat(component(status, "pageserver").at("/timeline/ingestedLsn").asText()).matches("[0-9A-F]+/[0-9A-F]{8}");
+        assertThat(component(status, "compute-manager").at("/endpoints/0/state").asText()).isEqualTo("running");
+    }
+
+    @Test
+    @Order(3)
+    void wrongPasswordAndUnknownEndpointGetProperErrors() {
+        ProcessResult wrong = psqlResult(url.replaceFirst("postgres:[^@]+@", "postgres:not-the-password@"), "SELECT 1");
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.stderr()).contains("password authentication failed");
+        ProcessResult unknown = psqlResult(url.replace("endpoint%3Dmain", "endpoint%3Dnope"), "SELECT 1");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.stderr()).contains("nope");
+    }
+
+    @Test
+    @Order(4)
+    void idleEndpointSuspendsAndWakesWithItsData() throws Exception {
+        long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+        assertThat(computePid).isPositive();
+        JsonNode suspended = awaitStatus(s -> "suspended".equals(component(s, "compute-manager")
+                .at("/endpoints/0/state").asText()), 60);
+        assertThat(suspended).isNotNull();
+        assertThat(ProcessHandle.of(computePid).filter(ProcessHandle::isAlive)).as("postgres of the suspended compute").isEmpty();
+        try (Connection c = jdbc(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*), sum(balance) FROM accounts")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1000);
+            assertThat(rs.getLong(2)).isEqualTo(100_000);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void killedSafekeeperIsRestartedAndCommitsContinue() throws Exception {
+        JsonNode sk2 = component(status(), "safekeeper-2");
+        ProcessHandle.of(sk2.get("pid").asLong()).orElseThrow().destroyForcibly();
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE accounts SET balance = balance - 10 WHERE id = 1");
+            s.executeUpdate("UPDATE accounts SET balance = balance + 10 WHERE id = 2");
+        }
+        JsonNode after = awaitStatus(s -> {
+            JsonNode c = component(s, "safekeeper-2");
+            return c.get("restarts").asInt() >= 1 && "running".equals(c.get("state").asText());
+        }, 60);
+        assertThat(after).as("supervisor restarted safekeeper-2").isNotNull();
+        assertThat(component(after, "safekeeper-2").get("pid").asLong()).isNotEqualTo(sk2.get("pid").asLong());
+        assertThat(Files.readString(dir.resolve("logs/supervisor.log"))).contains("safekeeper-2").contains("restarting");
+    }
+
+    @Test
+    @Order(6)
+    void killedComputeComesBackWithEveryAcknowledgedCommit() throws Exception {
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 50; i++) {
+                s.executeUpdate("INSERT INTO accounts VALUES (" + (2000 + i) + ", 1)");
+            }
+        }
+        long computePid = awaitStatus(s -> component(s, "compute-manager").at("/endpoints/0/pid").asLong() > 0, 30)
+                .at("/components").findValue("endpoints").get(0).get("pid").asLong();
+        ProcessHandle.of(computePid).orElseThrow().destroyForcibly();
+        try (Connection c = jdbc(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), sum(balance) FROM accounts")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1050);
+            assertThat(rs.getLong(2)).isEqualTo(100_050);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void stopAndStartKeepsTheData() throws Exception {
+        ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
+        assertThat(stop.exitCode()).as(stop.stderr()).isZero();
+        ProcessResult down = CairnJar.run(60, "local", "status", "--dir", dir.toString());
+        assertThat(down.exitCode()).isEqualTo(3);
+        ProcessResult start = CairnJar.run(300, "local", "start", "--dir", dir.toString());
+        assertThat(start.exitCode()).as("%s\n%s", start.stdout(), start.stderr()).isZero();
+        assertThat(psql(url, "SELECT count(*) FROM accounts")).contains("1050");
+    }
+
+    @Test
+    @Order(8)
+    void badArgumentsAreRefusedClearly() {
+        ProcessResult r = CairnJar.run(60, "local", "start", "--dir", dir.resolve("other").toString(), "--port", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--port");
+        ProcessResult none = CairnJar.run(60, "local", "status", "--dir", dir.resolve("nothing-here").toString());
+        assertThat(none.exitCode()).isEqualTo(3);
+        assertThat(none.stderr()).contains("no cluster");
+    }
+
+    private static Connection jdbc() throws SQLException {
+        // postgresql://role:password@host:port/db?sslmode=require&options=endpoint%3Dmain
+        String password = url.replaceAll("postgresql://[^:]+:([^@]+)@.*", "$1");
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", password);
+        p.setProperty("sslmode", "require");
+        p.setProperty("options", "endpoint=main");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
+    }
+
+    private static String psql(String url, String sql) {
+        ProcessResult r = psqlResult(url, sql);
+        assertThat(r.exitCode()).as("psql failed: %s", r.stderr()).isZero();
+        return r.stdout();
+    }
+
+    private static ProcessResult psqlResult(String url, String sql) {
+        Path psql = PgBinaries.locate().tool("psql");
+        return ProcessRunner.run(List.of(psql.toString(), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql),
+                null, 120);
+    }
+
+    private static JsonNode status() throws Exception {
+        ProcessResult r = CairnJar.run(60, "local", "status", "--dir", dir.toString(), "--json");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return JSON.readTree(r.stdout());
+    }
+
+    private static JsonNode awaitStatus(Predicate<JsonNode> condition, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode s = status();
+            if (condition.test(s)) {
+                return s;
+            }
+            Thread.sleep(500);
+        }
+        return null;
+    }
+
+    private static JsonNode component(JsonNode status, String name) {
+        for (JsonNode c : status.get("components")) {
+            if (c.get("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no component " + name + " in " + status);
+    }
+
+    private static List<String> names(JsonNode status) {
+        return java.util.stream.StreamSupport.stream(status.get("components").spliterator(), false)
+                .map(c -> c.get("name").asText()).toList();
+    }
+
+    private static String tail(String component) {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("logs").resolve(component + ".log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (Exception e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** A base port whose 20 successors are free. */
+    private static int freeBase() {
+        for (int base = 41000 + (int) (ProcessHandle.current().pid() % 50) * 20; base < 60000; base += 20) {
+            boolean free = true;
+            for (int p = base; p < base + 20 && free; p++) {
+                free = !Supervisor.portAnswers(p);
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free port range");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cairn.safekeeper.admin;
+
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.proto.safekeeper.v1.AdminGrpc;
+import dev.cairn.proto.safekeeper.v1.TimelineStatusRequest;
+import dev.cairn.proto.safekeeper.v1.TimelineStatusResponse;
+import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.grpc.MalformedMessageException;
+import dev.cairn.safekeeper.grpc.ProtoCodec;
+import dev.cairn.safekeeper.grpc.ProtocolVersion;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Asks a safekeeper's Admin service for the state of its timelines (for status commands and tests). */
+public final class SafekeeperAdminClient implements AutoCloseable {
+    /** One timeline on one safekeeper. */
+    public record TimelineState(TimelineKey timeline, long term, Lsn flushLsn, Lsn commitLsn, Lsn timelineStartLsn,
+                                long walBytes) {
+    }
+
+    private final ManagedChannel channel;
+
+    public SafekeeperAdminClient(String host, int port) {
+        this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+    }
+
+    public long nodeId() {
+        return call().getNodeId();
+    }
+
+    public List<TimelineState> timelines() {
+        List<TimelineState> out = new ArrayList<>();
+        for (var t : call().getTimelinesList()) {
+            try {
+                out.add(new TimelineState(ProtoCodec.decode(t.getTimeline()), t.getTerm(), Lsn.of(t.getFlushLsn()),
+                        Lsn.of(t.getCommitLsn()), Lsn.of(t.getTimelineStartLsn()), t.getWalBytes()));
+            } catch (MalformedMessageException e) {
+                throw new IllegalStateException("safekeeper sent a malformed timeline id: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private TimelineStatusResponse call() {
+        return AdminGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
+                .status(TimelineStatusRequest.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT).build());
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
+}

@@ -74,7 +74,14 @@ public final class ComputeAgent implements AutoCloseable {
     /** Starts the compute unless it runs; returns where postgres listens. */
     public synchronized BackendAddress start() {
         if (state == ComputeState.RUNNING) {
-            return running.address();
+            if (running.postgres().postmaster().isPresent()) {
+                return running.address();
+            }
+            // died since the watchdog last looked: restart now rather than hand out a dead address
+            restarts++;
+            LOG.warn("endpoint {}: postgres exited; restarting the compute (restart #{})", spec.endpoint(), restarts);
+            tearDown(running, "immediate");
+            running = null;
         }
         state = ComputeState.STARTING;
         try {

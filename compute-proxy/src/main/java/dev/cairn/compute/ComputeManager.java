@@ -89,15 +89,15 @@ public final class ComputeManager implements AutoCloseable {
             return CompletableFuture.failedFuture(new UnknownEndpointException(name));
         }
         ComputeAgent agent = agent(def);
-        BackendAddress running = agent.address();
-        if (running != null && agent.state() == ComputeState.RUNNING) {
-            return CompletableFuture.completedFuture(running);
-        }
-        return wakes.computeIfAbsent(name, n -> {
+        synchronized (wakes) {
+            CompletableFuture<BackendAddress> pending = wakes.get(name);
+            if (pending != null && !pending.isDone()) {
+                return pending; // concurrent wakes share one start
+            }
             CompletableFuture<BackendAddress> f = CompletableFuture.supplyAsync(agent::start, starter);
-            f.whenComplete((a, e) -> wakes.remove(n));
+            wakes.put(name, f);
             return f;
-        });
+        }
     }
 
     public void suspend(String name) {

@@ -52,6 +52,14 @@ final class ComputeSessionStarter {
             client.pipeline().remove("timeout");
         }
         client.writeAndFlush(ServerMessages.authenticationOk(client.alloc()));
+        wakeAndConnect(keys, 2);
+    }
+
+    /**
+     * Wakes the endpoint and connects to its compute. A refused connection is retried after another wake:
+     * a compute that died a moment ago is restarted by the wake, rather than the client getting an error.
+     */
+    private void wakeAndConnect(ScramKeys keys, int retries) {
         long waitMillis = services.config().wakeTimeout().toMillis();
         services.resolver().wake(session.endpointName())
                 .orTimeout(waitMillis, TimeUnit.MILLISECONDS)
@@ -62,7 +70,7 @@ final class ComputeSessionStarter {
                     if (error != null) {
                         client.pipeline().fireExceptionCaught(wakeFailure(error, waitMillis));
                     } else {
-                        connect(address, keys);
+                        connect(address, keys, retries);
                     }
                 }));
     }
@@ -79,7 +87,7 @@ final class ComputeSessionStarter {
                 "compute for endpoint \"" + session.endpointName() + "\" " + why, cause);
     }
 
-    private void connect(BackendAddress address, ScramKeys keys) {
+    private void connect(BackendAddress address, ScramKeys keys, int retries) {
         Promise<BackendHandshake> handshake = client.eventLoop().newPromise();
         Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(services.transport().channel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.config().backendConnectTimeout().toMillis())
@@ -94,6 +102,10 @@ final class ComputeSessionStarter {
                 });
         bootstrap.connect(address.host(), address.port()).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
+                if (retries > 0 && client.isActive()) {
+                    client.eventLoop().schedule(() -> wakeAndConnect(keys, retries - 1), 500, TimeUnit.MILLISECONDS);
+                    return;
+                }
                 handshake.tryFailure(new ProxyException(SqlState.CANNOT_CONNECT_NOW, session.endpointName(),
                         "cannot connect to the compute for endpoint \"" + session.endpointName() + "\": " + f.cause().getMessage(), f.cause()));
                 return;

@@ -148,11 +148,21 @@ public final class PgCluster implements AutoCloseable {
         return ProcessRunner.run(cmd, null, 600).requireSuccess("psql: " + abbreviate(sql)).stdout().strip();
     }
 
+    /** A killed process nobody reaped yet still "is alive" to ProcessHandle; /proc says it is a zombie. */
+    private static boolean notZombie(ProcessHandle p) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true; // no /proc: trust isAlive
+        }
+    }
+
     /** The postmaster's process, from postmaster.pid, while it runs. */
     public java.util.Optional<ProcessHandle> postmaster() {
         try {
             String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
-            return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive);
+            return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive).filter(PgCluster::notZombie);
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

@@ -1,5 +1,6 @@
 package dev.cairn.compute;
 
+import dev.cairn.httpapi.ApiException;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.proxy.endpoint.EndpointCatalog;
@@ -39,7 +40,7 @@ public final class ManagedEndpoints implements EndpointCatalog, EndpointResolver
             Map<String, ScramVerifier> roles = new HashMap<>();
             def.roles().forEach((role, verifier) -> roles.put(role, ScramVerifier.parse(verifier)));
             return Optional.of(new EndpointConfig(def.name(), def.maxConnections(), roles));
-        } catch (ComputeManagerException e) {
+        } catch (ApiException e) {
             if (e.status() == 404) {
                 return Optional.empty();
             }

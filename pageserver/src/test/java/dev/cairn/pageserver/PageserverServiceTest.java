@@ -1,7 +1,7 @@
 package dev.cairn.pageserver;
 
 import dev.cairn.pageserver.api.BasebackupHeader;
-import dev.cairn.pageserver.api.PageserverApiException;
+import dev.cairn.httpapi.ApiException;
 import dev.cairn.pageserver.api.PageserverClient;
 import dev.cairn.pageserver.api.PageserverHttpApi;
 import dev.cairn.pageserver.api.TimelineInfo;
@@ -80,10 +80,10 @@ class PageserverServiceTest {
         assertThat(created.state()).isEqualTo("active");
         assertThat(client.timelines()).extracting(TimelineInfo::key).containsExactly(key);
 
-        assertThatThrownBy(() -> client.createTimeline(key)).isInstanceOfSatisfying(PageserverApiException.class,
+        assertThatThrownBy(() -> client.createTimeline(key)).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.status()).isEqualTo(409));
         TimelineKey unknown = new TimelineKey(Id128.random(), Id128.random());
-        assertThatThrownBy(() -> client.timeline(unknown)).isInstanceOfSatisfying(PageserverApiException.class,
+        assertThatThrownBy(() -> client.timeline(unknown)).isInstanceOfSatisfying(ApiException.class,
                 e -> {
                     assertThat(e.status()).isEqualTo(404);
                     assertThat(e.getMessage()).contains(unknown.toString());
@@ -99,7 +99,7 @@ class PageserverServiceTest {
         assertThat(badLsn.body()).contains("lsn");
         // WAL that will never come: a clear timeout, not a hang
         assertThatThrownBy(() -> client.basebackup(key, created.startLsn().plus(1 << 20), Duration.ofMillis(300),
-                OutputStream.nullOutputStream())).isInstanceOfSatisfying(PageserverApiException.class,
+                OutputStream.nullOutputStream())).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.status()).isEqualTo(504));
 
         // a fresh timeline's basebackup starts stock postgres

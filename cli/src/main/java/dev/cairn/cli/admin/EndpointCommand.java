@@ -89,47 +89,42 @@ public final class EndpointCommand implements Runnable {
         }
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start (wake) an endpoint's compute now.")
-    static final class Start extends AdminCommand {
+    /** A command on one named endpoint of the compute manager. */
+    abstract static class OneEndpoint extends AdminCommand {
         @Mixin
         ServiceUrls urls;
 
         @Parameters(index = "0", description = "Endpoint name.")
         String name;
 
+        ComputeManagerClient manager() {
+            return new ComputeManagerClient(urls.computeManager());
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start (wake) an endpoint's compute now.")
+    static final class Start extends OneEndpoint {
         @Override
         protected void run() {
-            var address = new ComputeManagerClient(urls.computeManager()).wake(name, Duration.ofMinutes(2));
+            var address = manager().wake(name, Duration.ofMinutes(2));
             out().println("endpoint " + name + " running at " + address);
         }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Suspend an endpoint's compute (scale to zero).")
-    static final class Stop extends AdminCommand {
-        @Mixin
-        ServiceUrls urls;
-
-        @Parameters(index = "0", description = "Endpoint name.")
-        String name;
-
+    static final class Stop extends OneEndpoint {
         @Override
         protected void run() {
-            EndpointStatus s = new ComputeManagerClient(urls.computeManager()).suspend(name);
+            EndpointStatus s = manager().suspend(name);
             out().println("endpoint " + name + " " + s.state());
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Suspend and unregister an endpoint (its timeline stays).")
-    static final class Delete extends AdminCommand {
-        @Mixin
-        ServiceUrls urls;
-
-        @Parameters(index = "0", description = "Endpoint name.")
-        String name;
-
+    static final class Delete extends OneEndpoint {
         @Override
         protected void run() {
-            new ComputeManagerClient(urls.computeManager()).delete(name);
+            manager().delete(name);
             out().println("endpoint " + name + " deleted");
         }
     }

@@ -1,9 +1,9 @@
 package dev.cairn.cli.admin;
 
 import dev.cairn.compute.ComputeManagerClient;
-import dev.cairn.compute.ComputeManagerException;
+
 import dev.cairn.compute.EndpointDefinition;
-import dev.cairn.pageserver.api.PageserverApiException;
+import dev.cairn.httpapi.ApiException;
 import dev.cairn.pageserver.api.PageserverClient;
 import dev.cairn.pageserver.api.TimelineInfo;
 import dev.cairn.proxy.auth.ScramVerifier;
@@ -25,7 +25,7 @@ public final class Provisioning {
                                               Duration wait) throws Exception {
         try {
             return Reachable.within(wait, () -> pageserver.createTimeline(key));
-        } catch (PageserverApiException e) {
+        } catch (ApiException e) {
             if (!mayExist || e.status() != 409) {
                 throw e;
             }
@@ -43,7 +43,7 @@ public final class Provisioning {
         if (mayExist) {
             try {
                 return Reachable.within(wait, () -> manager.config(name));
-            } catch (ComputeManagerException e) {
+            } catch (ApiException e) {
                 if (e.status() != 404) {
                     throw e;
                 }

@@ -1,8 +1,6 @@
 package dev.cairn.pageserver.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.cairn.pageserver.PageserverException;
 import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.pageserver.crypto.ValueKeyUnavailableException;
@@ -15,11 +13,11 @@ import dev.cairn.pageserver.service.TimelineExistsException;
 import dev.cairn.pageserver.service.UnknownTimelineException;
 import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.TimelineStateException;
+import dev.cairn.httpapi.ApiError;
+import dev.cairn.httpapi.JsonHttpServer;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -29,9 +27,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,73 +36,49 @@ import java.util.regex.Pattern;
  * Prometheus metrics. Errors are JSON {@code {"error": code, "message": text}} with a fitting status.
  */
 public final class PageserverHttpApi implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PageserverHttpApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TIMELINE = Pattern.compile("^/v1/tenants/([^/]+)/timelines/([^/]+)(/basebackup)?/?$");
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
     private final PageserverNode node;
-    private final HttpServer server;
+    private JsonHttpServer server;
 
-    private PageserverHttpApi(PageserverNode node, HttpServer server) {
+    private PageserverHttpApi(PageserverNode node) {
         this.node = node;
-        this.server = server;
     }
 
     public static PageserverHttpApi start(PageserverNode node, InetSocketAddress address) throws IOException {
-        HttpServer server = HttpServer.create(address, 64);
-        PageserverHttpApi api = new PageserverHttpApi(node, server);
-        server.createContext("/", api::handle);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
+        PageserverHttpApi api = new PageserverHttpApi(node);
+        api.server = JsonHttpServer.start(address, api::handle, PageserverHttpApi::classify);
         return api;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     static String timelinePath(TimelineKey key) {
         return "/v1/tenants/" + key.tenant() + "/timelines/" + key.timeline();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            try {
-                if (path.equals("/metrics") && method.equals("GET")) {
-                    send(ex, 200, "text/plain; version=0.0.4", MetricsText.render(node).getBytes(StandardCharsets.UTF_8));
-                } else if (path.equals("/v1/timelines") && method.equals("GET")) {
-                    sendJson(ex, 200, Map.of("timelines", node.list().stream().map(TimelineInfo::toJson).toList()));
-                } else {
-                    Matcher m = TIMELINE.matcher(path);
-                    if (!m.matches()) {
-                        throw new ApiError(404, "not_found", "no such API path: " + method + " " + path);
-                    }
-                    TimelineKey key = new TimelineKey(id(m.group(1), "tenant"), id(m.group(2), "timeline"));
-                    if (m.group(3) != null) {
-                        requireMethod(method, "GET", path);
-                        basebackup(ex, key);
-                    } else if (method.equals("POST")) {
-                        sendJson(ex, 201, node.create(key).toJson());
-                    } else {
-                        requireMethod(method, "GET", path);
-                        sendJson(ex, 200, node.timeline(key).info().toJson());
-                    }
-                }
-            } catch (Exception e) {
-                ApiError error = classify(e);
-                if (error.status >= 500) {
-                    LOG.warn("{} {} failed: {}", method, path, e.toString());
-                }
-                if (ex.getResponseCode() == -1) {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("error", error.code);
-                    body.put("message", error.getMessage());
-                    sendJson(ex, error.status, body);
-                }
-                // else: the tar had started; closing the exchange without its end marker tells the client
+    private void handle(HttpExchange ex, String method, String path) throws Exception {
+        if (path.equals("/metrics") && method.equals("GET")) {
+            JsonHttpServer.send(ex, 200, "text/plain; version=0.0.4", MetricsText.render(node).getBytes(StandardCharsets.UTF_8));
+        } else if (path.equals("/v1/timelines") && method.equals("GET")) {
+            JsonHttpServer.sendJson(ex, 200, Map.of("timelines", node.list().stream().map(TimelineInfo::toJson).toList()));
+        } else {
+            Matcher m = TIMELINE.matcher(path);
+            if (!m.matches()) {
+                throw new ApiError(404, "not_found", "no such API path: " + method + " " + path);
+            }
+            TimelineKey key = new TimelineKey(id(m.group(1), "tenant"), id(m.group(2), "timeline"));
+            if (m.group(3) != null) {
+                JsonHttpServer.requireMethod(method, "GET", path);
+                basebackup(ex, key);
+            } else if (method.equals("POST")) {
+                JsonHttpServer.sendJson(ex, 201, node.create(key).toJson());
+            } else {
+                JsonHttpServer.requireMethod(method, "GET", path);
+                JsonHttpServer.sendJson(ex, 200, node.timeline(key).info().toJson());
             }
         }
     }
@@ -126,12 +98,6 @@ public final class PageserverHttpApi implements AutoCloseable {
             Basebackup.Result r = tl.pages().basebackup(plan.dataLsn(), out);
             node.metrics().basebackups.increment();
             node.metrics().basebackupBytes.add(r.bytes());
-        }
-    }
-
-    private static void requireMethod(String method, String allowed, String path) {
-        if (!method.equals(allowed)) {
-            throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path);
         }
     }
 
@@ -176,10 +142,7 @@ public final class PageserverHttpApi implements AutoCloseable {
         return q;
     }
 
-    private static ApiError classify(Exception e) {
-        if (e instanceof ApiError a) {
-            return a;
-        }
+    private static ApiError classify(Throwable e) {
         String msg = e.getMessage() != null ? e.getMessage() : e.toString();
         if (e instanceof UnknownTimelineException) {
             return new ApiError(404, "unknown_timeline", msg);
@@ -208,32 +171,8 @@ public final class PageserverHttpApi implements AutoCloseable {
         return new ApiError(500, "internal", msg);
     }
 
-    private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-        send(ex, status, "application/json", JSON.writeValueAsBytes(body));
-    }
-
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            ex.getResponseBody().write(body);
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(1);
-    }
-
-    /** A refusal with its HTTP status and error code. */
-    private static final class ApiError extends RuntimeException {
-        final int status;
-        final String code;
-
-        ApiError(int status, String code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
+        server.close();
     }
 }

@@ -1,11 +1,11 @@
-package dev.cairn.pageserver.api;
+package dev.cairn.httpapi;
 
-/** The pageserver API refused a request: HTTP status, an error code, and the server's specific message. */
-public class PageserverApiException extends RuntimeException {
+/** A service's API refused a request (client side): HTTP status, error code and the service's message. */
+public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
 
-    public PageserverApiException(int status, String code, String message) {
+    public ApiException(int status, String code, String message) {
         super(message + " (HTTP " + status + ", " + code + ")");
         this.status = status;
         this.code = code;

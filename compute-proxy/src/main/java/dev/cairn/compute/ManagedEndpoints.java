@@ -24,6 +24,12 @@ public final class ManagedEndpoints implements EndpointCatalog, EndpointResolver
     private final ComputeManagerClient client;
     private final Duration wakeTimeout;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    /** The proxy looks endpoints up on its event loop: keep manager round trips off most connections. */
+    private final Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long CACHE_NANOS = Duration.ofSeconds(5).toNanos();
+
+    private record Cached(Optional<EndpointConfig> config, long at) {
+    }
 
     public ManagedEndpoints(ComputeManagerClient client, Duration wakeTimeout) {
         this.client = client;
@@ -35,6 +41,16 @@ public final class ManagedEndpoints implements EndpointCatalog, EndpointResolver
         if (!endpoint.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             return Optional.empty();
         }
+        Cached c = cache.get(endpoint);
+        if (c != null && System.nanoTime() - c.at() < CACHE_NANOS) {
+            return c.config();
+        }
+        Optional<EndpointConfig> fresh = lookup(endpoint);
+        cache.put(endpoint, new Cached(fresh, System.nanoTime()));
+        return fresh;
+    }
+
+    private Optional<EndpointConfig> lookup(String endpoint) {
         try {
             EndpointDefinition def = client.config(endpoint);
             Map<String, ScramVerifier> roles = new HashMap<>();

@@ -151,7 +151,9 @@ public final class ComputeWalStreamer implements AutoCloseable {
         } catch (SQLException e) {
             failure = new ComputeStreamException(timeline, compute, receivedUpTo, "replication stream failed", e);
             stopReason = "failed";
-            LOG.error("timeline {}: WAL stream failed", timeline, failure);
+            // also how every compute shutdown ends the stream: the walsender goes away with postgres
+            LOG.warn("timeline {}: WAL stream from {} ended at {}: {}", timeline, compute, receivedUpTo,
+                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         } catch (RuntimeException e) {
             failure = e;
             stopReason = "failed";

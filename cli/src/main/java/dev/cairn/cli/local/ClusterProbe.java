@@ -37,6 +37,8 @@ final class ClusterProbe {
                             tl.put("flushLsn", t.flushLsn().toString());
                             tl.put("commitLsn", t.commitLsn().toString());
                             tl.put("walBytes", t.walBytes());
+                            tl.put("walStartLsn", t.walStartLsn().toString());
+                            tl.put("durableLsn", t.durableLsn().toString());
                         });
                     }
                 } else if (name.equals("pageserver")) {

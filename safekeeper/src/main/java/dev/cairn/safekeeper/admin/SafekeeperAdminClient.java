@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class SafekeeperAdminClient implements AutoCloseable {
     /** One timeline on one safekeeper. */
     public record TimelineState(TimelineKey timeline, long term, Lsn flushLsn, Lsn commitLsn, Lsn timelineStartLsn,
-                                long walBytes) {
+                                long walBytes, Lsn walStartLsn, Lsn durableLsn) {
     }
 
     private final ManagedChannel channel;
@@ -37,7 +37,8 @@ public final class SafekeeperAdminClient implements AutoCloseable {
         for (var t : call().getTimelinesList()) {
             try {
                 out.add(new TimelineState(ProtoCodec.decode(t.getTimeline()), t.getTerm(), Lsn.of(t.getFlushLsn()),
-                        Lsn.of(t.getCommitLsn()), Lsn.of(t.getTimelineStartLsn()), t.getWalBytes()));
+                        Lsn.of(t.getCommitLsn()), Lsn.of(t.getTimelineStartLsn()), t.getWalBytes(),
+                        Lsn.of(t.getWalStartLsn()), Lsn.of(t.getDurableLsn())));
             } catch (MalformedMessageException e) {
                 throw new IllegalStateException("safekeeper sent a malformed timeline id: " + e.getMessage(), e);
             }

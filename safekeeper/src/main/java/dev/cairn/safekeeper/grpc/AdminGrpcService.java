@@ -34,7 +34,8 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                     .setTimeline(ProtoCodec.encode(s.timeline())).setTerm(s.term()).setLastLogTerm(s.lastLogTerm())
                     .setFlushLsn(s.flushLsn().value()).setCommitLsn(s.commitLsn().value())
                     .setPeerHorizonLsn(s.peerHorizonLsn().value()).setTimelineStartLsn(s.timelineStartLsn().value())
-                    .setWalBytes(s.walBytes()));
+                    .setWalBytes(s.walBytes()).setWalStartLsn(s.walStartLsn().value())
+                    .setDurableLsn(s.durableLsn().value()));
         }
         out.onNext(b.build());
         out.onCompleted();

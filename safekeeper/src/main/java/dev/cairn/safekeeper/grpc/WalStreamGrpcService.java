@@ -50,6 +50,12 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
                             + " is not on this safekeeper").asRuntimeException());
                     return;
                 }
+                if (s.walStartLsn().isValid() && pos.isBefore(s.walStartLsn())) {
+                    out.onError(Status.OUT_OF_RANGE.withDescription("WAL of " + s.timeline() + " before "
+                            + s.walStartLsn() + " was removed after its consumers reported it durable; asked for "
+                            + pos).asRuntimeException());
+                    return;
+                }
                 while (!ctx.isCancelled() && !call.isCancelled()) {
                     Lsn commit = tl.awaitCommitAfter(pos, 1000);
                     if (!commit.isAfter(pos)) {
@@ -73,7 +79,25 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
 
     @Override
     public void reportDurable(ReportDurableRequest request, StreamObserver<ReportDurableResponse> out) {
-        // WAL retention by consumer horizon is not implemented yet: WAL is kept.
+        if (!ProtocolVersion.supported(request.getProtocolVersion())) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription(ProtocolVersion.refusal(request.getProtocolVersion()))
+                    .asRuntimeException());
+            return;
+        }
+        if (request.getConsumerId().isEmpty()) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("consumer_id is required").asRuntimeException());
+            return;
+        }
+        try {
+            node.timeline(ProtoCodec.decode(request.getTimeline())).reportDurable(request.getConsumerId(),
+                    Lsn.of(request.getDurableLsn()));
+        } catch (MalformedMessageException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
         out.onNext(ReportDurableResponse.getDefaultInstance());
         out.onCompleted();
     }

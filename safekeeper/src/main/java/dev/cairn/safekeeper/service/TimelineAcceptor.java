@@ -38,6 +38,9 @@ public final class TimelineAcceptor implements AutoCloseable {
     private volatile TimelineStatus status;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** Per consumer (pageserver), the LSN below which it needs no WAL again; only ever moves forward. */
+    private final java.util.Map<String, Lsn> durableByConsumer = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Lsn durableLsn = Lsn.INVALID;
 
     public TimelineAcceptor(TimelineStorage storage) {
         this.timeline = storage.timeline();
@@ -123,7 +126,7 @@ public final class TimelineAcceptor implements AutoCloseable {
     private void publish() {
         status = new TimelineStatus(timeline, acceptor.term(), acceptor.lastLogTerm(), acceptor.flushLsn(),
                 acceptor.commitLsn(), acceptor.state().peerHorizonLsn(), acceptor.state().timelineStartLsn(),
-                storage.wal().size());
+                storage.wal().size(), storage.wal().start(), durableLsn);
         synchronized (progress) {
             progress.notifyAll();
         }
@@ -142,6 +145,37 @@ public final class TimelineAcceptor implements AutoCloseable {
             }
         }
         return status.commitLsn();
+    }
+
+    /**
+     * A consumer has everything below {@code lsn} durably. WAL segments are removed once they lie wholly
+     * below the retention horizon: min(what every consumer has durably, the commit LSN, the peer horizon).
+     * Below the commit LSN nothing can be truncated by a new term; below the peer horizon every safekeeper
+     * has the WAL, so no peer needs it from here for catch-up. An unknown peer horizon keeps everything.
+     * Nothing else is persisted for it: the deleted files are the record, and consumers report again.
+     *
+     * @return the number of segment files removed
+     */
+    public int reportDurable(String consumer, Lsn lsn) {
+        durableByConsumer.merge(consumer, lsn, (old, now) -> now.isAfter(old) ? now : old);
+        Lsn durable = durableByConsumer.values().stream().reduce((a, b) -> a.isBefore(b) ? a : b).orElse(Lsn.INVALID);
+        durableLsn = durable;
+        TimelineStatus s = status;
+        int removed = 0;
+        if (s.peerHorizonLsn().isValid() && s.commitLsn().isValid()) {
+            Lsn horizon = durable;
+            horizon = s.commitLsn().isBefore(horizon) ? s.commitLsn() : horizon;
+            horizon = s.peerHorizonLsn().isBefore(horizon) ? s.peerHorizonLsn() : horizon;
+            synchronized (storage) {
+                removed = storage.wal().removeSegmentsBelow(horizon);
+            }
+            if (removed > 0) {
+                LOG.info("timeline {}: removed {} WAL segment(s) below {} (durable on {} at {})", timeline, removed,
+                        horizon, consumer, lsn);
+            }
+        }
+        publish();
+        return removed;
     }
 
     /** WAL bytes {@code [from, to)} (streaming out; callers stay below the commit LSN). */

@@ -5,5 +5,6 @@ import dev.cairn.safekeeper.TimelineKey;
 
 /** A snapshot of one timeline on this safekeeper. */
 public record TimelineStatus(TimelineKey timeline, long term, long lastLogTerm, Lsn flushLsn, Lsn commitLsn,
-                             Lsn peerHorizonLsn, Lsn timelineStartLsn, long walBytes) {
+                             Lsn peerHorizonLsn, Lsn timelineStartLsn, long walBytes, Lsn walStartLsn,
+                             Lsn durableLsn) {
 }

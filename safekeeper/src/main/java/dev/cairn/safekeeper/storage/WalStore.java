@@ -388,6 +388,35 @@ public final class WalStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the segment files that lie entirely below {@code horizon} (never the one holding the end), so
+     * WAL then starts at the first kept segment. Returns the number of files removed.
+     */
+    public int removeSegmentsBelow(Lsn horizon) {
+        int removed = 0;
+        try {
+            for (Map.Entry<Long, Segment> e : new ArrayList<>(segments.entrySet())) {
+                long segEnd = (e.getKey() + 1) * segmentSize;
+                if (Long.compareUnsigned(segEnd, horizon.value()) > 0 || segments.size() == 1) {
+                    break;
+                }
+                Segment seg = e.getValue();
+                seg.channel.close();
+                Files.delete(seg.path);
+                segments.remove(e.getKey());
+                unsynced.remove(seg);
+                removed++;
+            }
+            if (removed > 0) {
+                start = segments.firstEntry().getValue().chunks.getFirst().start();
+                Durable.syncDirectory(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove WAL of " + timeline + " below " + horizon, e);
+        }
+        return removed;
+    }
+
     /** Cuts a segment at {@code newEnd}, re-sealing the head of a chunk that straddles it. */
     private void cutSegment(Segment seg, Lsn newEnd) throws IOException {
         int keep = 0;

@@ -9,7 +9,7 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms | bench/run pageserver [--scale N] [--seconds S] | bench/run proxy [--seconds S] | bench/run coldstart [--rounds N]");
+            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms | bench/run pageserver [--scale N] [--seconds S] | bench/run proxy [--seconds S] | bench/run coldstart [--rounds N] | bench/run commit [--seconds S]");
             System.exit(2);
         }
         Path results = Path.of(System.getProperty("cairn.bench.results", "bench/results"));
@@ -19,8 +19,9 @@ public final class BenchMain {
             case "pageserver" -> PageserverBenchmark.run(results, args);
             case "proxy" -> ProxyBenchmark.run(results, args);
             case "coldstart" -> ColdStartBenchmark.run(results, args);
+            case "commit" -> CommitBenchmark.run(results, args);
             default -> {
-                System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver, proxy, coldstart)");
+                System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver, proxy, coldstart, commit)");
                 System.exit(2);
             }
         }

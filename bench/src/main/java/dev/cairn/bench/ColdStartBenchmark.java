@@ -3,23 +3,10 @@ package dev.cairn.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.compute.ComputeManager;
-import dev.cairn.compute.EndpointDefinition;
-import dev.cairn.pageserver.api.PageserverHttpApi;
-import dev.cairn.pageserver.crypto.AesGcmValueCipher;
-import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
-import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
-import dev.cairn.safekeeper.grpc.SafekeeperServer;
-import dev.cairn.safekeeper.proposer.AcceptorAddress;
-import dev.cairn.safekeeper.service.SafekeeperNode;
-import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -60,38 +47,18 @@ final class ColdStartBenchmark {
         result.put("time", Instant.now().toString());
         result.put("rounds", rounds);
         try {
-            List<AcceptorAddress> safekeepers = new ArrayList<>();
-            byte[] walKey = AesGcmChunkCipher.randomKey();
-            for (int id = 1; id <= 3; id++) {
-                SafekeeperNode node = new SafekeeperNode(id, scratch.resolve("sk" + id), 16 << 20,
-                        tl -> new AesGcmChunkCipher(walKey));
-                SafekeeperServer server = SafekeeperServer.start(node, new InetSocketAddress("127.0.0.1", 0));
-                closeables.add(server::close);
-                safekeepers.add(new AcceptorAddress(id, "127.0.0.1", server.port()));
-            }
-            PageserverNode pageserver = PageserverNode.open(new PageserverNode.Config(scratch.resolve("ps"),
-                    safekeepers.stream().map(a -> a.host() + ":" + a.port()).toList(), pgBin, Duration.ofSeconds(60),
-                    "bench"), AesGcmValueCipher.random(1));
-            closeables.add(pageserver);
-            PageserverHttpApi api = PageserverHttpApi.start(pageserver, new InetSocketAddress("127.0.0.1", 0));
-            closeables.add(api);
-            TimelineKey key = new TimelineKey(Id128.random(), Id128.random());
-            pageserver.create(key);
-            ComputeManager manager = new ComputeManager(new ComputeManager.Config(scratch.resolve("cm"), safekeepers,
-                    URI.create("http://127.0.0.1:" + api.port()), pgBin, "127.0.0.1",
-                    PgCluster.scratchDirectory("cairn-bench-computes")));
-            closeables.add(manager);
-            manager.put(new EndpointDefinition("bench", key.tenant().toString(), key.timeline().toString(),
-                    Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, 4096).encode()), 10));
+            InJvmCluster cluster = new InJvmCluster(scratch, pgBin, PASSWORD);
+            closeables.add(cluster);
+            ComputeManager manager = cluster.manager;
             // a database of some size: pgbench scale 5 (about 75 MB)
-            BackendAddress first = manager.wake("bench").get();
+            BackendAddress first = manager.wake(InJvmCluster.ENDPOINT).get();
             pgbenchInit(pgBin, first);
 
             List<Double> wakes = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                manager.suspend("bench");
+                manager.suspend(InJvmCluster.ENDPOINT);
                 long t0 = System.nanoTime();
-                BackendAddress a = manager.wake("bench").get();
+                BackendAddress a = manager.wake(InJvmCluster.ENDPOINT).get();
                 firstQuery(a);
                 wakes.add((System.nanoTime() - t0) / 1e6);
             }
@@ -130,15 +97,9 @@ final class ColdStartBenchmark {
         System.out.println(json.writeValueAsString(result));
     }
 
-    private static void pgbenchInit(PgBinaries pgBin, BackendAddress a) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(pgBin.tool("pgbench").toString(), "-i", "-q", "-s", "5", "-h", a.host(),
-                "-p", Integer.toString(a.port()), "-U", "postgres", "postgres").redirectErrorStream(true);
-        pb.environment().put("PGPASSWORD", PASSWORD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("pgbench -i failed: " + out);
-        }
+    private static void pgbenchInit(PgBinaries pgBin, BackendAddress a) {
+        Pgbench.run(pgBin, List.of("-i", "-q", "-s", "5"), "host=" + a.host() + " port=" + a.port()
+                + " user=postgres dbname=postgres password=" + PASSWORD);
     }
 
     private static void firstQuery(BackendAddress a) throws Exception {

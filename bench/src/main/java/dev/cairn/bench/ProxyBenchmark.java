@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
-import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
 import dev.cairn.proxy.TlsPolicy;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Proxy overhead: pgbench select-only straight to stock PostgreSQL and through
@@ -34,7 +31,6 @@ import java.util.regex.Pattern;
  * machine's cores, as they would on one small host.
  */
 final class ProxyBenchmark {
-    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final String PASSWORD = "bench-secret";
 
     private ProxyBenchmark() {
@@ -55,7 +51,7 @@ final class ProxyBenchmark {
         try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
             pg.start(Map.of("fsync", "off", "max_connections", "50"));
             String direct = "host=127.0.0.1 port=" + pg.port() + " dbname=postgres user=postgres";
-            pgbench(pg, List.of("-i", "-q", "-s", "10"), direct);
+            Pgbench.run(pg.binaries(), List.of("-i", "-q", "-s", "10"), direct);
 
             EndpointConfig endpoint = new EndpointConfig("bench", 100,
                     Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, ScramVerifier.DEFAULT_ITERATIONS)));
@@ -69,11 +65,11 @@ final class ProxyBenchmark {
                 String via = "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
                         + " password=" + PASSWORD + " options=endpoint=bench";
                 List<String> run = List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
-                pgbench(pg, List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), direct); // warm-up
-                pgbench(pg, List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), via + " sslmode=disable");
-                double directTps = tps(pgbench(pg, run, direct + " sslmode=disable"));
-                double proxyTps = tps(pgbench(pg, run, via + " sslmode=disable"));
-                double proxyTlsTps = tps(pgbench(pg, run, via + " sslmode=require"));
+                Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), direct); // warm-up
+                Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), via + " sslmode=disable");
+                double directTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, direct + " sslmode=disable"));
+                double proxyTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, via + " sslmode=disable"));
+                double proxyTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, via + " sslmode=require"));
                 result.put("direct_tps", directTps);
                 result.put("proxy_plaintext_tps", proxyTps);
                 result.put("proxy_tls_tps", proxyTlsTps);
@@ -91,20 +87,5 @@ final class ProxyBenchmark {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         System.out.println("-> " + out);
-    }
-
-    private static String pgbench(PgCluster pg, List<String> options, String conninfo) {
-        List<String> args = new ArrayList<>(options);
-        args.add(conninfo);
-        ProcessResult r = pg.tool("pgbench", args, 600).requireSuccess("pgbench " + String.join(" ", options));
-        return r.stdout();
-    }
-
-    private static double tps(String pgbenchOutput) {
-        Matcher m = TPS.matcher(pgbenchOutput);
-        if (!m.find()) {
-            throw new IllegalStateException("no tps in pgbench output:\n" + pgbenchOutput);
-        }
-        return Double.parseDouble(m.group(1));
     }
 }

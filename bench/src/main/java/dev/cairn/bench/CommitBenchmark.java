@@ -1,0 +1,96 @@
+package dev.cairn.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.proxy.endpoint.BackendAddress;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Commit throughput with quorum durability: pgbench (TPC-B-like, 4 clients) on a Cairn compute, whose
+ * COMMIT waits for 2 of 3 safekeepers to fsync — against stock PostgreSQL with two streaming standbys and
+ * {@code synchronous_standby_names = 'ANY 1 (s1, s2)'} (the primary plus one standby: also 2 of 3 copies),
+ * and stock PostgreSQL alone with fsync, in the same run. The Cairn compute also pays for
+ * wal_consistency_checking (a full page image per touched block, DESIGN.md 2.4).
+ */
+final class CommitBenchmark {
+    private static final String PASSWORD = "bench-secret";
+
+    private CommitBenchmark() {
+    }
+
+    static void run(Path resultsDir, String[] args) throws Exception {
+        int seconds = 20;
+        for (int i = 1; i < args.length - 1; i++) {
+            if (args[i].equals("--seconds")) {
+                seconds = Integer.parseInt(args[i + 1]);
+            }
+        }
+        List<String> workload = List.of("-n", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
+        PgBinaries pgBin = PgBinaries.locate();
+        Path scratch = PgCluster.scratchDirectory("cairn-bench-commit");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "commit-quorum");
+        result.put("time", Instant.now().toString());
+        result.put("workload", "pgbench scale 10, " + String.join(" ", workload));
+
+        double cairn;
+        try (InJvmCluster cluster = new InJvmCluster(scratch.resolve("cairn"), pgBin, PASSWORD)) {
+            BackendAddress a = cluster.manager.wake(InJvmCluster.ENDPOINT).get();
+            String conn = "host=" + a.host() + " port=" + a.port() + " user=postgres dbname=postgres password=" + PASSWORD;
+            Pgbench.run(pgBin, List.of("-i", "-q", "-s", "10"), conn);
+            cairn = Pgbench.tps(Pgbench.run(pgBin, workload, conn));
+        }
+
+        double quorum;
+        double alone;
+        try (PgCluster primary = PgCluster.initdb(pgBin, scratch.resolve("primary"), List.of())) {
+            primary.start(Map.of("fsync", "on", "synchronous_commit", "on", "wal_level", "replica",
+                    "max_wal_senders", "5", "synchronous_standby_names", "ANY 1 (s1, s2)"));
+            PgCluster s1 = standby(primary, scratch.resolve("s1"), "s1");
+            PgCluster s2 = standby(primary, scratch.resolve("s2"), "s2");
+            try (s1; s2) {
+                String conn = "host=127.0.0.1 port=" + primary.port() + " user=postgres dbname=postgres";
+                Pgbench.run(pgBin, List.of("-i", "-q", "-s", "10"), conn);
+                quorum = Pgbench.tps(Pgbench.run(pgBin, workload, conn));
+                s1.stop("fast");
+                s2.stop("fast");
+                // settings given at start beat ALTER SYSTEM: restart the primary without standbys
+                primary.stop("fast");
+                primary.start(Map.of("fsync", "on", "synchronous_commit", "on"));
+                alone = Pgbench.tps(Pgbench.run(pgBin, workload,
+                        "host=127.0.0.1 port=" + primary.port() + " user=postgres dbname=postgres"));
+            }
+        }
+        result.put("cairn_tps", cairn);
+        result.put("postgres_any1_of_2_standbys_tps", quorum);
+        result.put("postgres_alone_fsync_tps", alone);
+        result.put("ratio_cairn_over_postgres_quorum", cairn / quorum);
+        result.put("ratio_cairn_over_postgres_alone", cairn / alone);
+        result.put("cpus", Runtime.getRuntime().availableProcessors());
+        Files.createDirectories(resultsDir);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        json.writeValue(resultsDir.resolve("commit-quorum.json").toFile(), result);
+        System.out.println(json.writeValueAsString(result));
+    }
+
+    /** A streaming standby of {@code primary} named {@code name} (its application_name). */
+    private static PgCluster standby(PgCluster primary, Path dir, String name) throws Exception {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        primary.user().own(dir);
+        primary.tool("pg_basebackup", List.of("-D", dir.toString(), "-R", "-X", "stream", "-d",
+                "host=127.0.0.1 port=" + primary.port() + " user=postgres application_name=" + name), 600)
+                .requireSuccess("pg_basebackup for " + name);
+        PgCluster s = PgCluster.existing(primary.binaries(), dir);
+        s.start(Map.of("fsync", "on"));
+        return s;
+    }
+}

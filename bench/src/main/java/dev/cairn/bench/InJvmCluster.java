@@ -1,0 +1,68 @@
+package dev.cairn.bench;
+
+import dev.cairn.compute.ComputeManager;
+import dev.cairn.compute.EndpointDefinition;
+import dev.cairn.pageserver.api.PageserverHttpApi;
+import dev.cairn.pageserver.crypto.AesGcmValueCipher;
+import dev.cairn.pageserver.service.PageserverNode;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.proxy.auth.ScramVerifier;
+import dev.cairn.safekeeper.Id128;
+import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.grpc.SafekeeperServer;
+import dev.cairn.safekeeper.proposer.AcceptorAddress;
+import dev.cairn.safekeeper.service.SafekeeperNode;
+import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole Cairn cluster inside the benchmark's JVM: 3 gRPC safekeepers, the pageserver with its API, and
+ * a compute manager with one endpoint whose computes are stock postgres processes.
+ */
+final class InJvmCluster implements AutoCloseable {
+    static final String ENDPOINT = "bench";
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    final ComputeManager manager;
+
+    InJvmCluster(Path scratch, PgBinaries pgBin, String password) throws Exception {
+        List<AcceptorAddress> safekeepers = new ArrayList<>();
+        byte[] walKey = AesGcmChunkCipher.randomKey();
+        for (int id = 1; id <= 3; id++) {
+            SafekeeperNode node = new SafekeeperNode(id, scratch.resolve("sk" + id), 16 << 20,
+                    tl -> new AesGcmChunkCipher(walKey));
+            SafekeeperServer server = SafekeeperServer.start(node, new InetSocketAddress("127.0.0.1", 0));
+            closeables.add(server::close);
+            safekeepers.add(new AcceptorAddress(id, "127.0.0.1", server.port()));
+        }
+        PageserverNode pageserver = PageserverNode.open(new PageserverNode.Config(scratch.resolve("ps"),
+                safekeepers.stream().map(a -> a.host() + ":" + a.port()).toList(), pgBin, Duration.ofSeconds(120),
+                "bench"), AesGcmValueCipher.random(1));
+        closeables.add(pageserver);
+        PageserverHttpApi api = PageserverHttpApi.start(pageserver, new InetSocketAddress("127.0.0.1", 0));
+        closeables.add(api);
+        TimelineKey key = new TimelineKey(Id128.random(), Id128.random());
+        pageserver.create(key);
+        manager = new ComputeManager(new ComputeManager.Config(scratch.resolve("cm"), safekeepers,
+                URI.create("http://127.0.0.1:" + api.port()), pgBin, "127.0.0.1",
+                PgCluster.scratchDirectory("cairn-bench-computes")));
+        closeables.add(manager);
+        manager.put(new EndpointDefinition(ENDPOINT, key.tenant().toString(), key.timeline().toString(),
+                Map.of("postgres", ScramVerifier.fromPassword(password, 4096).encode()), 50));
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.cairn.bench;
+
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.ProcessResult;
+import dev.cairn.pgruntime.ProcessRunner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs pgbench against a connection string and reads its throughput. */
+final class Pgbench {
+    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+
+    private Pgbench() {
+    }
+
+    /** Runs pgbench with {@code options} against {@code conninfo}; returns its output. */
+    static String run(PgBinaries bin, List<String> options, String conninfo) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(bin.tool("pgbench").toString());
+        cmd.addAll(options);
+        cmd.add(conninfo);
+        ProcessResult r = ProcessRunner.run(cmd, null, 900).requireSuccess("pgbench " + String.join(" ", options));
+        return r.stdout();
+    }
+
+    static double tps(String output) {
+        Matcher m = TPS.matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("no tps in pgbench output:\n" + output);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+}

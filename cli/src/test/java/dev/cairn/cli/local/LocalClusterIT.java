@@ -140,6 +140,40 @@ class LocalClusterIT {
 
     @Test
     @Order(6)
+    void commitsBlockWhileTwoSafekeepersArePausedAndResumeAfter() throws Exception {
+        JsonNode status = status();
+        long sk1 = component(status, "safekeeper-1").get("pid").asLong();
+        long sk3 = component(status, "safekeeper-3").get("pid").asLong();
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO accounts VALUES (3000, 0)"); // compute awake, quorum fine
+            signal("STOP", sk1, sk3); // two of three safekeepers frozen: no quorum
+            java.util.concurrent.CompletableFuture<Integer> blocked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s.executeUpdate("INSERT INTO accounts VALUES (3001, 0)");
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(3000);
+            assertThat(blocked).as("commit acknowledged without a quorum").isNotDone();
+            signal("CONT", sk1, sk3);
+            assertThat(blocked.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        } finally {
+            signal("CONT", sk1, sk3);
+        }
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM accounts WHERE id IN (3000, 3001)");
+        }
+    }
+
+    private static void signal(String sig, long... pids) {
+        for (long pid : pids) {
+            ProcessRunner.run(List.of("kill", "-" + sig, Long.toString(pid)), null, 10);
+        }
+    }
+
+    @Test
+    @Order(7)
     void killedComputeComesBackWithEveryAcknowledgedCommit() throws Exception {
         try (Connection c = jdbc(); Statement s = c.createStatement()) {
             for (int i = 0; i < 50; i++) {
@@ -158,7 +192,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void stopAndStartKeepsTheData() throws Exception {
         ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
@@ -170,7 +204,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void badArgumentsAreRefusedClearly() {
         ProcessResult r = CairnJar.run(60, "local", "start", "--dir", dir.resolve("other").toString(), "--port", "0");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -136,6 +136,86 @@ class GrpcClusterTest {
     }
 
     @Test
+    void corruptedWalOnOneSafekeeperIsCutAndRefilledFromThePeersWhileCommitsContinue() throws Exception {
+        safekeepers().startAll();
+        ProposerDriver p = proposer("p1");
+        assertThat(p.awaitLeading(10_000)).isEqualTo(START);
+        Random r = new Random(11);
+        Lsn end = START;
+        List<byte[]> written = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            byte[] d = new byte[20_000];
+            r.nextBytes(d);
+            written.add(d);
+            p.appendWal(d);
+            end = end.plus(d.length);
+        }
+        p.awaitCommit(end, 10_000);
+
+        // safekeeper 2 goes down; a bit of its stored WAL flips (ciphertext of its last segment)
+        safekeepers.stop(2);
+        Path victim;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(safekeepers.dataDir(2))) {
+            victim = files.filter(f -> f.getFileName().toString().endsWith(".cwal")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(victim.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x40);
+        }
+        try (WalStore w = safekeepers.openWal(2, TL)) { // recovery finds the damage and cuts the tail from it
+            assertThat(w.recovery().cutBytes()).isPositive();
+            assertThat(w.end()).isLessThan(end);
+        }
+        // commits continue meanwhile, and the damaged safekeeper comes back: its tail is cut and refilled
+        for (int i = 0; i < 20; i++) {
+            byte[] d = new byte[5_000];
+            r.nextBytes(d);
+            written.add(d);
+            p.appendWal(d);
+            end = end.plus(d.length);
+        }
+        p.awaitCommit(end, 10_000);
+        safekeepers.start(2);
+        try (SafekeeperAdminClientProbe probe = new SafekeeperAdminClientProbe(safekeepers.port(2))) {
+            Lsn target = end;
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (probe.flushLsn().isBefore(target)) {
+                assertThat(System.currentTimeMillis()).as("safekeeper 2 refilled to %s: %s", target, p.describe())
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        p.close();
+        safekeepers.stop(2);
+        try (WalStore w = safekeepers.openWal(2, TL)) {
+            assertThat(w.recovery().cutBytes()).isZero();
+            assertThat(w.read(START, end)).isEqualTo(concat(written));
+        }
+    }
+
+    /** The refilled safekeeper's flush LSN, from its Admin service. */
+    private static final class SafekeeperAdminClientProbe implements AutoCloseable {
+        private final dev.cairn.safekeeper.admin.SafekeeperAdminClient client;
+
+        SafekeeperAdminClientProbe(int port) {
+            client = new dev.cairn.safekeeper.admin.SafekeeperAdminClient("127.0.0.1", port);
+        }
+
+        Lsn flushLsn() {
+            return client.timelines().stream().filter(t -> t.timeline().equals(TL)).findFirst()
+                    .map(dev.cairn.safekeeper.admin.SafekeeperAdminClient.TimelineState::flushLsn).orElse(Lsn.INVALID);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    @Test
     void aSecondProposerFencesTheFirst() throws Exception {
         safekeepers().startAll();
         ProposerDriver first = proposer("first");

@@ -46,6 +46,13 @@ public final class SafekeeperAdminClient implements AutoCloseable {
         return out;
     }
 
+    /** The safekeeper's counters in the Prometheus text format. */
+    public String metrics() {
+        return AdminGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
+                .metrics(dev.cairn.proto.safekeeper.v1.MetricsRequest.newBuilder()
+                        .setProtocolVersion(ProtocolVersion.CURRENT).build()).getPrometheusText();
+    }
+
     private TimelineStatusResponse call() {
         return AdminGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
                 .status(TimelineStatusRequest.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT).build());

@@ -1,5 +1,7 @@
 package dev.cairn.safekeeper.grpc;
 
+import dev.cairn.proto.safekeeper.v1.MetricsRequest;
+import dev.cairn.proto.safekeeper.v1.MetricsResponse;
 import dev.cairn.proto.safekeeper.v1.AdminGrpc;
 import dev.cairn.proto.safekeeper.v1.TimelineStatusRequest;
 import dev.cairn.proto.safekeeper.v1.TimelineStatusResponse;
@@ -9,7 +11,7 @@ import dev.cairn.safekeeper.service.TimelineStatus;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
-/** Per-timeline status: term, flush and commit LSN. */
+/** Per-timeline status (term, flush and commit LSN, WAL retention) and the process's metrics. */
 public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
     private final SafekeeperNode node;
 
@@ -38,6 +40,17 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                     .setDurableLsn(s.durableLsn().value()));
         }
         out.onNext(b.build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void metrics(MetricsRequest request, StreamObserver<MetricsResponse> out) {
+        if (!ProtocolVersion.supported(request.getProtocolVersion())) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription(ProtocolVersion.refusal(request.getProtocolVersion()))
+                    .asRuntimeException());
+            return;
+        }
+        out.onNext(MetricsResponse.newBuilder().setPrometheusText(node.metrics().render()).build());
         out.onCompleted();
     }
 }

@@ -26,6 +26,7 @@ public final class SafekeeperNode implements AutoCloseable {
     private final int segmentSize;
     private final Function<TimelineKey, WalChunkCipher> ciphers;
     private final Map<TimelineKey, TimelineAcceptor> timelines = new ConcurrentHashMap<>();
+    private final SafekeeperMetrics metrics = new SafekeeperMetrics();
 
     public SafekeeperNode(long nodeId, Path dataDir, int segmentSize, Function<TimelineKey, WalChunkCipher> ciphers) {
         this.nodeId = nodeId;
@@ -41,6 +42,10 @@ public final class SafekeeperNode implements AutoCloseable {
         return nodeId;
     }
 
+    public SafekeeperMetrics metrics() {
+        return metrics;
+    }
+
     public TimelineAcceptor timeline(TimelineKey key) {
         return timelines.compute(key, (k, existing) -> {
             if (existing != null && !existing.failed()) {
@@ -50,7 +55,7 @@ public final class SafekeeperNode implements AutoCloseable {
                 existing.close();
             }
             Path dir = dataDir.resolve("timelines").resolve(k.tenant().toString()).resolve(k.timeline().toString());
-            return new TimelineAcceptor(TimelineStorage.open(dir, k, segmentSize, ciphers.apply(k)));
+            return new TimelineAcceptor(TimelineStorage.open(dir, k, segmentSize, ciphers.apply(k)), metrics);
         });
     }
 

@@ -38,11 +38,17 @@ public final class TimelineAcceptor implements AutoCloseable {
     private volatile TimelineStatus status;
     private volatile Throwable failure;
     private volatile boolean closed;
+    private final SafekeeperMetrics metrics;
     /** Per consumer (pageserver), the LSN below which it needs no WAL again; only ever moves forward. */
     private final java.util.Map<String, Lsn> durableByConsumer = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Lsn durableLsn = Lsn.INVALID;
 
     public TimelineAcceptor(TimelineStorage storage) {
+        this(storage, new SafekeeperMetrics());
+    }
+
+    public TimelineAcceptor(TimelineStorage storage, SafekeeperMetrics metrics) {
+        this.metrics = metrics;
         this.timeline = storage.timeline();
         this.storage = storage;
         this.acceptor = storage.recoverAcceptor();
@@ -88,10 +94,19 @@ public final class TimelineAcceptor implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, 1000);
+                metrics.batches.increment();
+                metrics.batchedRequests.add(batch.size());
                 List<Runnable> replies = new ArrayList<>();
                 synchronized (storage) {
                     for (Request r : batch) {
+                        if (r.message() instanceof ProposerMessage.AppendRequest a) {
+                            metrics.appendRequests.increment();
+                            metrics.walBytesAppended.add(a.data().length);
+                        }
                         AcceptorMessage reply = storage.apply(acceptor.handle(r.message()));
+                        if (reply instanceof AcceptorMessage.Refusal refusal) {
+                            metrics.refused(refusal.reason());
+                        }
                         if (reply != null) {
                             replies.add(() -> r.sink().send(reply));
                         } else if (r.message() instanceof ProposerMessage.AppendRequest) {
@@ -101,6 +116,7 @@ public final class TimelineAcceptor implements AutoCloseable {
                     Step flush = acceptor.flush();
                     AcceptorMessage ack = storage.apply(flush);
                     if (ack != null) {
+                        metrics.groupCommits.increment();
                         for (ReplySink s : appenders) {
                             replies.add(() -> s.send(ack));
                         }
@@ -170,6 +186,7 @@ public final class TimelineAcceptor implements AutoCloseable {
                 removed = storage.wal().removeSegmentsBelow(horizon);
             }
             if (removed > 0) {
+                metrics.segmentsRemoved.add(removed);
                 LOG.info("timeline {}: removed {} WAL segment(s) below {} (durable on {} at {})", timeline, removed,
                         horizon, consumer, lsn);
             }

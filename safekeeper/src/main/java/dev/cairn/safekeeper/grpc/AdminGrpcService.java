@@ -8,7 +8,6 @@ import dev.cairn.proto.safekeeper.v1.TimelineStatusResponse;
 import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.service.TimelineAcceptor;
 import dev.cairn.safekeeper.service.TimelineStatus;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /** Per-timeline status (term, flush and commit LSN, WAL retention) and the process's metrics. */
@@ -21,9 +20,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void status(TimelineStatusRequest request, StreamObserver<TimelineStatusResponse> out) {
-        if (!ProtocolVersion.supported(request.getProtocolVersion())) {
-            out.onError(Status.FAILED_PRECONDITION.withDescription(ProtocolVersion.refusal(request.getProtocolVersion()))
-                    .asRuntimeException());
+        if (!ProtocolVersion.accept(request.getProtocolVersion(), out)) {
             return;
         }
         TimelineStatusResponse.Builder b = TimelineStatusResponse.newBuilder().setNodeId(node.nodeId());
@@ -45,9 +42,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void metrics(MetricsRequest request, StreamObserver<MetricsResponse> out) {
-        if (!ProtocolVersion.supported(request.getProtocolVersion())) {
-            out.onError(Status.FAILED_PRECONDITION.withDescription(ProtocolVersion.refusal(request.getProtocolVersion()))
-                    .asRuntimeException());
+        if (!ProtocolVersion.accept(request.getProtocolVersion(), out)) {
             return;
         }
         out.onNext(MetricsResponse.newBuilder().setPrometheusText(node.metrics().render()).build());

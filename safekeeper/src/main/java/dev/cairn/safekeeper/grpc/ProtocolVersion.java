@@ -11,6 +11,18 @@ public final class ProtocolVersion {
         return version == CURRENT;
     }
 
+    /**
+     * For the unary and server-streaming calls: answers FAILED_PRECONDITION naming both versions, and returns
+     * false, when {@code version} is not spoken here.
+     */
+    public static boolean accept(int version, io.grpc.stub.StreamObserver<?> out) {
+        if (supported(version)) {
+            return true;
+        }
+        out.onError(io.grpc.Status.FAILED_PRECONDITION.withDescription(refusal(version)).asRuntimeException());
+        return false;
+    }
+
     public static String refusal(int version) {
         return "protocol version " + version + " is not supported (this safekeeper speaks " + CURRENT + ")";
     }

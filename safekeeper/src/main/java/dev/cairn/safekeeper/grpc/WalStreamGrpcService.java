@@ -27,9 +27,7 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
 
     @Override
     public void streamWal(StreamWalRequest request, StreamObserver<WalChunk> out) {
-        if (!ProtocolVersion.supported(request.getProtocolVersion())) {
-            out.onError(Status.FAILED_PRECONDITION.withDescription(ProtocolVersion.refusal(request.getProtocolVersion()))
-                    .asRuntimeException());
+        if (!ProtocolVersion.accept(request.getProtocolVersion(), out)) {
             return;
         }
         TimelineAcceptor tl;
@@ -79,9 +77,7 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
 
     @Override
     public void reportDurable(ReportDurableRequest request, StreamObserver<ReportDurableResponse> out) {
-        if (!ProtocolVersion.supported(request.getProtocolVersion())) {
-            out.onError(Status.FAILED_PRECONDITION.withDescription(ProtocolVersion.refusal(request.getProtocolVersion()))
-                    .asRuntimeException());
+        if (!ProtocolVersion.accept(request.getProtocolVersion(), out)) {
             return;
         }
         if (request.getConsumerId().isEmpty()) {

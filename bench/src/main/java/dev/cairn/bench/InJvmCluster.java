@@ -2,6 +2,9 @@ package dev.cairn.bench;
 
 import dev.cairn.compute.ComputeManager;
 import dev.cairn.compute.EndpointDefinition;
+import dev.cairn.kms.CmkNaming;
+import dev.cairn.kms.KeyHierarchyConfig;
+import dev.cairn.kms.ServiceKeys;
 import dev.cairn.pageserver.api.PageserverHttpApi;
 import dev.cairn.pageserver.crypto.AesGcmValueCipher;
 import dev.cairn.pageserver.service.PageserverNode;
@@ -53,10 +56,17 @@ final class InJvmCluster implements AutoCloseable {
         pageserver.create(key);
         manager = new ComputeManager(new ComputeManager.Config(scratch.resolve("cm"), safekeepers,
                 URI.create("http://127.0.0.1:" + api.port()), pgBin, "127.0.0.1",
-                PgCluster.scratchDirectory("cairn-bench-computes")));
+                PgCluster.scratchDirectory("cairn-bench-computes")), managerKeys(scratch.resolve("cm")));
         closeables.add(manager);
         manager.put(new EndpointDefinition(ENDPOINT, key.tenant().toString(), key.timeline().toString(),
                 Map.of("postgres", ScramVerifier.fromPassword(password, 4096).encode()), 50));
+    }
+
+    private ServiceKeys managerKeys(Path dataDir) {
+        ServiceKeys keys = ServiceKeys.open(KeyHierarchyConfig.builder(dataDir).caller("bench").build(),
+                CmkNaming.LOCAL_DEFAULT, Duration.ofSeconds(30));
+        closeables.add(keys);
+        return keys;
     }
 
     @Override

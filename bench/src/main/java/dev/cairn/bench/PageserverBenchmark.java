@@ -63,7 +63,7 @@ final class PageserverBenchmark {
         result.put("workload", "pgbench -s " + scale + " init + " + seconds + " s x 4 clients, wal_consistency_checking=all, lz4");
         try (KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys")).caller("bench").build());
              PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
-            keys.createTenant(KmsValueCipher.tenantOf(tl.tenant()), KeyRef.local("bench"));
+            keys.createTenant(tl.tenant().kmsTenant(), KeyRef.local("bench"));
             Path storeDir = scratch.resolve("pageserver");
             Lsn end;
             RelFork accounts;

@@ -218,6 +218,22 @@ public final class ComputeAgent implements AutoCloseable {
         LOG.info("endpoint {} suspended; local state deleted", spec.endpoint());
     }
 
+    /**
+     * Stops postgres at once and deletes the compute's local state without waiting for the quorum: the
+     * tenant's keys are revoked, so its data may be neither written nor kept in plaintext here. The
+     * compute stays down ({@link ComputeState#FAILED} with the reason) until the next {@link #start}.
+     */
+    public synchronized void terminate(String reason) {
+        Running r = running;
+        running = null;
+        if (r != null) {
+            tearDown(r, "immediate");
+        }
+        lastError = reason;
+        state = ComputeState.FAILED;
+        LOG.warn("endpoint {} terminated, local state deleted: {}", spec.endpoint(), reason);
+    }
+
     private void watch() {
         try {
             synchronized (this) {

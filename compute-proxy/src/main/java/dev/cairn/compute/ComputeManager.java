@@ -1,5 +1,10 @@
 package dev.cairn.compute;
 
+import dev.cairn.kms.KeyRevokedException;
+import dev.cairn.kms.ServiceKeys;
+import dev.cairn.kms.TenantId;
+import dev.cairn.kms.TenantState;
+import dev.cairn.kms.TenantStatus;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.safekeeper.Id128;
@@ -38,11 +43,45 @@ public final class ComputeManager implements AutoCloseable {
     private final Map<String, ComputeAgent> agents = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<BackendAddress>> wakes = new ConcurrentHashMap<>();
     private final ExecutorService starter = Executors.newVirtualThreadPerTaskExecutor();
+    private final ServiceKeys keys;
 
-    public ComputeManager(Config config) {
+    /**
+     * @param keys the manager's key hierarchy: each endpoint's tenant gets a keyring under its CMK, which
+     *             the key monitor checks; a revocation terminates the tenant's computes
+     */
+    public ComputeManager(Config config, ServiceKeys keys) {
         this.config = config;
+        this.keys = keys;
         this.registry = new EndpointRegistry(config.dataDir().resolve("endpoints.json"));
         registry.load().forEach(e -> endpoints.put(e.name(), e));
+        keys.addListener((tenant, from, to, reason) -> {
+            if (to == TenantState.REVOKED) {
+                starter.execute(() -> terminateTenant(tenant, reason));
+            } else if (to == TenantState.ACTIVE) {
+                LOG.info("keys of tenant {} are usable again ({}); its endpoints wake on the next connection", tenant, reason);
+            }
+        });
+        for (EndpointDefinition def : endpoints.values()) {
+            try {
+                keys.ensureTenant(tenantOf(def));
+            } catch (RuntimeException e) {
+                LOG.warn("endpoint {}: keys of tenant {} not available: {}", def.name(), def.tenant(), e.getMessage());
+            }
+        }
+    }
+
+    private static TenantId tenantOf(EndpointDefinition def) {
+        return timelineOf(def).tenant().kmsTenant();
+    }
+
+    /** The tenant's CMK was revoked: no compute of it may run or keep its data. */
+    private void terminateTenant(TenantId tenant, String reason) {
+        for (EndpointDefinition def : endpoints.values()) {
+            ComputeAgent agent = agents.get(def.name());
+            if (agent != null && tenantOf(def).equals(tenant)) {
+                agent.terminate("keys of tenant " + tenant + " are revoked: " + reason);
+            }
+        }
     }
 
     /** Registers or updates an endpoint; a running compute keeps running with its old roles until restarted. */
@@ -51,7 +90,7 @@ public final class ComputeManager implements AutoCloseable {
             throw new IllegalArgumentException("endpoint name '" + def.name()
                     + "' must be lower-case letters, digits and '-' (it is also a host name label)");
         }
-        timelineOf(def); // validates the ids
+        keys.ensureTenant(tenantOf(def)); // validates the ids; a CMK the KMS refuses is refused here
         def.roles().values().forEach(dev.cairn.proxy.auth.ScramVerifier::parse);
         if (def.maxConnections() < 1) {
             throw new IllegalArgumentException("maxConnections must be positive, got " + def.maxConnections());
@@ -88,16 +127,34 @@ public final class ComputeManager implements AutoCloseable {
         if (def == null) {
             return CompletableFuture.failedFuture(new UnknownEndpointException(name));
         }
+        TenantId tenant = tenantOf(def);
+        if (keys.state(tenant) == TenantState.REVOKED) {
+            return CompletableFuture.failedFuture(revokedError(tenant));
+        }
         ComputeAgent agent = agent(def);
         synchronized (wakes) {
             CompletableFuture<BackendAddress> pending = wakes.get(name);
             if (pending != null && !pending.isDone()) {
                 return pending; // concurrent wakes share one start
             }
-            CompletableFuture<BackendAddress> f = CompletableFuture.supplyAsync(agent::start, starter);
+            CompletableFuture<BackendAddress> f = CompletableFuture.supplyAsync(() -> {
+                if (agent.state() != ComputeState.RUNNING) {
+                    // a cold start asks the KMS now rather than trusting the last check
+                    keys.ensureTenant(tenant);
+                    if (keys.hierarchy().refresh(tenant) == TenantState.REVOKED) {
+                        throw revokedError(tenant);
+                    }
+                }
+                return agent.start();
+            }, starter);
             wakes.put(name, f);
             return f;
         }
+    }
+
+    private KeyRevokedException revokedError(TenantId tenant) {
+        TenantStatus st = keys.hierarchy().status(tenant);
+        return new KeyRevokedException(tenant, st.cmk(), st.revocationSource(), st.revocationReason());
     }
 
     public void suspend(String name) {

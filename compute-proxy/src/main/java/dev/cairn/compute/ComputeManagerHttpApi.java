@@ -88,6 +88,9 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
         }
     }
 
+    /** The error code of a wake refused because the tenant's CMK is revoked. */
+    public static final String TENANT_KEYS_REVOKED = "tenant_keys_revoked";
+
     private static ApiError classify(Throwable e) {
         if (e instanceof ExecutionException && e.getCause() != null) {
             e = e.getCause();
@@ -101,6 +104,9 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
         }
         if (e instanceof IllegalArgumentException || e instanceof com.fasterxml.jackson.core.JacksonException) {
             return new ApiError(400, "bad_request", msg);
+        }
+        if (e instanceof dev.cairn.kms.KeyRevokedException) {
+            return new ApiError(403, TENANT_KEYS_REVOKED, msg);
         }
         if (e instanceof ComputeException) {
             return new ApiError(503, "compute_failed", msg);

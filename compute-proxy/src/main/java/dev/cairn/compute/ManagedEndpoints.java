@@ -7,6 +7,8 @@ import dev.cairn.proxy.endpoint.EndpointCatalog;
 import dev.cairn.proxy.endpoint.EndpointConfig;
 import dev.cairn.proxy.endpoint.EndpointResolver;
 import dev.cairn.proxy.endpoint.EndpointSuspender;
+import dev.cairn.proxy.protocol.ProxyException;
+import dev.cairn.proxy.protocol.SqlState;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -66,7 +68,18 @@ public final class ManagedEndpoints implements EndpointCatalog, EndpointResolver
 
     @Override
     public CompletableFuture<BackendAddress> wake(String endpoint) {
-        return CompletableFuture.supplyAsync(() -> client.wake(endpoint, wakeTimeout), calls);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.wake(endpoint, wakeTimeout);
+            } catch (ApiException e) {
+                if (ComputeManagerHttpApi.TENANT_KEYS_REVOKED.equals(e.code())) {
+                    // not a transient start failure: the customer revoked the key, retrying cannot help
+                    throw new ProxyException(SqlState.INSUFFICIENT_PRIVILEGE, endpoint,
+                            "endpoint \"" + endpoint + "\" is unavailable: " + e.getMessage(), e);
+                }
+                throw e;
+            }
+        }, calls);
     }
 
     @Override

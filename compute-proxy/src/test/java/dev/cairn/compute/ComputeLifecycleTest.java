@@ -2,7 +2,14 @@ package dev.cairn.compute;
 
 import dev.cairn.pageserver.api.PageserverClient;
 import dev.cairn.pageserver.api.PageserverHttpApi;
-import dev.cairn.pageserver.crypto.AesGcmValueCipher;
+import dev.cairn.httpapi.ApiException;
+import dev.cairn.kms.CmkNaming;
+import dev.cairn.kms.KeyHierarchyConfig;
+import dev.cairn.kms.ServiceKeys;
+import dev.cairn.kms.provider.StandardProviders;
+import dev.cairn.kms.provider.local.LocalKmsProvider;
+import dev.cairn.pageserver.crypto.KmsValueCipher;
+import dev.cairn.safekeeper.storage.KmsChunkCipher;
 import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
@@ -30,6 +37,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +60,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ComputeLifecycleTest {
     private static final int SEG = 16 << 20;
     private static final String PASSWORD = "s3cret-pass";
+    private static final Duration KEY_CHECK = Duration.ofSeconds(1);
 
     @TempDir
     Path dir;
@@ -67,12 +76,16 @@ class ComputeLifecycleTest {
 
     @BeforeEach
     void startCluster() throws Exception {
-        safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, SEG);
+        // every service has its own key hierarchy; all of them wrap under the tenant's CMK in one local KMS
+        safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, SEG, i -> {
+            ServiceKeys keys = serviceKeys(dir.resolve("sk-keys-" + i));
+            return tl -> new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(tl.tenant().kmsTenant()));
+        });
         closeables.add(safekeepers);
         safekeepers.startAll();
         List<String> addresses = safekeepers.addresses().stream().map(a -> a.host() + ":" + a.port()).toList();
         PageserverNode node = PageserverNode.open(new PageserverNode.Config(dir.resolve("ps"), addresses,
-                PgBinaries.locate(), Duration.ofSeconds(60), "test"), AesGcmValueCipher.random(1));
+                PgBinaries.locate(), Duration.ofSeconds(60), "test"), new KmsValueCipher(serviceKeys(dir.resolve("ps"))));
         closeables.add(node);
         PageserverHttpApi psApi = PageserverHttpApi.start(node, new InetSocketAddress("127.0.0.1", 0));
         closeables.add(psApi);
@@ -81,7 +94,8 @@ class ComputeLifecycleTest {
         pageserver.createTimeline(timeline);
 
         manager = new ComputeManager(new ComputeManager.Config(dir.resolve("cm"), safekeepers.addresses(),
-                pageserver.base(), PgBinaries.locate(), "127.0.0.1", PgCluster.scratchDirectory("cairn-computes-")));
+                pageserver.base(), PgBinaries.locate(), "127.0.0.1", PgCluster.scratchDirectory("cairn-computes-")),
+                serviceKeys(dir.resolve("cm")));
         closeables.add(manager);
         ComputeManagerHttpApi cmApi = ComputeManagerHttpApi.start(manager, new InetSocketAddress("127.0.0.1", 0));
         closeables.add(cmApi);
@@ -94,6 +108,14 @@ class ComputeLifecycleTest {
         proxy = new ProxyServer(ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0), tls, TlsPolicy.REQUIRE)
                 .withWakeTimeout(Duration.ofSeconds(90)), endpoints, endpoints).start();
         closeables.add(proxy);
+    }
+
+    private ServiceKeys serviceKeys(Path dataDir) {
+        ServiceKeys keys = ServiceKeys.open(KeyHierarchyConfig.builder(dataDir)
+                .providers(StandardProviders.create(new LocalKmsProvider(dir.resolve("kms.json"), true, InstantSource.system())))
+                .revokedProbeInterval(KEY_CHECK).caller("test").build(), CmkNaming.LOCAL_DEFAULT, KEY_CHECK);
+        closeables.add(keys);
+        return keys;
     }
 
     @AfterEach
@@ -172,11 +194,77 @@ class ComputeLifecycleTest {
     }
 
     @Test
+    void revokingTheTenantsCmkTerminatesItsComputeAndRestoringItBringsEverythingBack() throws Exception {
+        execute("CREATE TABLE t (id int, note text)",
+                "INSERT INTO t SELECT g, 'before revocation' FROM generate_series(1, 300) g");
+        EndpointStatus running = managerClient.status("main");
+        Path data = Path.of(running.dataDirectory());
+        LocalKmsProvider kms = new LocalKmsProvider(dir.resolve("kms.json"), false, InstantSource.system());
+        String cmk = "tenant-" + timeline.tenant();
+
+        // a client in the middle of its work when the customer disables the CMK
+        Connection open = connect("main", PASSWORD);
+        kms.disableKey(cmk);
+        long revokedAt = System.nanoTime();
+        EndpointStatus after = managerClient.status("main");
+        while (!"failed".equals(after.state())) {
+            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("compute terminated: %s", after)
+                    .isLessThan(Duration.ofSeconds(30));
+            Thread.sleep(100);
+            after = managerClient.status("main");
+        }
+        long terminatedMillis = Duration.ofNanos(System.nanoTime() - revokedAt).toMillis();
+        assertThat(after.lastError()).contains("revoked").contains(timeline.tenant().toString());
+        assertThat(ProcessHandle.of(running.pid()).filter(ProcessHandle::isAlive)).as("postgres after revocation").isEmpty();
+        assertThat(Files.exists(data)).as("compute-local state after revocation").isFalse();
+        assertThatThrownBy(() -> open.createStatement().execute("INSERT INTO t VALUES (0, 'after')"))
+                .isInstanceOf(SQLException.class);
+        open.close();
+
+        // new connections get a clear, non-retryable error; the stored data cannot be read
+        assertThatThrownBy(() -> connect("main", PASSWORD)).isInstanceOfSatisfying(SQLException.class, e -> {
+            assertThat(e.getSQLState()).isEqualTo("42501");
+            assertThat(e.getMessage()).contains("revoked").contains(cmk);
+        });
+        assertThat(pageserverRefusal(Duration.ofSeconds(10)).status()).as("pageserver basebackup").isEqualTo(403);
+
+        // restore: the next connection wakes a compute with every row
+        kms.enableKey(cmk);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            try {
+                assertThat(count("SELECT count(*) FROM t WHERE note = 'before revocation'")).isEqualTo(300);
+                break;
+            } catch (SQLException e) {
+                assertThat(System.currentTimeMillis()).as("wake after restore: %s", e.getMessage()).isLessThan(deadline);
+                Thread.sleep(500);
+            }
+        }
+        execute("INSERT INTO t VALUES (301, 'after restore')");
+        assertThat(count("SELECT count(*) FROM t")).isEqualTo(301);
+        System.out.printf("revocation: compute terminated %d ms after the CMK was disabled%n", terminatedMillis);
+    }
+
+    @Test
     void unknownEndpointAndWrongPasswordAreRefusedWithSqlStates() {
         assertThatThrownBy(() -> connect("nope", PASSWORD)).isInstanceOfSatisfying(SQLException.class,
                 e -> assertThat(e.getMessage()).contains("nope"));
         assertThatThrownBy(() -> connect("main", "wrong")).isInstanceOfSatisfying(SQLException.class,
                 e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    }
+
+    /** The pageserver notices a revocation within its key check interval; waits for its refusal. */
+    private ApiException pageserverRefusal(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                pageserver.basebackup(timeline, null, Duration.ofSeconds(5), java.io.OutputStream.nullOutputStream());
+            } catch (ApiException e) {
+                return e;
+            }
+            assertThat(System.nanoTime()).as("pageserver refuses the revoked tenant").isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private long count(String sql) throws SQLException {

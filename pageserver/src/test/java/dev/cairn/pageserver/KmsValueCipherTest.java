@@ -53,19 +53,19 @@ class KmsValueCipherTest {
                 .providers(KmsProviders.of(local)).build());
              PageStore store = PageStore.open(dir.resolve("pageserver"), new KmsValueCipher(keys))) {
             for (TimelineKey t : new TimelineKey[] {t1, t2}) {
-                keys.createTenant(KmsValueCipher.tenantOf(t.tenant()), KeyRef.local("cmk"));
+                keys.createTenant(t.tenant().kmsTenant(), KeyRef.local("cmk"));
                 WriteSet w = store.newWriteSet();
                 w.put(KeyCodec.relSize(t, REL, LSN), new RelState(1, LSN).encode());
                 w.put(KeyCodec.page(t, REL, 0, LSN), page);
                 w.commit();
                 assertThat(new Timeline(store, t).page(REL, 0, LSN)).isEqualTo(page);
             }
-            keys.revoke(KmsValueCipher.tenantOf(t1.tenant()), "test: customer revoked the CMK");
+            keys.revoke(t1.tenant().kmsTenant(), "test: customer revoked the CMK");
             assertThatThrownBy(() -> new Timeline(store, t1).page(REL, 0, LSN)).isInstanceOf(ValueKeyException.class)
                     .hasMessageContaining(t1.toString()).hasMessageContaining("revoked");
             assertThat(new Timeline(store, t2).page(REL, 0, LSN)).isEqualTo(page);
 
-            keys.restore(KmsValueCipher.tenantOf(t1.tenant()));
+            keys.restore(t1.tenant().kmsTenant());
             assertThat(new Timeline(store, t1).page(REL, 0, LSN)).isEqualTo(page);
 
             // a value moved between tenants does not authenticate

@@ -84,7 +84,7 @@ class RoundTripTest {
         KeysLayout layout = KeysLayout.under(scratch.resolve("keys"));
         keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys"))
                 .providers(KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, InstantSource.system()))).build());
-        keys.createTenant(KmsValueCipher.tenantOf(tl.tenant()), KeyRef.local("cmk"));
+        keys.createTenant(tl.tenant().kmsTenant(), KeyRef.local("cmk"));
         store = PageStore.open(scratch.resolve("pageserver"), new KmsValueCipher(keys));
     }
 

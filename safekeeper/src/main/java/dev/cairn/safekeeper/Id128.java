@@ -15,6 +15,11 @@ public record Id128(long hi, long lo) implements Comparable<Id128> {
         return new Id128(HexFormat.fromHexDigitsToLong(hex, 0, 16), HexFormat.fromHexDigitsToLong(hex, 16, 32));
     }
 
+    /** The key-hierarchy tenant this id names: its 32-character hex form (one keyring per tenant). */
+    public dev.cairn.kms.TenantId kmsTenant() {
+        return dev.cairn.kms.TenantId.of(toString());
+    }
+
     public static Id128 random() {
         java.security.SecureRandom r = new java.security.SecureRandom();
         return new Id128(r.nextLong(), r.nextLong());

@@ -1,6 +1,8 @@
 package dev.cairn.cli.compute;
 
 import dev.cairn.cli.HostPort;
+import dev.cairn.cli.ServiceKeyOptions;
+import dev.cairn.kms.ServiceKeys;
 import dev.cairn.compute.ComputeManager;
 import dev.cairn.compute.ComputeManagerHttpApi;
 import dev.cairn.compute.ComputeSpec;
@@ -43,6 +45,9 @@ final class ComputeManagerCommand implements Callable<Integer> {
     @Option(names = "--state-root", description = "Where computes keep their disposable PGDATA (default: /dev/shm/cairn-computes, else the temp directory).")
     Path stateRoot;
 
+    @picocli.CommandLine.Mixin
+    ServiceKeyOptions keyOptions;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -51,7 +56,9 @@ final class ComputeManagerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         InetSocketAddress address;
         ComputeManager.Config config;
+        ServiceKeys keys;
         try {
+            keys = keyOptions.open(data, "compute-manager");
             address = HostPort.parse(listen, "--listen");
             config = new ComputeManager.Config(data, SafekeeperList.parse(safekeepers), pageserver,
                     PgBinaries.locate(Optional.ofNullable(pgBin)), computeHost,
@@ -60,12 +67,13 @@ final class ComputeManagerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("cairn compute manager: " + e.getMessage());
             return 2;
         }
-        ComputeManager manager = new ComputeManager(config);
+        ComputeManager manager = new ComputeManager(config, keys);
         ComputeManagerHttpApi api = ComputeManagerHttpApi.start(manager, address);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();
             manager.close(); // suspends running computes: clean shutdown, local state deleted
+            keys.close();
             stopped.countDown();
         }, "compute-manager-shutdown"));
         out.println("compute manager listening on " + address.getHostString() + ":" + api.port() + ", pageserver "

@@ -1,9 +1,11 @@
 package dev.cairn.cli.pageserver;
 
-import dev.cairn.cli.DevelopmentKeyFile;
+import dev.cairn.cli.ServiceKeyOptions;
+import dev.cairn.pageserver.service.NodeId;
+import dev.cairn.kms.ServiceKeys;
 import dev.cairn.cli.HostPort;
 import dev.cairn.pageserver.api.PageserverHttpApi;
-import dev.cairn.pageserver.crypto.AesGcmValueCipher;
+import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgruntime.PgBinaries;
 import picocli.CommandLine.Command;
@@ -39,6 +41,9 @@ public final class PageserverCommand implements Callable<Integer> {
     @Option(names = "--read-timeout", defaultValue = "30", description = "Seconds a read or basebackup waits for ingest by default (default ${DEFAULT-VALUE}).")
     long readTimeoutSeconds;
 
+    @picocli.CommandLine.Mixin
+    ServiceKeyOptions keyOptions;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -56,15 +61,22 @@ public final class PageserverCommand implements Callable<Integer> {
             err.println("cairn pageserver: " + e.getMessage());
             return 2;
         }
+        ServiceKeys keys;
+        try {
+            keys = keyOptions.open(data, "pageserver");
+        } catch (IllegalArgumentException e) {
+            err.println("cairn pageserver: " + e.getMessage());
+            return 2;
+        }
         PgBinaries pg = PgBinaries.locate(Optional.ofNullable(pgBin));
-        byte[] key = DevelopmentKeyFile.readOrCreate(data.resolve("value.key"), "pageserver");
         PageserverNode node = PageserverNode.open(new PageserverNode.Config(data, safekeepers, pg,
-                Duration.ofSeconds(readTimeoutSeconds), Integer.toHexString(Arrays.hashCode(key))), new AesGcmValueCipher(1, key));
+                Duration.ofSeconds(readTimeoutSeconds), NodeId.readOrCreate(data)), new KmsValueCipher(keys));
         PageserverHttpApi api = PageserverHttpApi.start(node, address);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();
             node.close();
+            keys.close();
             stopped.countDown();
         }, "pageserver-shutdown"));
         out.println("pageserver listening on " + address.getHostString() + ":" + api.port() + ", data " + data

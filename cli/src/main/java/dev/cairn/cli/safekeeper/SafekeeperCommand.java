@@ -1,10 +1,12 @@
 package dev.cairn.cli.safekeeper;
 
-import dev.cairn.cli.DevelopmentKeyFile;
+import dev.cairn.cli.ServiceKeyOptions;
+import dev.cairn.kms.ServiceKeys;
 import dev.cairn.safekeeper.grpc.SafekeeperServer;
 import dev.cairn.safekeeper.service.SafekeeperNode;
-import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
+import dev.cairn.safekeeper.storage.KmsChunkCipher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
@@ -29,6 +31,9 @@ public final class SafekeeperCommand implements Callable<Integer> {
     @Option(names = "--segment-size", defaultValue = "16777216", description = "WAL segment size in bytes (default 16 MiB).")
     int segmentSize;
 
+    @Mixin
+    ServiceKeyOptions keyOptions;
+
     @Override
     public Integer call() throws Exception {
         if (id <= 0) {
@@ -42,10 +47,21 @@ public final class SafekeeperCommand implements Callable<Integer> {
         }
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
         Files.createDirectories(data);
-        byte[] key = DevelopmentKeyFile.readOrCreate(data.resolve("wal.key"), "safekeeper");
-        SafekeeperNode node = new SafekeeperNode(id, data, segmentSize, timeline -> new AesGcmChunkCipher(key));
+        ServiceKeys keys;
+        try {
+            keys = keyOptions.open(data, "safekeeper-" + id);
+        } catch (IllegalArgumentException e) {
+            System.err.println("cairn safekeeper: " + e.getMessage());
+            return 2;
+        }
+        // WAL chunks are sealed under the tenant's DEKs; its keyring is created with the timeline's first use.
+        SafekeeperNode node = new SafekeeperNode(id, data, segmentSize,
+                timeline -> new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(timeline.tenant().kmsTenant())));
         SafekeeperServer server = SafekeeperServer.start(node, address);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            keys.close();
+        }));
         System.out.println("safekeeper " + id + " listening on " + address.getHostString() + ":" + server.port()
                 + ", data " + data);
         System.out.flush();

@@ -1,6 +1,7 @@
 package dev.cairn.pageserver.api;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.pageserver.PageserverException;
 import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.pageserver.crypto.ValueKeyUnavailableException;
@@ -158,6 +159,11 @@ public final class PageserverHttpApi implements AutoCloseable {
         }
         if (e instanceof IngestException) {
             return new ApiError(503, "ingest_failed", msg);
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof KeyRevokedException) {
+                return new ApiError(403, "tenant_keys_revoked", c.getMessage());
+            }
         }
         if (e instanceof PageStoreException || e instanceof ValueKeyUnavailableException) {
             return new ApiError(503, "storage_unavailable", msg);

@@ -5,12 +5,14 @@ import dev.cairn.kms.DecryptionFailedException;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.kms.KeyUnavailableException;
+import dev.cairn.kms.ServiceKeys;
 import dev.cairn.kms.TenantId;
 import dev.cairn.kms.UnknownTenantException;
 import dev.cairn.safekeeper.Id128;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
+import java.util.function.UnaryOperator;
 
 /**
  * Values sealed through the key hierarchy (kms/): each value under the active
@@ -24,20 +26,27 @@ public final class KmsValueCipher implements ValueCipher {
     public static final String PURPOSE = "pageserver";
 
     private final KeyHierarchy keys;
+    private final UnaryOperator<TenantId> provision;
 
+    /** Over tenants whose keyrings exist already. */
     public KmsValueCipher(KeyHierarchy keys) {
-        this.keys = keys;
+        this(keys, UnaryOperator.identity());
     }
 
-    /** The kms tenant of a pageserver tenant: its 32-character hex id. */
-    public static TenantId tenantOf(Id128 tenant) {
-        return TenantId.of(tenant.toString());
+    /** Over a service's keys: a tenant's keyring is created on its first write. */
+    public KmsValueCipher(ServiceKeys keys) {
+        this(keys.hierarchy(), keys::ensureTenant);
+    }
+
+    private KmsValueCipher(KeyHierarchy keys, UnaryOperator<TenantId> provision) {
+        this.keys = keys;
+        this.provision = provision;
     }
 
     @Override
     public byte[] seal(byte[] aad, byte[] plaintext) {
         try {
-            return keys.encrypt(tenant(aad), binding(aad), plaintext);
+            return keys.encrypt(provision.apply(tenant(aad)), binding(aad), plaintext);
         } catch (KeyRevokedException | KeyUnavailableException | UnknownTenantException e) {
             throw new ValueKeyUnavailableException(e.getMessage(), e);
         }
@@ -56,7 +65,7 @@ public final class KmsValueCipher implements ValueCipher {
 
     private static TenantId tenant(byte[] key) {
         ByteBuffer b = ByteBuffer.wrap(key);
-        return tenantOf(new Id128(b.getLong(), b.getLong()));
+        return new Id128(b.getLong(), b.getLong()).kmsTenant();
     }
 
     private static Aad binding(byte[] key) {

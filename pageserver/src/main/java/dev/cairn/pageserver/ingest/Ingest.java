@@ -1,5 +1,6 @@
 package dev.cairn.pageserver.ingest;
 
+import dev.cairn.pageserver.crypto.ValueKeyUnavailableException;
 import dev.cairn.pageserver.RelFork;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.read.LsnWatch;
@@ -83,6 +84,8 @@ public final class Ingest {
      * are skipped (WAL may be re-sent after a reconnect).
      *
      * @throws IngestException (or a subclass) when the record cannot be materialised; nothing of it is stored
+     * @throws ValueKeyUnavailableException when the tenant's keys are revoked or unreachable; nothing of it is
+     *                                      stored and ingest may retry the record later
      */
     public synchronized void apply(DecodedRecord rec) {
         if (failure != null) {
@@ -116,6 +119,10 @@ public final class Ingest {
             watch.advance(end);
         } catch (IngestException e) {
             throw fail(e);
+        } catch (ValueKeyUnavailableException e) {
+            // Not the record's fault: nothing of it was stored, and it applies once the keys are back.
+            relations.invalidate();
+            throw e;
         } catch (WalFormatException e) {
             throw fail(new IngestException(ref, rec.lsn(), "cannot decode " + RecordTypeNames.display(rec) + ": "
                     + e.getMessage(), e));

@@ -52,7 +52,7 @@ public final class AcceptorGrpcService extends AcceptorGrpc.AcceptorImplBase {
                 } catch (MalformedMessageException e) {
                     out.next(refusal(RefusalReason.MALFORMED, s, e.getMessage()));
                 } catch (IllegalStateException e) {
-                    out.error(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+                    out.error(GrpcErrors.status(e));
                 }
             }
 
@@ -73,7 +73,13 @@ public final class AcceptorGrpcService extends AcceptorGrpc.AcceptorImplBase {
                     refuseAndClose(RefusalReason.WRONG_TIMELINE, e.getMessage());
                     return;
                 }
-                timeline = node.timeline(key);
+                try {
+                    timeline = node.timeline(key);
+                } catch (RuntimeException e) { // e.g. the tenant's keys are revoked: its WAL cannot be opened
+                    LOG.warn("proposer {} refused for timeline {}: {}", g.getProposerId(), key, e.getMessage());
+                    out.error(GrpcErrors.status(e));
+                    return;
+                }
                 LOG.info("proposer {} connected for timeline {}", g.getProposerId(), key);
                 out.next(AcceptorMessage.newBuilder().setGreetingResponse(GreetingResponse.newBuilder()
                         .setProtocolVersion(ProtocolVersion.CURRENT).setNodeId(node.nodeId())

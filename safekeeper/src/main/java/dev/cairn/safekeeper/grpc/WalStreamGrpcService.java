@@ -33,8 +33,8 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
         TimelineAcceptor tl;
         try {
             tl = node.timeline(ProtoCodec.decode(request.getTimeline()));
-        } catch (MalformedMessageException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        } catch (MalformedMessageException | RuntimeException e) {
+            out.onError(GrpcErrors.status(e));
             return;
         }
         ServerCallStreamObserver<WalChunk> call = (ServerCallStreamObserver<WalChunk>) out;
@@ -69,7 +69,7 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 if (!call.isCancelled()) {
-                    out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+                    out.onError(GrpcErrors.status(e));
                 }
             }
         });
@@ -87,11 +87,8 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
         try {
             node.timeline(ProtoCodec.decode(request.getTimeline())).reportDurable(request.getConsumerId(),
                     Lsn.of(request.getDurableLsn()));
-        } catch (MalformedMessageException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (RuntimeException e) {
-            out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+        } catch (MalformedMessageException | RuntimeException e) {
+            out.onError(GrpcErrors.status(e));
             return;
         }
         out.onNext(ReportDurableResponse.getDefaultInstance());

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  * opened on first use or at start, reopened from disk after a fail-stop.
  */
 public final class SafekeeperNode implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SafekeeperNode.class);
     private final long nodeId;
     private final Path dataDir;
     private final int segmentSize;
@@ -34,7 +35,12 @@ public final class SafekeeperNode implements AutoCloseable {
         this.segmentSize = segmentSize;
         this.ciphers = ciphers;
         for (TimelineKey k : stored()) {
-            timeline(k);
+            try {
+                timeline(k);
+            } catch (RuntimeException e) {
+                // e.g. revoked keys: serve the other timelines; this one is retried on its next use
+                LOG.warn("timeline {} not opened at start: {}", k, e.getMessage());
+            }
         }
     }
 

@@ -75,7 +75,8 @@ public final class TimelineAcceptor implements AutoCloseable {
     /** Queues a request; its reply (if any) goes to {@code sink} from the worker thread. */
     public void submit(ProposerMessage message, ReplySink sink) {
         if (failure != null || closed) {
-            throw new IllegalStateException("timeline " + timeline + " is not serving", failure);
+            throw new IllegalStateException("timeline " + timeline + " is not serving"
+                    + (failure != null ? ": " + failure.getMessage() : " (closed)"), failure);
         }
         queue.add(new Request(message, sink));
     }

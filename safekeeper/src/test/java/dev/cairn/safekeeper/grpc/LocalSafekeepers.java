@@ -6,12 +6,15 @@ import dev.cairn.safekeeper.proposer.AcceptorAddress;
 import dev.cairn.safekeeper.proposer.ProposerDriver;
 import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
+import dev.cairn.safekeeper.storage.WalChunkCipher;
 import dev.cairn.safekeeper.storage.WalStore;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Safekeeper gRPC servers on 127.0.0.1 inside the test JVM, each restartable
@@ -21,15 +24,28 @@ import java.util.List;
 public final class LocalSafekeepers implements AutoCloseable {
     private final Path dir;
     private final int segmentSize;
-    private final byte[] key = AesGcmChunkCipher.randomKey();
+    private final IntFunction<Function<TimelineKey, WalChunkCipher>> ciphers;
     private final SafekeeperServer[] servers;
     private final int[] ports;
 
+    /** Safekeepers sealing WAL under one random test key. */
     public LocalSafekeepers(Path dir, int count, int segmentSize) {
+        this(dir, count, segmentSize, sharedKey(AesGcmChunkCipher.randomKey()));
+    }
+
+    /**
+     * @param ciphers per safekeeper index, how its timelines seal WAL (e.g. each under its own key hierarchy)
+     */
+    public LocalSafekeepers(Path dir, int count, int segmentSize, IntFunction<Function<TimelineKey, WalChunkCipher>> ciphers) {
         this.dir = dir;
         this.segmentSize = segmentSize;
+        this.ciphers = ciphers;
         this.servers = new SafekeeperServer[count];
         this.ports = new int[count];
+    }
+
+    private static IntFunction<Function<TimelineKey, WalChunkCipher>> sharedKey(byte[] key) {
+        return i -> timeline -> new AesGcmChunkCipher(key);
     }
 
     public void startAll() {
@@ -40,7 +56,7 @@ public final class LocalSafekeepers implements AutoCloseable {
 
     /** Starts safekeeper {@code i} (id i+1), on the port it had before if it ran already. */
     public void start(int i) {
-        SafekeeperNode node = new SafekeeperNode(i + 1, dataDir(i), segmentSize, k -> new AesGcmChunkCipher(key));
+        SafekeeperNode node = new SafekeeperNode(i + 1, dataDir(i), segmentSize, ciphers.apply(i));
         servers[i] = SafekeeperServer.start(node, new InetSocketAddress("127.0.0.1", ports[i]));
         ports[i] = servers[i].port();
     }
@@ -80,7 +96,7 @@ public final class LocalSafekeepers implements AutoCloseable {
     /** Opens safekeeper {@code i}'s stored WAL of a timeline (stop it first). */
     public WalStore openWal(int i, TimelineKey timeline) {
         return WalStore.open(dataDir(i).resolve("timelines").resolve(timeline.tenant().toString())
-                .resolve(timeline.timeline().toString()).resolve("wal"), timeline, segmentSize, new AesGcmChunkCipher(key));
+                .resolve(timeline.timeline().toString()).resolve("wal"), timeline, segmentSize, ciphers.apply(i).apply(timeline));
     }
 
     @Override

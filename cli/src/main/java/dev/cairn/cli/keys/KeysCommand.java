@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 "The local:// provider is for development only: NOT FOR PRODUCTION."},
         subcommands = {KeysStatusCommand.class, KeysListCommand.class, KeysCreateCommand.class,
                 KeysRotateCommand.class, KeysRevokeCommand.class, KeysRestoreCommand.class,
-                KeysVerifyCommand.class, KeysAuditCommand.class},
+                KeysVerifyCommand.class, KeysAuditCommand.class, KeysCmkCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation found problems (e.g. verify failures)",
                 "2:bad arguments or data directory", "3:unknown tenant", "4:keys revoked / KMS refuses the CMK",

@@ -39,6 +39,11 @@ public record ClusterDir(Path root) {
         return root.resolve("bin").resolve("cairn.jar");
     }
 
+    /** The local KMS provider's keyring: the customer master keys of a local cluster (NOT FOR PRODUCTION). */
+    public Path localKms() {
+        return root.resolve("kms").resolve("local-kms.json");
+    }
+
     public Path data(String component) {
         return root.resolve(component);
     }

@@ -11,6 +11,8 @@ import java.util.List;
  */
 public final class LocalTopology {
     public static final int SAFEKEEPERS = 3;
+    /** How soon a revoked CMK stops the tenant's computes in a local cluster. */
+    public static final long KEY_CHECK_SECONDS = 5;
 
     private final ClusterConfig config;
     private final ClusterDir dir;
@@ -23,19 +25,22 @@ public final class LocalTopology {
     public List<ComponentSpec> components() {
         List<ComponentSpec> all = new ArrayList<>();
         for (int id = 1; id <= SAFEKEEPERS; id++) {
-            all.add(new ComponentSpec("safekeeper-" + id, List.of("safekeeper", "--id", Integer.toString(id),
-                    "--listen", address(config.safekeeperPort(id)), "--data", dir.data("safekeeper-" + id).toString()),
-                    config.safekeeperPort(id), "256m"));
+            List<String> sk = new ArrayList<>(List.of("safekeeper", "--id", Integer.toString(id),
+                    "--listen", address(config.safekeeperPort(id)), "--data", dir.data("safekeeper-" + id).toString()));
+            addKeys(sk);
+            all.add(new ComponentSpec("safekeeper-" + id, sk, config.safekeeperPort(id), "256m"));
         }
         List<String> pageserver = new ArrayList<>(List.of("pageserver", "--listen", address(config.pageserverPort()),
                 "--data", dir.data("pageserver").toString(), "--safekeepers", safekeeperList()));
         addPgBin(pageserver);
+        addKeys(pageserver);
         all.add(new ComponentSpec("pageserver", pageserver, config.pageserverPort(), "1g"));
 
         List<String> manager = new ArrayList<>(List.of("compute", "manager", "--listen",
                 address(config.computeManagerPort()), "--data", dir.data("compute-manager").toString(),
                 "--safekeepers", safekeeperList(), "--pageserver", pageserverUri().toString()));
         addPgBin(manager);
+        addKeys(manager);
         all.add(new ComponentSpec("compute-manager", manager, config.computeManagerPort(), "512m"));
 
         all.add(new ComponentSpec("proxy", List.of("proxy", "--listen", address(config.proxyPort()),
@@ -58,6 +63,15 @@ public final class LocalTopology {
 
     public URI computeManagerUri() {
         return URI.create("http://" + address(config.computeManagerPort()));
+    }
+
+    /**
+     * Every data-holding service wraps its tenant keys under the tenant's CMK in one local KMS keyring
+     * (the stand-in for the customer's KMS), so disabling a CMK there revokes the tenant everywhere.
+     */
+    private void addKeys(List<String> args) {
+        args.addAll(List.of("--local-kms", dir.localKms().toString(),
+                "--key-check-interval", Long.toString(KEY_CHECK_SECONDS)));
     }
 
     private void addPgBin(List<String> args) {

@@ -193,6 +193,40 @@ class LocalClusterIT {
 
     @Test
     @Order(8)
+    void disablingTheTenantsCmkTerminatesTheComputeAndEnablingItRestoresAccess() throws Exception {
+        JsonNode endpoint = component(status(), "compute-manager").at("/endpoints/0");
+        assertThat(psql(url, "SELECT count(*) FROM accounts")).contains("1050"); // awake
+        long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+        String cmk = "tenant-" + endpoint.get("tenant").asText();
+        String keyring = dir.resolve("kms").resolve("local-kms.json").toString();
+
+        ProcessResult disable = CairnJar.run(60, "keys", "cmk", "disable", cmk, "--local-kms", keyring);
+        assertThat(disable.exitCode()).as(disable.stderr()).isZero();
+        assertThat(disable.stdout()).contains("disabled");
+        JsonNode terminated = awaitStatus(s -> component(s, "compute-manager").at("/endpoints/0/state").asText()
+                .equals("failed"), 30);
+        assertThat(terminated).as("compute terminated after the CMK was disabled; compute-manager log:\n%s",
+                tail("compute-manager")).isNotNull();
+        assertThat(component(terminated, "compute-manager").at("/endpoints/0/lastError").asText()).contains("revoked");
+        assertThat(ProcessHandle.of(computePid).filter(ProcessHandle::isAlive)).as("postgres of the revoked tenant").isEmpty();
+        ProcessResult refused = psqlResult(url, "SELECT 1");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("revoked").contains(cmk);
+
+        ProcessResult enable = CairnJar.run(60, "keys", "cmk", "enable", cmk, "--local-kms", keyring);
+        assertThat(enable.exitCode()).as(enable.stderr()).isZero();
+        long deadline = System.currentTimeMillis() + 60_000;
+        ProcessResult back = psqlResult(url, "SELECT count(*) FROM accounts");
+        while (back.exitCode() != 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(1000);
+            back = psqlResult(url, "SELECT count(*) FROM accounts");
+        }
+        assertThat(back.exitCode()).as("wake after restore: %s", back.stderr()).isZero();
+        assertThat(back.stdout()).contains("1050");
+    }
+
+    @Test
+    @Order(9)
     void stopAndStartKeepsTheData() throws Exception {
         ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
@@ -204,7 +238,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void badArgumentsAreRefusedClearly() {
         ProcessResult r = CairnJar.run(60, "local", "start", "--dir", dir.resolve("other").toString(), "--port", "0");
         assertThat(r.exitCode()).isEqualTo(2);

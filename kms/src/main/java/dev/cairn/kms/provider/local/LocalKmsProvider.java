@@ -82,17 +82,15 @@ public final class LocalKmsProvider implements KmsProvider {
     public synchronized WrappedKey wrap(KeyRef cmk, byte[] plaintextKey, WrapContext context) {
         warnOnce();
         String name = name(cmk);
-        LocalKeyringFile ring = read();
-        LocalKey key = ring.keys().get(name);
-        if (key == null) {
+        LocalKey found = read().keys().get(name);
+        if (found == null) {
             if (!createMissingKeys) {
                 throw new KmsKeyRevokedException(cmk, "local key '" + name + "' does not exist", null);
             }
-            key = new LocalKey(1, List.of(newVersion(1)));
-            write(ring.with(name, key));
-            LOG.warn("created local master key '{}' (NOT FOR PRODUCTION)", name);
+            createKey(name); // under the keyring lock: another process may be creating it right now
+            found = read().keys().get(name);
         }
-        LocalKeyVersion v = key.primaryVersion();
+        LocalKeyVersion v = found.primaryVersion();
         requireUsable(cmk, v);
         KeyMaterial master = new KeyMaterial(v.material().clone());
         try {
@@ -154,6 +152,10 @@ public final class LocalKmsProvider implements KmsProvider {
 
     /** Creates a key if missing; returns its primary version. */
     public synchronized int createKey(String name) {
+        return KeyringLock.around(file, () -> createUnlocked(name));
+    }
+
+    private int createUnlocked(String name) {
         LocalKeyringFile ring = read();
         LocalKey key = ring.keys().get(name);
         if (key != null) {
@@ -166,6 +168,10 @@ public final class LocalKmsProvider implements KmsProvider {
 
     /** Adds a new primary version (old versions still unwrap); returns it. */
     public synchronized int rotateKey(String name) {
+        return KeyringLock.around(file, () -> rotateUnlocked(name));
+    }
+
+    private int rotateUnlocked(String name) {
         LocalKeyringFile ring = read();
         LocalKey key = require(ring, name);
         int v = key.versions().stream().mapToInt(LocalKeyVersion::version).max().orElse(0) + 1;
@@ -189,8 +195,11 @@ public final class LocalKmsProvider implements KmsProvider {
     }
 
     private void setState(String name, KeyStatus state) {
-        LocalKeyringFile ring = read();
-        write(ring.with(name, require(ring, name).withState(state)));
+        KeyringLock.around(file, () -> {
+            LocalKeyringFile ring = read();
+            write(ring.with(name, require(ring, name).withState(state)));
+            return null;
+        });
         LOG.warn("local master key '{}' is now {}", name, state);
     }
 

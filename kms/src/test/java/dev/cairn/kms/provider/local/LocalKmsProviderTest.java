@@ -55,4 +55,28 @@ class LocalKmsProviderTest {
         assertThatThrownBy(() -> p.unwrap(v1, CTX)).isInstanceOf(KmsKeyRevokedException.class);
         assertThat(Files.readString(p.file())).doesNotContain("\"material\" : \"");
     }
+
+    @Test
+    void providersSharingAKeyringCreateOneKeyWhenRacingForIt() throws Exception {
+        Path file = dir.resolve("shared-kms.json");
+        int n = 8;
+        java.util.List<LocalKmsProvider> providers = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            providers.add(new LocalKmsProvider(file, true, InstantSource.system())); // as separate services would
+        }
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+        java.util.List<java.util.concurrent.Future<WrappedKey>> wraps = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            for (LocalKmsProvider p : providers) {
+                wraps.add(pool.submit(() -> {
+                    start.await();
+                    return p.wrap(KeyRef.local("tenant-race"), new byte[32], new WrapContext(TenantId.of("race"), "kek"));
+                }));
+            }
+        }
+        // every service's KEK must still unwrap: none was wrapped under a key version another one overwrote
+        for (var w : wraps) {
+            assertThat(providers.get(0).unwrap(w.get(), new WrapContext(TenantId.of("race"), "kek"))).hasSize(32);
+        }
+    }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 dev.cairn.cli.admin.TenantCommand.class,
                 dev.cairn.cli.admin.TimelineCommand.class,
                 dev.cairn.cli.admin.EndpointCommand.class,
+                dev.cairn.cli.chaos.ChaosCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class CairnCommand implements Runnable {

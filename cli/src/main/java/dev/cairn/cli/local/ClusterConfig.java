@@ -25,7 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * @param idleSuspendSeconds how long an endpoint stays up with no connections
  */
 public record ClusterConfig(String host, int basePort, String tenant, String timeline, String endpoint, String role,
-                            String password, String pgBin, long idleSuspendSeconds) {
+                            String password, String pgBin, long idleSuspendSeconds, boolean chaosRelays) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static ClusterConfig read(Path file) {
@@ -70,9 +70,17 @@ public record ClusterConfig(String host, int basePort, String tenant, String tim
         return basePort + 5;
     }
 
-    /** Where compute postgres processes listen: a range above the service ports. */
-    public int computePortBase() {
-        return basePort + 10;
+    /**
+     * Where the compute manager's proposers reach safekeeper {@code id}: the safekeeper itself, or with
+     * {@link #chaosRelays()} a fault-injecting relay the chaos harness runs in front of it.
+     */
+    public int proposerSafekeeperPort(int id) {
+        return chaosRelays ? basePort + 20 + id : safekeeperPort(id);
+    }
+
+    /** Where the pageserver reaches safekeeper {@code id} (a relay of its own under chaos, see above). */
+    public int ingestSafekeeperPort(int id) {
+        return chaosRelays ? basePort + 23 + id : safekeeperPort(id);
     }
 
     /** The connection string printed for psql. TLS is required by the proxy; the certificate is self-signed. */

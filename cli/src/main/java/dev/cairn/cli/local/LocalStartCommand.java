@@ -42,6 +42,10 @@ final class LocalStartCommand implements Callable<Integer> {
             description = "Seconds without connections before an endpoint's compute is suspended (default ${DEFAULT-VALUE}). Only for a new cluster.")
     long idleSuspendSeconds;
 
+    @Option(names = "--chaos-relays", hidden = true,
+            description = "Reach the safekeepers through relays on ports PORT+21.. (run by `cairn chaos`). Only for a new cluster.")
+    boolean chaosRelays;
+
     @Option(names = "--timeout", defaultValue = "180", description = "Seconds to wait for the cluster to come up (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -53,8 +57,8 @@ final class LocalStartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ClusterDir dir = dirOption.clusterDir();
-        if (port < 1 || port > 65535 - 20) {
-            err.println("cairn local start: --port must be between 1 and " + (65535 - 20) + ", got " + port);
+        if (port < 1 || port > 65535 - 30) {
+            err.println("cairn local start: --port must be between 1 and " + (65535 - 30) + ", got " + port);
             return 2;
         }
         Optional<ProcessHandle> running = SupervisorProcess.find(dir);
@@ -100,7 +104,7 @@ final class LocalStartCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(secret);
         ClusterConfig config = new ClusterConfig("127.0.0.1", port, Id128.random().toString(), Id128.random().toString(),
                 "main", "postgres", Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
-                pgBin == null ? null : pgBin.toAbsolutePath().toString(), idleSuspendSeconds);
+                pgBin == null ? null : pgBin.toAbsolutePath().toString(), idleSuspendSeconds, chaosRelays);
         config.write(dir.config());
         return config;
     }

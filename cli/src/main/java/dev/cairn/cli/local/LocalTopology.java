@@ -31,14 +31,14 @@ public final class LocalTopology {
             all.add(new ComponentSpec("safekeeper-" + id, sk, config.safekeeperPort(id), "256m"));
         }
         List<String> pageserver = new ArrayList<>(List.of("pageserver", "--listen", address(config.pageserverPort()),
-                "--data", dir.data("pageserver").toString(), "--safekeepers", safekeeperList()));
+                "--data", dir.data("pageserver").toString(), "--safekeepers", safekeeperList(config::ingestSafekeeperPort)));
         addPgBin(pageserver);
         addKeys(pageserver);
         all.add(new ComponentSpec("pageserver", pageserver, config.pageserverPort(), "1g"));
 
         List<String> manager = new ArrayList<>(List.of("compute", "manager", "--listen",
                 address(config.computeManagerPort()), "--data", dir.data("compute-manager").toString(),
-                "--safekeepers", safekeeperList(), "--pageserver", pageserverUri().toString()));
+                "--safekeepers", safekeeperList(config::proposerSafekeeperPort), "--pageserver", pageserverUri().toString()));
         addPgBin(manager);
         addKeys(manager);
         all.add(new ComponentSpec("compute-manager", manager, config.computeManagerPort(), "512m"));
@@ -49,10 +49,10 @@ public final class LocalTopology {
         return all;
     }
 
-    public String safekeeperList() {
+    private String safekeeperList(java.util.function.IntUnaryOperator port) {
         List<String> list = new ArrayList<>();
         for (int id = 1; id <= SAFEKEEPERS; id++) {
-            list.add(address(config.safekeeperPort(id)));
+            list.add(address(port.applyAsInt(id)));
         }
         return String.join(",", list);
     }

@@ -26,7 +26,7 @@ class DockerComposeFileTest {
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile());
         JsonNode services = compose.get("services");
         ClusterConfig config = new ClusterConfig("127.0.0.1", 55432, "00000000000000000000000000000001",
-                "00000000000000000000000000000001", "main", "postgres", "secret", null, 300);
+                "00000000000000000000000000000001", "main", "postgres", "secret", null, 300, false);
         List<ComponentSpec> components = new LocalTopology(config, new ClusterDir(Path.of("/tmp/x"))).components();
         for (ComponentSpec spec : components) {
             JsonNode service = services.get(spec.name());

@@ -312,11 +312,11 @@ class LocalClusterIT {
         }
     }
 
-    /** A base port whose 20 successors are free. */
-    private static int freeBase() {
-        for (int base = 41000 + (int) (ProcessHandle.current().pid() % 50) * 20; base < 60000; base += 20) {
+    /** A base port whose 30 successors are free (a chaos cluster uses 27). */
+    static int freeBase() {
+        for (int base = 41000 + (int) (ProcessHandle.current().pid() % 50) * 30; base < 60000; base += 30) {
             boolean free = true;
-            for (int p = base; p < base + 20 && free; p++) {
+            for (int p = base; p < base + 30 && free; p++) {
                 free = !Supervisor.portAnswers(p);
             }
             if (free) {

@@ -1,0 +1,198 @@
+package dev.cairn.chaos.nemesis;
+
+import dev.cairn.chaos.cluster.ChaosCluster;
+import dev.cairn.chaos.net.FaultyRelay;
+import dev.cairn.chaos.net.LinkFault;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Injects faults into a {@link ChaosCluster} on a schedule drawn from a seed: a healthy gap, then one
+ * fault held for a while and healed. Classes are taken in rounds (each round a seeded shuffle of every
+ * enabled class), so even a short run injects each class at least once.
+ */
+public final class Nemesis {
+    private static final Logger LOG = LoggerFactory.getLogger(Nemesis.class);
+
+    private final ChaosCluster cluster;
+    private final List<NemesisClass> classes;
+    private final Random random;
+    private final List<FaultEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final Duration gap;
+    private final Duration hold;
+    private volatile boolean stopped;
+
+    /**
+     * @param gap  healthy time between faults (each drawn between gap/2 and gap)
+     * @param hold how long a fault lasts (each drawn between hold/2 and hold)
+     */
+    public Nemesis(ChaosCluster cluster, Set<NemesisClass> classes, long seed, Duration gap, Duration hold) {
+        this.cluster = cluster;
+        this.classes = new ArrayList<>(classes);
+        this.random = new Random(seed);
+        this.gap = gap;
+        this.hold = hold;
+    }
+
+    public List<FaultEvent> events() {
+        return List.copyOf(events);
+    }
+
+    /** Injects faults until {@code end} (nanoTime) or {@link #stop}; every fault is healed before returning. */
+    public void run(long endNanos) throws InterruptedException {
+        List<NemesisClass> round = new ArrayList<>();
+        while (!stopped && System.nanoTime() < endNanos) {
+            sleepUntil(Math.min(endNanos, System.nanoTime() + between(gap)));
+            if (stopped || System.nanoTime() >= endNanos) {
+                return;
+            }
+            if (round.isEmpty()) {
+                round.addAll(classes);
+                Collections.shuffle(round, random);
+            }
+            inject(round.remove(0), endNanos);
+        }
+    }
+
+    public void stop() {
+        stopped = true;
+    }
+
+    private void inject(NemesisClass c, long endNanos) throws InterruptedException {
+        long holdNanos = between(hold);
+        switch (c) {
+            case KILL -> kill();
+            case PAUSE -> pause(holdNanos);
+            case PARTITION -> partition(holdNanos);
+            case ZOMBIE -> zombie(holdNanos);
+            case KMS -> revoke(holdNanos);
+        }
+    }
+
+    private void kill() {
+        String[] targets = {"safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver", "compute", "proxy"};
+        String target = targets[random.nextInt(targets.length)];
+        Optional<ProcessHandle> p = process(target);
+        long t = System.nanoTime();
+        p.ifPresent(h -> ChaosCluster.signal("KILL", h));
+        record(new FaultEvent(NemesisClass.KILL, "sigkill", target + p.map(h -> " (pid " + h.pid() + ")").orElse(" (not running)"),
+                t, t, target.startsWith("safekeeper")));
+    }
+
+    private void pause(long holdNanos) throws InterruptedException {
+        String[] targets = {"safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver"};
+        String target = targets[random.nextInt(targets.length)];
+        Optional<ProcessHandle> p = process(target);
+        long t = System.nanoTime();
+        p.ifPresent(h -> ChaosCluster.signal("STOP", h));
+        try {
+            sleepFor(holdNanos);
+        } finally {
+            p.ifPresent(h -> ChaosCluster.signal("CONT", h));
+        }
+        record(new FaultEvent(NemesisClass.PAUSE, "sigstop", target, t, System.nanoTime(), target.startsWith("safekeeper")));
+    }
+
+    private void partition(long holdNanos) throws InterruptedException {
+        List<FaultyRelay> cut = new ArrayList<>();
+        String kind;
+        int first = 1 + random.nextInt(ChaosCluster.SAFEKEEPERS);
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                kind = "proposer-minority";
+                cut.add(cluster.proposerLink(first));
+            }
+            case 1 -> {
+                kind = "proposer-majority";
+                cut.add(cluster.proposerLink(first));
+                cut.add(cluster.proposerLink(first % ChaosCluster.SAFEKEEPERS + 1));
+            }
+            default -> {
+                kind = "pageserver-safekeepers";
+                for (int id = 1; id <= ChaosCluster.SAFEKEEPERS; id++) {
+                    cut.add(cluster.ingestLink(id));
+                }
+            }
+        }
+        LinkFault fault = random.nextBoolean() ? LinkFault.CUT : LinkFault.BLACKHOLE;
+        long t = System.nanoTime();
+        cut.forEach(r -> r.set(fault));
+        try {
+            sleepFor(holdNanos);
+        } finally {
+            cut.forEach(r -> r.set(LinkFault.PASS));
+        }
+        record(new FaultEvent(NemesisClass.PARTITION, kind + " " + fault, cut.stream().map(FaultyRelay::name).toList().toString(),
+                t, System.nanoTime(), kind.equals("proposer-minority")));
+    }
+
+    private void zombie(long holdNanos) throws InterruptedException {
+        long t = System.nanoTime();
+        String outcome = "started";
+        try {
+            cluster.startZombie("zombie");
+        } catch (RuntimeException e) {
+            outcome = "refused: " + e.getMessage(); // e.g. the first compute won the race back at once
+        }
+        try {
+            sleepFor(holdNanos);
+        } finally {
+            try {
+                cluster.removeZombie("zombie");
+            } catch (RuntimeException e) {
+                LOG.warn("removing the zombie compute failed: {}", e.getMessage());
+            }
+        }
+        record(new FaultEvent(NemesisClass.ZOMBIE, "second-compute", "timeline of endpoint main (" + outcome + ")",
+                t, System.nanoTime(), false));
+    }
+
+    private void revoke(long holdNanos) throws InterruptedException {
+        long t = System.nanoTime();
+        cluster.setCmk(false);
+        try {
+            sleepFor(holdNanos);
+        } finally {
+            cluster.setCmk(true);
+        }
+        record(new FaultEvent(NemesisClass.KMS, "cmk-disabled", "tenant-" + cluster.tenant(), t, System.nanoTime(), false));
+    }
+
+    private Optional<ProcessHandle> process(String target) {
+        try {
+            return target.equals("compute") ? cluster.compute() : cluster.component(target);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot find {}: {}", target, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void record(FaultEvent e) {
+        events.add(e);
+        LOG.info("fault {} {} on {} ({} ms)", e.nemesis(), e.kind(), e.target(), (e.endNanos() - e.startNanos()) / 1_000_000);
+    }
+
+    private long between(Duration d) {
+        long n = d.toNanos();
+        return n / 2 + (long) (random.nextDouble() * (n / 2));
+    }
+
+    private static void sleepFor(long nanos) throws InterruptedException {
+        Thread.sleep(Duration.ofNanos(nanos));
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left = nanos - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(Duration.ofNanos(left));
+        }
+    }
+}

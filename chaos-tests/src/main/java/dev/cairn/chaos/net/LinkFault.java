@@ -1,0 +1,42 @@
+package dev.cairn.chaos.net;
+
+import java.time.Duration;
+
+/** What a {@link FaultyRelay} does to the bytes of its link right now. */
+public sealed interface LinkFault {
+    /** Forward everything. */
+    record Pass() implements LinkFault {
+        @Override
+        public String toString() {
+            return "pass";
+        }
+    }
+
+    /** A partition the peers notice: open connections are reset and new ones are closed at once. */
+    record Cut() implements LinkFault {
+        @Override
+        public String toString() {
+            return "cut";
+        }
+    }
+
+    /** A silent partition: connections stay open but every byte is dropped (lost, not delayed). */
+    record Blackhole() implements LinkFault {
+        @Override
+        public String toString() {
+            return "blackhole";
+        }
+    }
+
+    /** Every chunk is held back for {@code delay} before it is forwarded, in order. */
+    record Delay(Duration delay) implements LinkFault {
+        @Override
+        public String toString() {
+            return "delay " + delay.toMillis() + "ms";
+        }
+    }
+
+    LinkFault PASS = new Pass();
+    LinkFault CUT = new Cut();
+    LinkFault BLACKHOLE = new Blackhole();
+}

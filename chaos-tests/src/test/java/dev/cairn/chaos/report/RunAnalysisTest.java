@@ -1,0 +1,54 @@
+package dev.cairn.chaos.report;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cairn.chaos.checker.CheckResult;
+import dev.cairn.chaos.history.History;
+import dev.cairn.chaos.history.Op;
+import dev.cairn.chaos.history.OpType;
+import dev.cairn.chaos.nemesis.FaultEvent;
+import dev.cairn.chaos.nemesis.NemesisClass;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunAnalysisTest {
+    private static final long S = 1_000_000_000L;
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private static void op(History h, int process, long invokeSec, long doneSec, OpType outcome, String sqlstate) {
+        h.add(new Op(process, OpType.INVOKE, "write", F.objectNode().put("key", "0").put("value", process), invokeSec * S));
+        h.add(new Op(process, outcome, "write", sqlstate == null ? F.objectNode() : F.objectNode().put("sqlstate", sqlstate),
+                doneSec * S));
+    }
+
+    @Test
+    void availabilityCountsOnlyOperationsUnderTheSelectedFaultAloneAndRecoveryIsFirstSuccessAfterAKill() throws Exception {
+        History h = new History();
+        op(h, 1, 1, 2, OpType.OK, null);            // before any fault
+        op(h, 2, 11, 12, OpType.FAIL, "08006");     // safekeeper kill window, unavailable
+        op(h, 3, 12, 13, OpType.OK, null);          // safekeeper kill window, served
+        op(h, 4, 13, 14, OpType.FAIL, "40001");     // served: a serialization failure is an answer
+        op(h, 5, 31, 32, OpType.FAIL, "57P03");     // compute kill at 30 s: not yet back
+        op(h, 6, 33, 35, OpType.OK, null);          // first success after the compute kill
+        List<FaultEvent> faults = List.of(
+                new FaultEvent(NemesisClass.KILL, "sigkill", "safekeeper-1", 10 * S, 10 * S, true),
+                new FaultEvent(NemesisClass.KILL, "sigkill", "compute (pid 1)", 30 * S, 30 * S, false));
+        RunReport r = RunAnalysis.analyse(1, 0, 40 * S, List.of("kill"), Map.of("register", h),
+                Map.of("register", new CheckResult("register", 6, List.of())), faults);
+        assertThat(r.availabilityDuringSingleSafekeeperFaults()).isEqualTo(2.0 / 3);
+        assertThat(r.availabilityDuringFaults()).isEqualTo(3.0 / 5);
+        assertThat(r.computeKillRecoveryMillis()).containsExactly(5_000L);
+        assertThat(r.faultsByClass()).containsEntry("kill", 2);
+
+        Path dir = Files.createTempDirectory("report");
+        ReportWriter.write(r, dir);
+        TimelinePlot.write(dir.resolve("t.png"), 0, 40 * S, Map.of("register", h), faults);
+        assertThat(Files.readString(dir.resolve("report.txt"))).contains("anomalies 0").contains("compute kill recovery: median 5000 ms");
+        assertThat(Files.size(dir.resolve("t.png"))).isGreaterThan(1000);
+    }
+}

@@ -148,6 +148,17 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
+    /** Makes the local KMS unreachable (every call fails as a transient error) or reachable again. */
+    public void setKmsOutage(boolean down) throws IOException {
+        Path marker = new dev.cairn.kms.provider.local.LocalKmsProvider(dir.resolve("kms").resolve("local-kms.json"),
+                false, java.time.InstantSource.system()).outageMarker();
+        if (down) {
+            java.nio.file.Files.writeString(marker, "chaos: KMS outage\n");
+        } else {
+            java.nio.file.Files.deleteIfExists(marker);
+        }
+    }
+
     /**
      * Starts a second compute for the default endpoint's timeline while the first runs (a zombie primary
      * racing it), as endpoint {@code name}; the first is fenced and must not acknowledge anything more.

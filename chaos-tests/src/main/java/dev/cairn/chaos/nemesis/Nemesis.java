@@ -73,7 +73,13 @@ public final class Nemesis {
             case PAUSE -> pause(holdNanos);
             case PARTITION -> partition(holdNanos);
             case ZOMBIE -> zombie(holdNanos);
-            case KMS -> revoke(holdNanos);
+            case KMS -> {
+                if (random.nextBoolean()) {
+                    revoke(holdNanos);
+                } else {
+                    outage(holdNanos);
+                }
+            }
         }
     }
 
@@ -164,6 +170,24 @@ public final class Nemesis {
             cluster.setCmk(true);
         }
         record(new FaultEvent(NemesisClass.KMS, "cmk-disabled", "tenant-" + cluster.tenant(), t, System.nanoTime(), false));
+    }
+
+    /** A transient KMS outage: within the key cache TTL nothing may notice. */
+    private void outage(long holdNanos) throws InterruptedException {
+        long t = System.nanoTime();
+        try {
+            cluster.setKmsOutage(true);
+            sleepFor(holdNanos);
+        } catch (java.io.IOException e) {
+            LOG.warn("KMS outage not injected: {}", e.getMessage());
+        } finally {
+            try {
+                cluster.setKmsOutage(false);
+            } catch (java.io.IOException e) {
+                LOG.error("KMS outage not healed: {}", e.getMessage());
+            }
+        }
+        record(new FaultEvent(NemesisClass.KMS, "kms-outage", "local KMS", t, System.nanoTime(), false));
     }
 
     private Optional<ProcessHandle> process(String target) {

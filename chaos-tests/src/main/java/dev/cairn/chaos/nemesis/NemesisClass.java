@@ -16,7 +16,7 @@ public enum NemesisClass {
     PARTITION,
     /** A second compute for the timeline while the first runs. */
     ZOMBIE,
-    /** The tenant's CMK disabled in the KMS mid-workload, then enabled again. */
+    /** The tenant's CMK disabled in the KMS mid-workload and enabled again, or the KMS unreachable for a while. */
     KMS;
 
     /** Parses {@code all} or a comma-separated list such as {@code kill,partition}. */

@@ -11,6 +11,7 @@ import dev.cairn.kms.provider.KeyStatus;
 import dev.cairn.kms.provider.KmsKeyRevokedException;
 import dev.cairn.kms.provider.KmsProvider;
 import dev.cairn.kms.provider.KmsRejectedException;
+import dev.cairn.kms.provider.KmsTransientException;
 import dev.cairn.kms.provider.ProviderHealth;
 import dev.cairn.kms.provider.WrapContext;
 import dev.cairn.kms.provider.WrappedKey;
@@ -238,7 +239,19 @@ public final class LocalKmsProvider implements KmsProvider {
         return ref.resource();
     }
 
+    /**
+     * A file {@code <keyring>.outage} beside the keyring makes every call fail as an unreachable cloud KMS
+     * would (transient): how the chaos suite tests that an outage within the key cache TTL goes unnoticed.
+     */
+    public Path outageMarker() {
+        return file.resolveSibling(file.getFileName() + ".outage");
+    }
+
     private LocalKeyringFile read() {
+        if (Files.exists(outageMarker())) {
+            throw new KmsTransientException(KeyRef.local("*"), "local KMS unavailable (outage simulated by "
+                    + outageMarker() + ")", null);
+        }
         if (!Files.exists(file)) {
             return LocalKeyringFile.empty();
         }

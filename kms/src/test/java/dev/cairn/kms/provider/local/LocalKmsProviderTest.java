@@ -79,4 +79,16 @@ class LocalKmsProviderTest {
             assertThat(providers.get(0).unwrap(w.get(), new WrapContext(TenantId.of("race"), "kek"))).hasSize(32);
         }
     }
+
+    @Test
+    void anOutageMarkerMakesEveryCallFailAsTransientUntilRemoved() throws Exception {
+        LocalKmsProvider p = new LocalKmsProvider(dir.resolve("local-kms.json"), true, InstantSource.system());
+        WrappedKey w = p.wrap(KEY, new byte[32], CTX);
+        Files.writeString(p.outageMarker(), "down");
+        assertThatThrownBy(() -> p.unwrap(w, CTX)).isInstanceOf(dev.cairn.kms.provider.KmsTransientException.class)
+                .hasMessageContaining("outage");
+        assertThatThrownBy(() -> p.wrap(KEY, new byte[32], CTX)).isInstanceOf(dev.cairn.kms.provider.KmsTransientException.class);
+        Files.delete(p.outageMarker());
+        assertThat(p.unwrap(w, CTX)).hasSize(32);
+    }
 }

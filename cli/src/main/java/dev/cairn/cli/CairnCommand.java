@@ -43,6 +43,25 @@ public final class CairnCommand implements Runnable {
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }
 
+    /**
+     * The jar this process runs from: what starts other Cairn processes (a cluster, a chaos run) starts
+     * them from the same code.
+     *
+     * @throws IllegalStateException when running from classes rather than the jar (e.g. an IDE)
+     */
+    public static java.nio.file.Path runningJar(String command) {
+        java.nio.file.Path self;
+        try {
+            self = java.nio.file.Path.of(CairnCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the cairn jar", e);
+        }
+        if (!java.nio.file.Files.isRegularFile(self)) {
+            throw new IllegalStateException("cairn " + command + " must run from the cairn jar (./cairn), not from " + self);
+        }
+        return self;
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }

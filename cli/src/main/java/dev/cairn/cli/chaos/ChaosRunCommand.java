@@ -70,7 +70,7 @@ final class ChaosRunCommand implements Callable<Integer> {
             }
             config = new ChaosConfig(cairnCommand(), dir.toAbsolutePath(), port, s, duration(time, "--time"),
                     NemesisClass.parse(nemesis), workloads, clients, duration(gap, "--gap"), duration(hold, "--hold"));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("cairn chaos run: " + e.getMessage());
             return 2;
         }
@@ -98,11 +98,8 @@ final class ChaosRunCommand implements Callable<Integer> {
     }
 
     /** The cluster's processes run from the same jar as this command. */
-    private static List<String> cairnCommand() throws Exception {
-        Path self = Path.of(CairnCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!Files.isRegularFile(self)) {
-            throw new IllegalArgumentException("cairn chaos run must run from the cairn jar (./cairn), not from " + self);
-        }
+    private static List<String> cairnCommand() {
+        Path self = CairnCommand.runningJar("chaos run");
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", self.toString());
     }
 }

@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -110,11 +109,8 @@ final class LocalStartCommand implements Callable<Integer> {
     }
 
     /** The running jar, copied into the cluster so a rebuild of the sources never changes what restarts. */
-    private static void copyJar(ClusterDir dir) throws IOException, URISyntaxException {
-        Path self = Path.of(CairnCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!Files.isRegularFile(self)) {
-            throw new IllegalStateException("cairn local start must run from the cairn jar (./cairn), not from " + self);
-        }
+    private static void copyJar(ClusterDir dir) throws IOException {
+        Path self = CairnCommand.runningJar("local start");
         Files.createDirectories(dir.jar().getParent());
         Path tmp = dir.jar().resolveSibling("cairn.jar.tmp");
         Files.copy(self, tmp, StandardCopyOption.REPLACE_EXISTING);

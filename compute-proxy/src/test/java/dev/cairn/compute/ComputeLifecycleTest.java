@@ -202,8 +202,22 @@ class ComputeLifecycleTest {
         LocalKmsProvider kms = new LocalKmsProvider(dir.resolve("kms.json"), false, InstantSource.system());
         String cmk = "tenant-" + timeline.tenant();
 
-        // a client in the middle of its work when the customer disables the CMK
+        // a client in the middle of its work when the customer disables the CMK; ingest is busy with its WAL
         Connection open = connect("main", PASSWORD);
+        List<Integer> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        Future<?> writer = clients.submit(() -> {
+            try (Connection w = connect("main", PASSWORD); Statement st = w.createStatement()) {
+                for (int i = 1000; ; i++) {
+                    st.execute("INSERT INTO t SELECT " + i + ", repeat('x', 200) FROM generate_series(1, 20)");
+                    acknowledged.add(i);
+                }
+            } catch (SQLException e) {
+                return null; // the compute was terminated
+            }
+        });
+        while (acknowledged.size() < 20) {
+            Thread.sleep(20);
+        }
         kms.disableKey(cmk);
         long revokedAt = System.nanoTime();
         EndpointStatus after = managerClient.status("main");
@@ -240,8 +254,12 @@ class ComputeLifecycleTest {
                 Thread.sleep(500);
             }
         }
-        execute("INSERT INTO t VALUES (301, 'after restore')");
-        assertThat(count("SELECT count(*) FROM t")).isEqualTo(301);
+        writer.get(60, TimeUnit.SECONDS);
+        assertThat(count("SELECT count(DISTINCT id) FROM t WHERE id >= 1000")).as("acknowledged inserts")
+                .isGreaterThanOrEqualTo(acknowledged.size());
+        execute("INSERT INTO t VALUES (1, 'after restore')");
+        assertThat(count("SELECT count(*) FROM t WHERE note = 'after restore'")).isEqualTo(1);
+        assertThat(pageserver.timeline(timeline).state()).as("ingest after the revocation").isEqualTo("active");
         System.out.printf("revocation: compute terminated %d ms after the CMK was disabled%n", terminatedMillis);
     }
 

@@ -110,6 +110,39 @@ class PageserverServiceTest {
     }
 
     @Test
+    void importsAPgBasebackupOfARunningClusterAsOfTheBackup() throws Exception {
+        PgCluster source = PgCluster.initdb(PgBinaries.locate(), PgCluster.scratchDirectory("cairn-src-").resolve("data"), List.of());
+        computes.add(source);
+        source.start(Map.of("wal_level", "replica", "max_wal_senders", "4"));
+        source.psql("CREATE TABLE items (id int PRIMARY KEY, note text)");
+        source.psql("INSERT INTO items SELECT g, 'before the backup ' || g FROM generate_series(1, 5000) g");
+        source.psql("CREATE INDEX items_note ON items (note)");
+        Path backups = PgCluster.scratchDirectory("cairn-pgbb-");
+        source.user().own(backups);
+        Path backup = backups.resolve("backup");
+        source.tool("pg_basebackup", List.of("-D", backup.toString(), "-X", "stream", "-c", "fast", "-h", "127.0.0.1",
+                "-p", Integer.toString(source.port()), "-U", "postgres"), 120).requireSuccess("pg_basebackup");
+        source.psql("INSERT INTO items VALUES (0, 'after the backup')"); // not in the backup
+
+        PageserverClient client = startPageserver(List.of());
+        TimelineKey key = new TimelineKey(Id128.random(), Id128.random());
+        TimelineInfo info = client.importTimeline(key, backup);
+        assertThat(info.state()).isEqualTo("active");
+        PgCluster pg = computeFromBasebackup(client, key, null, "imported");
+        pg.start(Map.of());
+        assertThat(pg.psql("SELECT count(*), min(id), max(note) FROM items"))
+                .isEqualTo("5000|1|before the backup 999");
+        assertThat(pg.psql("SELECT count(*) FROM items WHERE note = 'before the backup 4242'")).isEqualTo("1");
+        assertThat(backup.resolve("backup_label")).as("the source is not modified").exists();
+
+        assertThatThrownBy(() -> client.importTimeline(new TimelineKey(Id128.random(), Id128.random()), dir))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("not a PostgreSQL data directory");
+                });
+    }
+
+    @Test
     void ingestsFromSafekeepersFailsOverAndServesTheSyncLsn() throws Exception {
         LocalSafekeepers safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, SEG);
         closeables.add(safekeepers);

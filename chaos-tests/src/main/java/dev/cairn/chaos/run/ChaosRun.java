@@ -42,7 +42,11 @@ public final class ChaosRun {
 
     public static RunReport run(ChaosConfig config) throws IOException, InterruptedException {
         Files.createDirectories(config.out());
-        try (ChaosCluster cluster = new ChaosCluster(config.cairn(), config.out().resolve("cluster"), config.basePort())) {
+        ChaosCluster cluster = new ChaosCluster(config.cairn(), config.out().resolve("cluster"), config.basePort());
+        // Ctrl-C must not leave a cluster of processes behind
+        Thread stopOnExit = new Thread(cluster::close, "chaos-cluster-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
             cluster.start(Duration.ofMinutes(5));
             Map<String, WorkloadRunner> runners = new LinkedHashMap<>();
             for (String name : new TreeSet<>(config.workloads())) {
@@ -81,6 +85,13 @@ public final class ChaosRun {
             }
             long runEnd = System.nanoTime();
             return report(config, runners, nemesis.events(), start, runEnd);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException exiting) {
+                // the hook is stopping it
+            }
+            cluster.close();
         }
     }
 

@@ -23,8 +23,15 @@ public final class Provisioning {
     /** Creates the timeline unless it exists; waits up to {@code wait} for the pageserver to answer. */
     public static TimelineInfo ensureTimeline(PageserverClient pageserver, TimelineKey key, boolean mayExist,
                                               Duration wait) throws Exception {
+        return ensureTimeline(pageserver, key, null, mayExist, wait);
+    }
+
+    /** As above; with {@code importFrom}, from that data directory on the pageserver's machine rather than initdb. */
+    public static TimelineInfo ensureTimeline(PageserverClient pageserver, TimelineKey key, java.nio.file.Path importFrom,
+                                              boolean mayExist, Duration wait) throws Exception {
         try {
-            return Reachable.within(wait, () -> pageserver.createTimeline(key));
+            return Reachable.within(wait, () -> importFrom == null ? pageserver.createTimeline(key)
+                    : pageserver.importTimeline(key, importFrom));
         } catch (ApiException e) {
             if (!mayExist || e.status() != 409) {
                 throw e;

@@ -28,7 +28,8 @@ public final class TimelineCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a timeline from a fresh initdb; prints its tenant and timeline ids and start LSN.")
+            description = {"Create a timeline from a fresh initdb, or with --import-from from an existing cluster;",
+                    "prints its tenant and timeline ids and start LSN."})
     static final class Create extends AdminCommand {
         @Mixin
         ServiceUrls urls;
@@ -39,6 +40,11 @@ public final class TimelineCommand implements Runnable {
         @Option(names = "--timeline", description = "Timeline id, 32 hex digits (default: new).")
         String timeline;
 
+        @Option(names = "--import-from", paramLabel = "DIR", description = {"Import an existing cluster: a data directory on the "
+                + "pageserver's machine, e.g. `pg_basebackup -X stream -D DIR` output or a stopped cluster (not modified).",
+                "Stock PostgreSQL first recovers a copy of it to a clean shutdown."})
+        java.nio.file.Path importFrom;
+
         @Option(names = "--if-not-exists", description = "Succeed when the timeline already exists.")
         boolean ifNotExists;
 
@@ -48,8 +54,8 @@ public final class TimelineCommand implements Runnable {
         @Override
         protected void run() throws Exception {
             TimelineKey key = new TimelineKey(AdminIds.parseOrNew(tenant, "--tenant"), AdminIds.parseOrNew(timeline, "--timeline"));
-            TimelineInfo info = Provisioning.ensureTimeline(new PageserverClient(urls.pageserver()), key, ifNotExists,
-                    Duration.ofSeconds(waitSeconds));
+            TimelineInfo info = Provisioning.ensureTimeline(new PageserverClient(urls.pageserver()), key,
+                    importFrom == null ? null : importFrom.toAbsolutePath(), ifNotExists, Duration.ofSeconds(waitSeconds));
             out().println("tenant " + info.key().tenant() + " timeline " + info.key().timeline() + " starts at " + info.startLsn());
         }
     }

@@ -248,6 +248,53 @@ class LocalClusterIT {
         assertThat(none.stderr()).contains("no cluster");
     }
 
+    @Test
+    @Order(11)
+    void noPlaintextAtRestInAnyServiceDataDirectory() throws Exception {
+        String marker = "cairn-plaintext-marker-" + Long.toHexString(System.nanoTime());
+        String lsn;
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE secrets (note text)");
+            s.execute("INSERT INTO secrets SELECT '" + marker + " ' || g FROM generate_series(1, 200) g");
+            try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+                rs.next();
+                lsn = rs.getString(1);
+            }
+        }
+        JsonNode durable = awaitStatus(st -> lsnAtLeast(component(st, "pageserver").at("/timeline/durableLsn").asText(), lsn), 60);
+        assertThat(durable).as("pageserver durable past %s", lsn).isNotNull();
+        byte[] needle = marker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<Path> files;
+        try (var walk = Files.walk(dir.resolve("data"))) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        long bytes = 0;
+        for (Path f : files) {
+            byte[] content = Files.readAllBytes(f);
+            bytes += content.length;
+            assertThat(indexOf(content, needle)).as("plaintext marker in %s", f).isEqualTo(-1);
+        }
+        assertThat(files.stream().anyMatch(f -> f.toString().contains("safekeeper-1"))).isTrue();
+        assertThat(bytes).as("bytes scanned").isGreaterThan(1 << 20);
+    }
+
+    private static boolean lsnAtLeast(String a, String b) {
+        return !a.isEmpty() && dev.cairn.pgformat.Lsn.parse(a).compareTo(dev.cairn.pgformat.Lsn.parse(b)) >= 0;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static Connection jdbc() throws SQLException {
         // postgresql://role:password@host:port/db?sslmode=require&options=endpoint%3Dmain
         String password = url.replaceAll("postgresql://[^:]+:([^@]+)@.*", "$1");

@@ -37,6 +37,17 @@ public final class PageserverClient {
         return TimelineInfo.fromJson(json("POST", PageserverHttpApi.timelinePath(key)));
     }
 
+    /**
+     * Creates a timeline from a copy of an existing cluster's data directory on the pageserver's machine
+     * ({@code pg_basebackup -X stream} output, or a stopped cluster).
+     */
+    public TimelineInfo importTimeline(TimelineKey key, java.nio.file.Path dataDirectory) {
+        return TimelineInfo.fromJson(JsonHttpServer.JSON.convertValue(http.call("POST", PageserverHttpApi.timelinePath(key),
+                Map.of("import_from", dataDirectory.toAbsolutePath().toString()), Map.class, IMPORT_TIMEOUT),
+                new TypeReference<Map<String, Object>>() {
+                }));
+    }
+
     public TimelineInfo timeline(TimelineKey key) {
         return TimelineInfo.fromJson(json("GET", PageserverHttpApi.timelinePath(key)));
     }
@@ -81,6 +92,9 @@ public final class PageserverClient {
         return Lsn.parse(r.headers().firstValue(name).orElseThrow(() ->
                 new ApiException(r.statusCode(), "protocol", "basebackup response lacks " + name)));
     }
+
+    /** An import copies and recovers a whole cluster first. */
+    private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(30);
 
     private Map<String, Object> json(String method, String path) {
         return JsonHttpServer.JSON.convertValue(http.call(method, path, null, Map.class, TIMEOUT),

@@ -22,6 +22,7 @@ import dev.cairn.safekeeper.TimelineKey;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -76,12 +77,36 @@ public final class PageserverHttpApi implements AutoCloseable {
                 JsonHttpServer.requireMethod(method, "GET", path);
                 basebackup(ex, key);
             } else if (method.equals("POST")) {
-                JsonHttpServer.sendJson(ex, 201, node.create(key).toJson());
+                JsonHttpServer.sendJson(ex, 201, node.create(key, importSource(ex)).toJson());
             } else {
                 JsonHttpServer.requireMethod(method, "GET", path);
                 JsonHttpServer.sendJson(ex, 200, node.timeline(key).info().toJson());
             }
         }
+    }
+
+    /** The optional body {@code {"import_from": "/path/to/datadir"}}: a data directory on the pageserver's machine. */
+    private static Path importSource(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        if (body.length == 0) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (IOException e) {
+            throw new ApiError(400, "bad_request", "request body must be JSON: " + e.getMessage());
+        }
+        com.fasterxml.jackson.databind.JsonNode from = json == null ? null : json.get("import_from");
+        if (from == null || from.isNull()) {
+            return null;
+        }
+        Path p = Path.of(from.asText());
+        if (!p.isAbsolute() || !java.nio.file.Files.isDirectory(p)) {
+            throw new ApiError(400, "bad_request", "import_from must be an absolute path to a data directory on the "
+                    + "pageserver's machine, got '" + from.asText() + "'");
+        }
+        return p;
     }
 
     private void basebackup(HttpExchange ex, TimelineKey key) throws IOException {
@@ -170,6 +195,9 @@ public final class PageserverHttpApi implements AutoCloseable {
         }
         if (e instanceof TimelineStateException) {
             return new ApiError(400, "lsn_out_of_range", msg);
+        }
+        if (e instanceof dev.cairn.pageserver.importer.ImportException) {
+            return new ApiError(422, "import_failed", msg);
         }
         if (e instanceof PageserverException) {
             return new ApiError(500, "pageserver_error", msg);

@@ -1,6 +1,7 @@
 package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.crypto.ValueKeyUnavailableException;
+import dev.cairn.pageserver.store.ValueKeyException;
 import dev.cairn.pageserver.RelFork;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.read.LsnWatch;
@@ -84,8 +85,8 @@ public final class Ingest {
      * are skipped (WAL may be re-sent after a reconnect).
      *
      * @throws IngestException (or a subclass) when the record cannot be materialised; nothing of it is stored
-     * @throws ValueKeyUnavailableException when the tenant's keys are revoked or unreachable; nothing of it is
-     *                                      stored and ingest may retry the record later
+     * @throws IngestKeysUnavailableException when the tenant's keys are revoked or unreachable; nothing of it
+     *                                        is stored and ingest retries the record later
      */
     public synchronized void apply(DecodedRecord rec) {
         if (failure != null) {
@@ -117,18 +118,31 @@ public final class Ingest {
             writes.commit();
             position = next;
             watch.advance(end);
-        } catch (IngestException e) {
-            throw fail(e);
-        } catch (ValueKeyUnavailableException e) {
-            // Not the record's fault: nothing of it was stored, and it applies once the keys are back.
-            relations.invalidate();
-            throw e;
-        } catch (WalFormatException e) {
-            throw fail(new IngestException(ref, rec.lsn(), "cannot decode " + RecordTypeNames.display(rec) + ": "
-                    + e.getMessage(), e));
         } catch (RuntimeException e) {
+            if (keysUnavailable(e)) {
+                // Not the record's fault: nothing of it was stored, and it applies once the keys are back.
+                relations.invalidate();
+                throw new IngestKeysUnavailableException(ref, rec.lsn(), e);
+            }
+            if (e instanceof IngestException ie) {
+                throw fail(ie);
+            }
+            if (e instanceof WalFormatException) {
+                throw fail(new IngestException(ref, rec.lsn(), "cannot decode " + RecordTypeNames.display(rec) + ": "
+                        + e.getMessage(), e));
+            }
             throw fail(new IngestException(ref, rec.lsn(), "cannot apply " + RecordTypeNames.display(rec) + ": " + e, e));
         }
+    }
+
+    /** Revoked or unreachable keys, however deep in the store's or the redo's exceptions. */
+    private static boolean keysUnavailable(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ValueKeyUnavailableException || c instanceof ValueKeyException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private IngestException fail(IngestException e) {

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 public final class SafekeeperWalSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SafekeeperWalSource.class);
     private static final long MAX_BACKOFF_MILLIS = 5000;
+    private static final long KEYS_RETRY_MILLIS = 1000;
 
     private final Ingest ingest;
     private final PageStore store;
@@ -110,6 +111,12 @@ public final class SafekeeperWalSource implements AutoCloseable {
                 LOG.error("ingest of {} stopped: {}", ingest.timeline(), e.getMessage());
                 current = null;
                 return;
+            } catch (IngestKeysUnavailableException e) {
+                // no safekeeper's fault: stay with this one and retry once the keys may be back
+                current = null;
+                LOG.warn("{}", e.getMessage());
+                sleep(KEYS_RETRY_MILLIS);
+                continue;
             } catch (RuntimeException e) {
                 if (closed) {
                     return;

@@ -2,6 +2,7 @@ package dev.cairn.pageserver.service;
 
 import dev.cairn.pageserver.api.TimelineInfo;
 import dev.cairn.pageserver.importer.DataDirImport;
+import dev.cairn.pageserver.importer.StockRecovery;
 import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.SafekeeperWalSource;
 import dev.cairn.pageserver.read.PageService;
@@ -48,6 +49,8 @@ public final class PageserverNode implements AutoCloseable {
     private final PageStore store;
     private final TimelineRegistry registry;
     private final Map<TimelineKey, ServedTimeline> timelines = new ConcurrentHashMap<>();
+    /** Registered timelines that could not be opened yet, with why. */
+    private final Map<TimelineKey, String> unopened = new ConcurrentHashMap<>();
     private final PageserverMetrics metrics = new PageserverMetrics();
 
     private PageserverNode(Config config, PageStore store) {
@@ -64,7 +67,13 @@ public final class PageserverNode implements AutoCloseable {
         }
         PageserverNode node = new PageserverNode(config, PageStore.open(config.dataDir().resolve("store"), cipher));
         for (TimelineKey key : node.registry.load()) {
-            node.serve(key);
+            try {
+                node.serve(key);
+            } catch (RuntimeException e) {
+                // e.g. the tenant's keys are revoked: serve the others, retry this one when it is asked for
+                node.unopened.put(key, e.getMessage());
+                LOG.warn("timeline {} not opened at start (retried on use): {}", key, e.getMessage());
+            }
         }
         return node;
     }
@@ -78,21 +87,34 @@ public final class PageserverNode implements AutoCloseable {
     }
 
     /** Creates a timeline from a fresh initdb (run as the server user) and starts ingesting its WAL. */
-    public synchronized TimelineInfo create(TimelineKey key) {
+    public TimelineInfo create(TimelineKey key) {
+        return create(key, null);
+    }
+
+    /**
+     * Creates a timeline and starts ingesting its WAL: from a fresh initdb, or, with {@code importFrom}, from
+     * a copy of an existing cluster's data directory on this machine ({@code pg_basebackup -X stream} output
+     * or a stopped cluster), which stock PostgreSQL first recovers to a clean shutdown. The source is not
+     * modified.
+     */
+    public synchronized TimelineInfo create(TimelineKey key, Path importFrom) {
         if (timelines.containsKey(key) || new Timeline(store, key).exists()) {
             throw new TimelineExistsException(key);
         }
-        Path scratch = PgCluster.scratchDirectory("cairn-initdb-");
+        Path scratch = PgCluster.scratchDirectory(importFrom == null ? "cairn-initdb-" : "cairn-import-");
         try {
-            PgCluster fresh = PgCluster.initdb(config.pgBinaries(), scratch.resolve("data"), List.of());
-            DataDirImport.Result imported = DataDirImport.run(store, key, fresh.dataDir());
+            Path data = importFrom == null
+                    ? PgCluster.initdb(config.pgBinaries(), scratch.resolve("data"), List.of()).dataDir()
+                    : StockRecovery.recover(config.pgBinaries(), importFrom, scratch);
+            DataDirImport.Result imported = DataDirImport.run(store, key, data);
             store.flush();
-            LOG.info("created {} from initdb: {} relation forks, {} pages, starts at {}", key,
-                    imported.relationForks(), imported.pages(), imported.lsn());
+            LOG.info("created {} from {}: {} relation forks, {} pages, starts at {}", key,
+                    importFrom == null ? "initdb" : importFrom, imported.relationForks(), imported.pages(), imported.lsn());
         } finally {
             deleteTree(scratch);
         }
         List<TimelineKey> all = new ArrayList<>(timelines.keySet());
+        all.addAll(unopened.keySet());
         all.add(key);
         registry.save(all);
         metrics.timelinesCreated.increment();
@@ -113,6 +135,16 @@ public final class PageserverNode implements AutoCloseable {
 
     public ServedTimeline timeline(TimelineKey key) {
         ServedTimeline t = timelines.get(key);
+        if (t == null && unopened.containsKey(key)) {
+            synchronized (this) {
+                t = timelines.get(key);
+                if (t == null) {
+                    t = serve(key); // throws again while e.g. its keys are still revoked
+                    unopened.remove(key);
+                    LOG.info("timeline {} opened", key);
+                }
+            }
+        }
         if (t == null) {
             throw new UnknownTimelineException(key);
         }

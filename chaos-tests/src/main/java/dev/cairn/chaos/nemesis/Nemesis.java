@@ -15,9 +15,10 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Injects faults into a {@link ChaosCluster} on a schedule drawn from a seed: a healthy gap, then one
- * fault held for a while and healed. Classes are taken in rounds (each round a seeded shuffle of every
- * enabled class), so even a short run injects each class at least once.
+ * Injects faults into a {@link ChaosCluster} on a schedule drawn from a seed: a healthy gap, then a fault
+ * held for a while and healed; one step in three combines it with a second fault of another class at the
+ * same time. Classes are taken in rounds (each round a seeded shuffle of every enabled class), so even a
+ * short run injects each class at least once.
  */
 public final class Nemesis {
     private static final Logger LOG = LoggerFactory.getLogger(Nemesis.class);
@@ -50,7 +51,7 @@ public final class Nemesis {
     public void run(long endNanos) throws InterruptedException {
         List<NemesisClass> round = new ArrayList<>();
         while (!stopped && System.nanoTime() < endNanos) {
-            sleepUntil(Math.min(endNanos, System.nanoTime() + between(gap)));
+            sleepUntil(Math.min(endNanos, System.nanoTime() + between(gap, random)));
             if (stopped || System.nanoTime() >= endNanos) {
                 return;
             }
@@ -58,7 +59,25 @@ public final class Nemesis {
                 round.addAll(classes);
                 Collections.shuffle(round, random);
             }
-            inject(round.remove(0), endNanos);
+            NemesisClass first = round.remove(0);
+            if (classes.size() > 1 && random.nextInt(3) == 0) {
+                // combined: a second, different fault at the same time
+                List<NemesisClass> others = new ArrayList<>(classes);
+                others.remove(first);
+                NemesisClass second = others.get(random.nextInt(others.size()));
+                long secondSeed = random.nextLong();
+                Thread t = Thread.ofPlatform().name("nemesis-2").start(() -> {
+                    try {
+                        inject(second, new Random(secondSeed));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                inject(first, random);
+                t.join();
+            } else {
+                inject(first, random);
+            }
         }
     }
 
@@ -66,15 +85,16 @@ public final class Nemesis {
         stopped = true;
     }
 
-    private void inject(NemesisClass c, long endNanos) throws InterruptedException {
-        long holdNanos = between(hold);
+    /** One fault of class {@code c}, its choices drawn from {@code r} (each concurrent fault has its own). */
+    private void inject(NemesisClass c, Random r) throws InterruptedException {
+        long holdNanos = between(hold, r);
         switch (c) {
-            case KILL -> kill();
-            case PAUSE -> pause(holdNanos);
-            case PARTITION -> partition(holdNanos);
+            case KILL -> kill(r);
+            case PAUSE -> pause(holdNanos, r);
+            case PARTITION -> partition(holdNanos, r);
             case ZOMBIE -> zombie(holdNanos);
             case KMS -> {
-                if (random.nextBoolean()) {
+                if (r.nextBoolean()) {
                     revoke(holdNanos);
                 } else {
                     outage(holdNanos);
@@ -83,7 +103,7 @@ public final class Nemesis {
         }
     }
 
-    private void kill() {
+    private void kill(Random random) {
         String[] targets = {"safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver", "compute", "proxy"};
         String target = targets[random.nextInt(targets.length)];
         Optional<ProcessHandle> p = process(target);
@@ -93,7 +113,7 @@ public final class Nemesis {
                 t, t, target.startsWith("safekeeper")));
     }
 
-    private void pause(long holdNanos) throws InterruptedException {
+    private void pause(long holdNanos, Random random) throws InterruptedException {
         String[] targets = {"safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver"};
         String target = targets[random.nextInt(targets.length)];
         Optional<ProcessHandle> p = process(target);
@@ -107,7 +127,7 @@ public final class Nemesis {
         record(new FaultEvent(NemesisClass.PAUSE, "sigstop", target, t, System.nanoTime(), target.startsWith("safekeeper")));
     }
 
-    private void partition(long holdNanos) throws InterruptedException {
+    private void partition(long holdNanos, Random random) throws InterruptedException {
         List<FaultyRelay> cut = new ArrayList<>();
         String kind;
         int first = 1 + random.nextInt(ChaosCluster.SAFEKEEPERS);
@@ -128,7 +148,12 @@ public final class Nemesis {
                 }
             }
         }
-        LinkFault fault = random.nextBoolean() ? LinkFault.CUT : LinkFault.BLACKHOLE;
+        LinkFault fault = switch (random.nextInt(3)) {
+            case 0 -> LinkFault.CUT;
+            case 1 -> LinkFault.BLACKHOLE;
+            default -> new LinkFault.OneWay(random.nextBoolean() ? LinkFault.Direction.CLIENT_TO_UPSTREAM
+                    : LinkFault.Direction.UPSTREAM_TO_CLIENT);
+        };
         long t = System.nanoTime();
         cut.forEach(r -> r.set(fault));
         try {
@@ -204,7 +229,7 @@ public final class Nemesis {
         LOG.info("fault {} {} on {} ({} ms)", e.nemesis(), e.kind(), e.target(), (e.endNanos() - e.startNanos()) / 1_000_000);
     }
 
-    private long between(Duration d) {
+    private static long between(Duration d, Random random) {
         long n = d.toNanos();
         return n / 2 + (long) (random.nextDouble() * (n / 2));
     }

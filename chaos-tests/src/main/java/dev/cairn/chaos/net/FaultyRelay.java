@@ -100,17 +100,17 @@ public final class FaultyRelay implements AutoCloseable {
         }
         sockets.add(client);
         sockets.add(server);
-        Thread.ofVirtual().name("relay-up-" + name).start(() -> pump(client, server));
-        Thread.ofVirtual().name("relay-down-" + name).start(() -> pump(server, client));
+        Thread.ofVirtual().name("relay-up-" + name).start(() -> pump(client, server, LinkFault.Direction.CLIENT_TO_UPSTREAM));
+        Thread.ofVirtual().name("relay-down-" + name).start(() -> pump(server, client, LinkFault.Direction.UPSTREAM_TO_CLIENT));
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, LinkFault.Direction direction) {
         byte[] buf = new byte[64 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 LinkFault f = fault;
-                if (f instanceof LinkFault.Blackhole) {
+                if (f instanceof LinkFault.Blackhole || (f instanceof LinkFault.OneWay w && w.direction() != direction)) {
                     continue;
                 }
                 if (f instanceof LinkFault.Delay d) {

@@ -36,6 +36,17 @@ public sealed interface LinkFault {
         }
     }
 
+    /** An asymmetric partition: bytes flow only in {@code direction}, the other way they are dropped. */
+    record OneWay(Direction direction) implements LinkFault {
+        @Override
+        public String toString() {
+            return "one-way " + direction.name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    /** The two directions of a relayed link. */
+    enum Direction { CLIENT_TO_UPSTREAM, UPSTREAM_TO_CLIENT }
+
     LinkFault PASS = new Pass();
     LinkFault CUT = new Cut();
     LinkFault BLACKHOLE = new Blackhole();

@@ -105,6 +105,26 @@ class FaultyRelayTest {
     }
 
     @Test
+    void oneWayDeliversOnlyInItsDirection() throws Exception {
+        try (Socket s = connect()) {
+            roundTrip(s, "x");
+            relay.set(new LinkFault.OneWay(LinkFault.Direction.CLIENT_TO_UPSTREAM));
+            s.setSoTimeout(300);
+            s.getOutputStream().write("req".getBytes()); // reaches the echo server, whose answer is dropped
+            assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            relay.set(LinkFault.PASS);
+            s.setSoTimeout(5_000);
+            assertThat(roundTrip(s, "ok")).isEqualTo("ok");
+        }
+        relay.set(new LinkFault.OneWay(LinkFault.Direction.UPSTREAM_TO_CLIENT));
+        try (Socket s = connect()) {
+            s.setSoTimeout(300);
+            s.getOutputStream().write("lost".getBytes()); // dropped before the server: nothing to echo
+            assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Test
     void delayHoldsEveryChunkBack() throws Exception {
         relay.set(new LinkFault.Delay(Duration.ofMillis(200)));
         try (Socket s = connect()) {

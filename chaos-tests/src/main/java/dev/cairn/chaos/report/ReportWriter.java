@@ -29,6 +29,9 @@ public final class ReportWriter {
                 r.faults().size(), r.faultsByClass(), r.anomalyCount()));
         b.append(String.format(Locale.ROOT, "availability during faults %s, during single-safekeeper faults %s%n",
                 percent(r.availabilityDuringFaults()), percent(r.availabilityDuringSingleSafekeeperFaults())));
+        for (String u : r.unrecovered()) {
+            b.append("NOT RECOVERED after the faults were healed: ").append(u).append('\n');
+        }
         if (!r.computeKillRecoveryMillis().isEmpty()) {
             var sorted = r.computeKillRecoveryMillis().stream().sorted().toList();
             b.append(String.format(Locale.ROOT, "compute kill recovery: median %d ms, max %d ms (%d kills)%n",

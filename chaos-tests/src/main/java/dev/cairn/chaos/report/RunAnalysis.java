@@ -25,7 +25,7 @@ public final class RunAnalysis {
 
     public static RunReport analyse(long seed, long runStart, long runEnd, List<String> nemeses,
                                     Map<String, History> histories, Map<String, CheckResult> results,
-                                    List<FaultEvent> faults) {
+                                    List<FaultEvent> faults, List<String> unrecovered) {
         List<RunReport.WorkloadResult> workloads = new ArrayList<>();
         List<Operation> all = new ArrayList<>();
         for (var e : histories.entrySet()) {
@@ -45,7 +45,8 @@ public final class RunAnalysis {
         }
         return new RunReport(seed, (runEnd - runStart) / 1e9, nemeses, workloads,
                 faults.stream().map(f -> RunReport.FaultSummary.of(f, runStart)).toList(), byClass,
-                availability(all, faults, f -> true), availability(all, faults, FaultEvent::singleSafekeeper), recoveries);
+                availability(all, faults, f -> true), availability(all, faults, FaultEvent::singleSafekeeper), recoveries,
+                List.copyOf(unrecovered));
     }
 
     private static int count(List<Operation> ops, OpType t) {

@@ -13,10 +13,13 @@ import java.util.Map;
  * @param availabilityDuringFaults             share of operations invoked during a fault that were served
  * @param availabilityDuringSingleSafekeeperFaults the same, only while just one safekeeper was down or cut off
  * @param computeKillRecoveryMillis            per compute kill: until the first operation after it succeeded
+ * @param unrecovered                          why the cluster did not serve the final reads after every fault was
+ *                                             healed (empty when it did): a liveness failure
  */
 public record RunReport(long seed, double durationSeconds, List<String> nemeses, List<WorkloadResult> workloads,
                         List<FaultSummary> faults, Map<String, Integer> faultsByClass, double availabilityDuringFaults,
-                        double availabilityDuringSingleSafekeeperFaults, List<Long> computeKillRecoveryMillis) {
+                        double availabilityDuringSingleSafekeeperFaults, List<Long> computeKillRecoveryMillis,
+                        List<String> unrecovered) {
 
     /** One workload's operations and the anomalies its checker found. */
     public record WorkloadResult(String workload, int operations, int ok, int fail, int info, List<Anomaly> anomalies) {
@@ -32,6 +35,11 @@ public record RunReport(long seed, double durationSeconds, List<String> nemeses,
 
     public int anomalyCount() {
         return workloads.stream().mapToInt(w -> w.anomalies().size()).sum();
+    }
+
+    /** No anomaly in any history, and the cluster served again once the faults were healed. */
+    public boolean passed() {
+        return anomalyCount() == 0 && unrecovered.isEmpty();
     }
 
     public int operationCount() {

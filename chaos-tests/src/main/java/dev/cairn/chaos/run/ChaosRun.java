@@ -80,11 +80,18 @@ public final class ChaosRun {
             }
             nemesis.stop();
             faults.join(); // every fault is healed when the nemesis returns
+            List<String> unrecovered = new ArrayList<>();
             for (WorkloadRunner r : runners.values()) {
-                r.finalReads(Duration.ofMinutes(3));
+                try {
+                    r.finalReads(Duration.ofMinutes(3));
+                } catch (IllegalStateException e) {
+                    // the cluster did not come back after the faults were healed: a finding, not a crash
+                    unrecovered.add(e.getMessage());
+                    LOG.error("{}", e.getMessage());
+                }
             }
             long runEnd = System.nanoTime();
-            return report(config, runners, nemesis.events(), start, runEnd);
+            return report(config, runners, nemesis.events(), start, runEnd, unrecovered);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(stopOnExit);
@@ -96,7 +103,7 @@ public final class ChaosRun {
     }
 
     private static RunReport report(ChaosConfig config, Map<String, WorkloadRunner> runners, List<FaultEvent> faults,
-                                    long start, long end) throws IOException {
+                                    long start, long end, List<String> unrecovered) throws IOException {
         Map<String, History> histories = new LinkedHashMap<>();
         Map<String, CheckResult> results = new LinkedHashMap<>();
         for (var e : runners.entrySet()) {
@@ -112,7 +119,8 @@ public final class ChaosRun {
             }
         }
         RunReport report = RunAnalysis.analyse(config.seed(), start, end,
-                config.nemeses().stream().map(n -> n.name().toLowerCase()).sorted().toList(), histories, results, faults);
+                config.nemeses().stream().map(n -> n.name().toLowerCase()).sorted().toList(), histories, results, faults,
+                unrecovered);
         ReportWriter.write(report, config.out());
         TimelinePlot.write(config.out().resolve("timeline.png"), start, end, histories, faults);
         LOG.info("chaos run done:\n{}", ReportWriter.text(report));

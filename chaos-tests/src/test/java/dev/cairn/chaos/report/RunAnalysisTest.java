@@ -39,11 +39,12 @@ class RunAnalysisTest {
                 new FaultEvent(NemesisClass.KILL, "sigkill", "safekeeper-1", 10 * S, 10 * S, true),
                 new FaultEvent(NemesisClass.KILL, "sigkill", "compute (pid 1)", 30 * S, 30 * S, false));
         RunReport r = RunAnalysis.analyse(1, 0, 40 * S, List.of("kill"), Map.of("register", h),
-                Map.of("register", new CheckResult("register", 6, List.of())), faults);
+                Map.of("register", new CheckResult("register", 6, List.of())), faults, List.of());
         assertThat(r.availabilityDuringSingleSafekeeperFaults()).isEqualTo(2.0 / 3);
         assertThat(r.availabilityDuringFaults()).isEqualTo(3.0 / 5);
         assertThat(r.computeKillRecoveryMillis()).containsExactly(5_000L);
         assertThat(r.faultsByClass()).containsEntry("kill", 2);
+        assertThat(r.passed()).isTrue();
 
         Path dir = Files.createTempDirectory("report");
         ReportWriter.write(r, dir);

@@ -29,6 +29,7 @@ class ChaosRunIT {
 
         JsonNode json = JSON.readTree(out.resolve("run/report.json").toFile());
         assertThat(json.get("faultsByClass").size()).as("nemesis classes injected: %s", report).isEqualTo(5);
+        assertThat(json.get("unrecovered").size()).as("the cluster serves after the faults: %s", report).isZero();
         for (JsonNode w : json.get("workloads")) {
             assertThat(w.get("anomalies").size()).as("anomalies of %s", w.get("workload")).isZero();
             assertThat(w.get("ok").asInt()).as("successful operations of %s", w.get("workload")).isGreaterThan(100);

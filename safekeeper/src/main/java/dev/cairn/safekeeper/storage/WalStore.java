@@ -295,6 +295,11 @@ public final class WalStore implements AutoCloseable {
     }
 
     private void appendChunk(Segment seg, Lsn at, byte[] plain) throws IOException {
+        writeFrame(seg, at, plain.length, sealFrame(at, plain));
+    }
+
+    /** The on-disk frame of a chunk. Sealing may fail (e.g. revoked keys): nothing is written before it. */
+    private ByteBuffer sealFrame(Lsn at, byte[] plain) {
         byte[] sealed = cipher.seal(new ChunkBinding(timeline, at, plain.length), plain);
         ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + sealed.length);
         frame.putInt(CHUNK_MAGIC).putLong(at.value()).putInt(plain.length).putInt(sealed.length);
@@ -302,9 +307,14 @@ public final class WalStore implements AutoCloseable {
         c.update(frame.array(), 0, FRAME_HEADER - 4);
         c.update(sealed);
         frame.putInt((int) c.getValue()).put(sealed).flip();
+        return frame;
+    }
+
+    private void writeFrame(Segment seg, Lsn at, int plainLength, ByteBuffer frame) throws IOException {
+        int length = frame.remaining();
         writeFully(seg.channel, frame, seg.fileEnd);
-        seg.chunks.add(new Chunk(at, plain.length, seg.fileEnd, FRAME_HEADER + sealed.length));
-        seg.fileEnd += FRAME_HEADER + sealed.length;
+        seg.chunks.add(new Chunk(at, plainLength, seg.fileEnd, length));
+        seg.fileEnd += length;
         unsynced.add(seg);
     }
 
@@ -429,11 +439,14 @@ public final class WalStore implements AutoCloseable {
         Chunk straddling = seg.chunks.get(keep);
         byte[] head = straddling.start().isBefore(newEnd)
                 ? java.util.Arrays.copyOf(decrypt(seg, straddling), (int) newEnd.minus(straddling.start())) : null;
+        // Re-seal the kept head before cutting anything: if sealing fails (revoked keys), the file is untouched
+        // rather than shorter than the common point (which may be committed).
+        ByteBuffer headFrame = head == null ? null : sealFrame(straddling.start(), head); // fresh nonce
         seg.fileEnd = straddling.offset();
         seg.chunks.subList(keep, seg.chunks.size()).clear();
         seg.channel.truncate(seg.fileEnd);
-        if (head != null) {
-            appendChunk(seg, straddling.start(), head); // fresh nonce: the cipher never reuses one
+        if (headFrame != null) {
+            writeFrame(seg, straddling.start(), head.length, headFrame);
         }
         unsynced.add(seg);
     }

@@ -53,6 +53,43 @@ class WalStoreTest {
     }
 
     @Test
+    void aTruncationWhoseResealFailsLeavesTheWalUntouched() {
+        boolean[] refuse = {false};
+        AesGcmChunkCipher real = new AesGcmChunkCipher(key);
+        WalChunkCipher revocable = new WalChunkCipher() {
+            @Override
+            public byte[] seal(ChunkBinding binding, byte[] plaintext) {
+                if (refuse[0]) {
+                    throw new IllegalStateException("test: keys revoked");
+                }
+                return real.seal(binding, plaintext);
+            }
+
+            @Override
+            public byte[] open(ChunkBinding binding, byte[] sealed) throws ChunkAuthenticationException {
+                return real.open(binding, sealed);
+            }
+        };
+        byte[] all;
+        try (WalStore w = WalStore.open(dir, TL, SEG, revocable)) {
+            byte[] first = fill(w, 3);
+            byte[] last = new byte[5000]; // one chunk, within one segment
+            new Random(4).nextBytes(last);
+            w.write(w.end(), last);
+            w.flush();
+            all = Arrays.copyOf(first, first.length + last.length);
+            System.arraycopy(last, 0, all, first.length, last.length);
+            refuse[0] = true;
+            // the cut falls inside that chunk, whose kept head must be sealed again
+            assertThatThrownBy(() -> w.truncate(START.plus(first.length + 2500))).hasMessageContaining("revoked");
+        }
+        try (WalStore w = open()) { // reopened from disk after the fail-stop
+            assertThat(w.end()).as("nothing cut before the re-seal could happen").isEqualTo(START.plus(all.length));
+            assertThat(w.read(START, w.end())).isEqualTo(all);
+        }
+    }
+
+    @Test
     void roundTripAcrossSegmentsAndRestart() {
         byte[] all;
         try (WalStore w = open()) {

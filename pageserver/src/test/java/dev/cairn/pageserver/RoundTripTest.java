@@ -175,7 +175,7 @@ class RoundTripTest {
         for (Path f : files) {
             byte[] bytes = Files.readAllBytes(f);
             scanned += bytes.length;
-            assertThat(indexOf(bytes, marker)).as("marker in " + f).isEqualTo(-1);
+            assertThat(com.google.common.primitives.Bytes.indexOf(bytes, marker)).as("marker in " + f).isEqualTo(-1);
         }
         assertThat(scanned).isGreaterThan(1 << 20);
         // values are ciphertext: no lz4 decompression of any value (at any of its first offsets) shows the marker
@@ -187,7 +187,7 @@ class RoundTripTest {
             for (int off = 0; off < Math.min(32, v.length); off++) {
                 try {
                     int n = lz4.decompress(v, off, v.length - off, out, 0);
-                    assertThat(indexOf(java.util.Arrays.copyOf(out, n), marker)).isEqualTo(-1);
+                    assertThat(com.google.common.primitives.Bytes.indexOf(java.util.Arrays.copyOf(out, n), marker)).isEqualTo(-1);
                 } catch (RuntimeException notLz4) {
                     // expected: ciphertext is not an lz4 stream
                 }
@@ -292,18 +292,6 @@ class RoundTripTest {
         }
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
     private static long ms(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;

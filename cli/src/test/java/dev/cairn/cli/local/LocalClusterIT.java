@@ -264,15 +264,18 @@ class LocalClusterIT {
         JsonNode durable = awaitStatus(st -> lsnAtLeast(component(st, "pageserver").at("/timeline/durableLsn").asText(), lsn), 60);
         assertThat(durable).as("pageserver durable past %s", lsn).isNotNull();
         byte[] needle = marker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        List<Path> files;
-        try (var walk = Files.walk(dir.resolve("data"))) {
-            files = walk.filter(Files::isRegularFile).toList();
+        List<Path> files = new java.util.ArrayList<>();
+        ClusterDir cluster = new ClusterDir(dir);
+        for (String service : List.of("safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver", "compute-manager")) {
+            try (var walk = Files.walk(cluster.data(service))) {
+                walk.filter(Files::isRegularFile).forEach(files::add);
+            }
         }
         long bytes = 0;
         for (Path f : files) {
             byte[] content = Files.readAllBytes(f);
             bytes += content.length;
-            assertThat(indexOf(content, needle)).as("plaintext marker in %s", f).isEqualTo(-1);
+            assertThat(com.google.common.primitives.Bytes.indexOf(content, needle)).as("plaintext marker in %s", f).isEqualTo(-1);
         }
         assertThat(files.stream().anyMatch(f -> f.toString().contains("safekeeper-1"))).isTrue();
         assertThat(bytes).as("bytes scanned").isGreaterThan(1 << 20);
@@ -282,18 +285,6 @@ class LocalClusterIT {
         return !a.isEmpty() && dev.cairn.pgformat.Lsn.parse(a).compareTo(dev.cairn.pgformat.Lsn.parse(b)) >= 0;
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
     private static Connection jdbc() throws SQLException {
         // postgresql://role:password@host:port/db?sslmode=require&options=endpoint%3Dmain

@@ -84,11 +84,22 @@ class WalRetentionTest {
         assertThat(before).isGreaterThanOrEqualTo(6);
 
         Lsn durable = Lsn.of(START.value() + 3L * SEG + 12345); // inside the 4th segment of the timeline
-        report(durable);
         long firstKept = durable.value() / SEG * SEG;
         SafekeeperAdminClient.TimelineState state;
-        try (SafekeeperAdminClient admin = new SafekeeperAdminClient("127.0.0.1", safekeepers.port(0))) {
-            state = admin.timelines().getFirst();
+        // The horizon is also bounded by what every peer has flushed, which this safekeeper learns from the
+        // proposer's next appends: keep appending a little and reporting until it has caught up.
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            report(durable);
+            try (SafekeeperAdminClient admin = new SafekeeperAdminClient("127.0.0.1", safekeepers.port(0))) {
+                state = admin.timelines().getFirst();
+            }
+            if (state.walStartLsn().equals(Lsn.of(firstKept)) || System.currentTimeMillis() > deadline) {
+                break;
+            }
+            proposer.appendWal(tail);
+            end = end.plus(tail.length);
+            proposer.awaitCommit(end, 10_000);
         }
         assertThat(state.walStartLsn()).isEqualTo(Lsn.of(firstKept));
         try (SafekeeperAdminClient admin = new SafekeeperAdminClient("127.0.0.1", safekeepers.port(0))) {

@@ -47,10 +47,6 @@ public final class ServiceKeys implements AutoCloseable {
         return hierarchy;
     }
 
-    public CmkNaming naming() {
-        return naming;
-    }
-
     /**
      * Makes sure the tenant has a keyring here, creating one under its CMK if it has none.
      *

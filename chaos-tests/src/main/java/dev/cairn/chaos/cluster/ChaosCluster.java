@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -194,8 +193,4 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
-    /** For reports: where things run. */
-    public Map<String, Object> describe() {
-        return Map.of("dir", dir.toString(), "proxy_port", basePort, "tenant", tenant, "timeline", timeline);
-    }
 }

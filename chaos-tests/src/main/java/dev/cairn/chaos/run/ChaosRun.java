@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,10 +133,5 @@ public final class ChaosRun {
             case "register" -> new RegisterWorkload(4);
             default -> throw new IllegalArgumentException("unknown workload " + name);
         };
-    }
-
-    /** Where the written results of a run are, for callers that print them. */
-    public static Path reportFile(ChaosConfig config) {
-        return config.out().resolve("report.txt");
     }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 WaldumpCommand.class,
                 dev.cairn.cli.keys.KeysCommand.class,
                 dev.cairn.cli.safekeeper.SafekeeperCommand.class,
+                dev.cairn.cli.safekeeper.WalExportCommand.class,
                 dev.cairn.cli.pageserver.PageserverCommand.class,
                 dev.cairn.cli.compute.ComputeCommand.class,
                 dev.cairn.cli.proxy.ProxyCommand.class,

@@ -69,6 +69,8 @@ public final class WalStore implements AutoCloseable {
     private final TimelineKey timeline;
     private final int segmentSize;
     private final WalChunkCipher cipher;
+    /** Opened for inspection: recovery reports a torn tail instead of cutting it, and nothing is written. */
+    private final boolean readOnly;
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private final Set<Segment> unsynced = new HashSet<>();
     private boolean dirUnsynced;
@@ -77,7 +79,7 @@ public final class WalStore implements AutoCloseable {
     private Lsn flushed = Lsn.INVALID;
     private Recovery recovery;
 
-    private WalStore(Path dir, TimelineKey timeline, int segmentSize, WalChunkCipher cipher) {
+    private WalStore(Path dir, TimelineKey timeline, int segmentSize, WalChunkCipher cipher, boolean readOnly) {
         if (Integer.bitCount(segmentSize) != 1 || segmentSize < 1 << 16) {
             throw new IllegalArgumentException("segment size must be a power of two >= 64 KiB: " + segmentSize);
         }
@@ -85,17 +87,40 @@ public final class WalStore implements AutoCloseable {
         this.timeline = timeline;
         this.segmentSize = segmentSize;
         this.cipher = cipher;
+        this.readOnly = readOnly;
     }
 
     /** Opens (creating the directory if needed) and recovers the WAL; see {@link #recovery()}. */
     public static WalStore open(Path dir, TimelineKey timeline, int segmentSize, WalChunkCipher cipher) {
-        WalStore s = new WalStore(dir, timeline, segmentSize, cipher);
+        WalStore s = new WalStore(dir, timeline, segmentSize, cipher, false);
         try {
             Files.createDirectories(dir);
             s.recover();
         } catch (IOException e) {
             s.close();
             throw new UncheckedIOException("cannot open WAL of " + timeline + " in " + dir, e);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /**
+     * Opens an existing WAL directory without changing it (for export and diagnosis, also of a stopped
+     * safekeeper's copy): the valid WAL up to the first torn or corrupt chunk is readable, the rest is left
+     * as it is and described by {@link #recovery()}. Writing methods must not be called.
+     */
+    public static WalStore openReadOnly(Path dir, TimelineKey timeline, int segmentSize, WalChunkCipher cipher) {
+        if (!Files.isDirectory(dir)) {
+            throw new WalUnreadableException(timeline, Lsn.INVALID, "no WAL directory " + dir, null);
+        }
+        WalStore s = new WalStore(dir, timeline, segmentSize, cipher, true);
+        try {
+            s.recover();
+        } catch (IOException e) {
+            s.close();
+            throw new UncheckedIOException("cannot read WAL of " + timeline + " in " + dir, e);
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -140,8 +165,10 @@ public final class WalStore implements AutoCloseable {
             Path path = segmentPath(segNo);
             if (reason != null) {
                 cut += Files.size(path);
-                Files.delete(path);
-                dirUnsynced = true;
+                if (!readOnly) {
+                    Files.delete(path);
+                    dirUnsynced = true;
+                }
                 continue;
             }
             Segment seg = openSegment(segNo, path, false);
@@ -150,13 +177,17 @@ public final class WalStore implements AutoCloseable {
             if (problem != null) {
                 reason = problem;
                 cut += size - seg.fileEnd;
-                seg.channel.truncate(seg.fileEnd);
-                seg.channel.force(true);
+                if (!readOnly) {
+                    seg.channel.truncate(seg.fileEnd);
+                    seg.channel.force(true);
+                }
             }
             if (seg.chunks.isEmpty()) {
                 seg.channel.close();
-                Files.delete(path);
-                dirUnsynced = true;
+                if (!readOnly) {
+                    Files.delete(path);
+                    dirUnsynced = true;
+                }
                 if (reason == null && !start.isValid()) {
                     continue;
                 }
@@ -498,6 +529,7 @@ public final class WalStore implements AutoCloseable {
     private Segment openSegment(long segNo, Path path, boolean create) throws IOException {
         FileChannel ch = create
                 ? FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : readOnly ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new Segment(segNo, path, ch);
     }

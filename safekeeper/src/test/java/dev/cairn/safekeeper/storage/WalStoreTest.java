@@ -144,6 +144,28 @@ class WalStoreTest {
     }
 
     @Test
+    void readOnlyOpenReportsATornTailButChangesNothing() throws IOException {
+        byte[] all;
+        try (WalStore w = open()) {
+            all = fill(w, 5);
+        }
+        Path last = segments().getLast();
+        try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
+            f.setLength(Files.size(last) - 5);
+        }
+        List<Path> before = segments();
+        long tornSize = Files.size(last);
+        try (WalStore w = WalStore.openReadOnly(dir, TL, SEG, new AesGcmChunkCipher(key))) {
+            assertThat(w.recovery().cutReason()).contains("torn");
+            assertThat(w.read(START, w.end())).isEqualTo(Arrays.copyOf(all, (int) w.end().minus(START)));
+        }
+        assertThat(segments()).isEqualTo(before);
+        assertThat(Files.size(last)).isEqualTo(tornSize);
+        assertThatThrownBy(() -> WalStore.openReadOnly(dir.resolve("missing"), TL, SEG, new AesGcmChunkCipher(key)))
+                .isInstanceOf(WalUnreadableException.class).hasMessageContaining("no WAL directory");
+    }
+
+    @Test
     void bitFlipCutsFromTheDamagedChunkAndDropsLaterSegments() throws IOException {
         byte[] all;
         try (WalStore w = open()) {

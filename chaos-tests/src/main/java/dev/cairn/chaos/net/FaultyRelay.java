@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP relay on 127.0.0.1 between two components (e.g. the compute's proposer and one safekeeper) whose
  * link can be cut, blackholed or delayed while connections are open. Each direction of each connection
- * is pumped by its own virtual thread, which reads the current fault before forwarding every chunk.
+ * is pumped by its own virtual thread, which reads the current fault before forwarding every chunk. Faults
+ * keep TCP's promise: a connection delivers its bytes in order without gaps, or it is reset.
  */
 public final class FaultyRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FaultyRelay.class);
@@ -60,12 +61,31 @@ public final class FaultyRelay implements AutoCloseable {
     }
 
     public void set(LinkFault f) {
-        fault = f;
+        synchronized (this) {
+            fault = f;
+            notifyAll();
+        }
         if (f instanceof LinkFault.Cut) {
             sockets.forEach(FaultyRelay::reset);
             sockets.clear();
         }
         LOG.info("link {}: {}", name, f);
+    }
+
+    /**
+     * The fault to apply to a chunk going {@code direction}, once it may go: while the link holds that
+     * direction the pump waits here, so the sender's socket buffers fill and it blocks, as under a real
+     * partition. Dropping the chunk instead would splice the stream and hand the receiver corrupt messages.
+     */
+    private synchronized LinkFault awaitPassable(LinkFault.Direction direction) throws InterruptedException {
+        while (!closed && holds(fault, direction)) {
+            wait(100);
+        }
+        return fault;
+    }
+
+    private static boolean holds(LinkFault f, LinkFault.Direction direction) {
+        return f instanceof LinkFault.Blackhole || (f instanceof LinkFault.OneWay w && w.direction() != direction);
     }
 
     private void acceptLoop() {
@@ -109,14 +129,11 @@ public final class FaultyRelay implements AutoCloseable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
-                LinkFault f = fault;
-                if (f instanceof LinkFault.Blackhole || (f instanceof LinkFault.OneWay w && w.direction() != direction)) {
-                    continue;
-                }
+                LinkFault f = awaitPassable(direction);
                 if (f instanceof LinkFault.Delay d) {
                     Thread.sleep(d.delay());
                 }
-                if (f instanceof LinkFault.Cut) {
+                if (f instanceof LinkFault.Cut || closed) {
                     break;
                 }
                 out.write(buf, 0, n);
@@ -150,7 +167,10 @@ public final class FaultyRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
         try {
             listener.close();
         } catch (IOException ignored) {

@@ -20,7 +20,11 @@ public sealed interface LinkFault {
         }
     }
 
-    /** A silent partition: connections stay open but every byte is dropped (lost, not delayed). */
+    /**
+     * A silent partition: connections stay open and nothing gets through. As on a real network under TCP,
+     * what was sent is held back, never lost from the middle of a stream: it arrives in order when the link
+     * heals, and is gone only with the connection when the link is cut.
+     */
     record Blackhole() implements LinkFault {
         @Override
         public String toString() {
@@ -36,7 +40,7 @@ public sealed interface LinkFault {
         }
     }
 
-    /** An asymmetric partition: bytes flow only in {@code direction}, the other way they are dropped. */
+    /** An asymmetric partition: bytes flow only in {@code direction}; the other way they are held as in a blackhole. */
     record OneWay(Direction direction) implements LinkFault {
         @Override
         public String toString() {

@@ -91,16 +91,34 @@ class FaultyRelayTest {
     }
 
     @Test
-    void blackholeDropsBytesSilentlyAndPassResumesWithNewBytes() throws Exception {
+    void blackholeHoldsBytesSilentlyAndHealingDeliversThemInOrder() throws Exception {
         try (Socket s = connect()) {
             roundTrip(s, "x");
             relay.set(LinkFault.BLACKHOLE);
             s.setSoTimeout(300);
-            s.getOutputStream().write("lost".getBytes());
+            s.getOutputStream().write("held".getBytes());
             assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             relay.set(LinkFault.PASS);
             s.setSoTimeout(5_000);
-            assertThat(roundTrip(s, "after")).isEqualTo("after");
+            // nothing is lost from the middle of the stream: a spliced stream is not a network failure
+            s.getOutputStream().write("after".getBytes());
+            assertThat(new String(s.getInputStream().readNBytes(9))).isEqualTo("heldafter");
+        }
+    }
+
+    @Test
+    void cutDuringABlackholeResetsTheHeldConnection() throws Exception {
+        try (Socket s = connect()) {
+            roundTrip(s, "x");
+            relay.set(LinkFault.BLACKHOLE);
+            s.getOutputStream().write("held".getBytes());
+            relay.set(LinkFault.CUT);
+            assertThatThrownBy(() -> {
+                int b = s.getInputStream().read();
+                if (b < 0) {
+                    throw new IOException("closed");
+                }
+            }).isInstanceOf(IOException.class);
         }
     }
 
@@ -110,17 +128,21 @@ class FaultyRelayTest {
             roundTrip(s, "x");
             relay.set(new LinkFault.OneWay(LinkFault.Direction.CLIENT_TO_UPSTREAM));
             s.setSoTimeout(300);
-            s.getOutputStream().write("req".getBytes()); // reaches the echo server, whose answer is dropped
+            s.getOutputStream().write("req".getBytes()); // reaches the echo server, whose answer is held
             assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             relay.set(LinkFault.PASS);
             s.setSoTimeout(5_000);
+            assertThat(new String(s.getInputStream().readNBytes(3))).isEqualTo("req");
             assertThat(roundTrip(s, "ok")).isEqualTo("ok");
         }
         relay.set(new LinkFault.OneWay(LinkFault.Direction.UPSTREAM_TO_CLIENT));
         try (Socket s = connect()) {
             s.setSoTimeout(300);
-            s.getOutputStream().write("lost".getBytes()); // dropped before the server: nothing to echo
+            s.getOutputStream().write("held".getBytes()); // held before the server: nothing to echo yet
             assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            relay.set(LinkFault.PASS);
+            s.setSoTimeout(5_000);
+            assertThat(new String(s.getInputStream().readNBytes(4))).isEqualTo("held");
         }
     }
 

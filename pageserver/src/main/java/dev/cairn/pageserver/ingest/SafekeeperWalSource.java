@@ -9,6 +9,8 @@ import dev.cairn.pgformat.wal.synth.RecordPosition;
 import dev.cairn.proto.safekeeper.v1.ReportDurableRequest;
 import dev.cairn.proto.safekeeper.v1.StreamWalRequest;
 import dev.cairn.proto.safekeeper.v1.WalChunk;
+import dev.cairn.safekeeper.grpc.MalformedMessageException;
+import dev.cairn.safekeeper.grpc.WalPayloadChecksum;
 import dev.cairn.proto.safekeeper.v1.WalStreamGrpc;
 import dev.cairn.safekeeper.grpc.ProtoCodec;
 import dev.cairn.safekeeper.grpc.ProtocolVersion;
@@ -148,17 +150,20 @@ public final class SafekeeperWalSource implements AutoCloseable {
                             .setConsumerId(consumerId).build());
             current = safekeepers.get(index);
             LOG.info("streaming WAL of {} from {} at {}", ingest.timeline(), current, start);
+            long expected = start.value();
             while (!closed && chunks.hasNext()) {
                 WalChunk chunk = chunks.next();
+                checkChunk(chunk, expected, index);
                 Lsn commit = Lsn.of(chunk.getCommitLsn());
                 if (commit.isAfter(commitLsn)) {
                     commitLsn = commit;
                 }
                 byte[] data = chunk.getWalData().toByteArray();
-                long skip = Math.max(0, start.value() - chunk.getBeginLsn());
+                long skip = Math.max(0, expected - chunk.getBeginLsn());
                 if (skip >= data.length) {
                     continue;
                 }
+                expected = chunk.getBeginLsn() + data.length;
                 metrics.walBytesReceived.add(data.length - skip);
                 decoder.feed(data, (int) skip, (int) (data.length - skip));
                 for (DecodedRecord rec = decoder.next(); rec != null; rec = decoder.next()) {
@@ -169,6 +174,23 @@ public final class SafekeeperWalSource implements AutoCloseable {
         } finally {
             ctx.detach(previous);
             ctx.cancel(null);
+        }
+    }
+
+    /**
+     * A chunk must continue the stream without a gap and carry the WAL its checksum was taken over; anything
+     * else is a damaged stream (not bad WAL): it ends, and the next safekeeper is tried.
+     */
+    private void checkChunk(WalChunk chunk, long expected, int index) {
+        Lsn begin = Lsn.of(chunk.getBeginLsn());
+        if (Long.compareUnsigned(chunk.getBeginLsn(), expected) > 0) {
+            throw new IllegalStateException("safekeeper " + safekeepers.get(index) + " sent WAL at " + begin
+                    + " after a gap: the stream is at " + Lsn.of(expected));
+        }
+        try {
+            WalPayloadChecksum.verify(chunk.getWalCrc32C(), chunk.getWalData(), begin);
+        } catch (MalformedMessageException e) {
+            throw new IllegalStateException("safekeeper " + safekeepers.get(index) + ": " + e.getMessage(), e);
         }
     }
 

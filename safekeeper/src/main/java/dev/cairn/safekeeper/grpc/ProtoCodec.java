@@ -38,7 +38,7 @@ public final class ProtoCodec {
             case dev.cairn.safekeeper.consensus.ProposerMessage.AppendRequest a -> b.setAppendRequest(AppendRequest.newBuilder()
                     .setTerm(a.term()).setBeginLsn(a.begin().value()).setEndLsn(a.end().value())
                     .setCommitLsn(a.commitLsn().value()).setPeerHorizonLsn(a.peerHorizonLsn().value())
-                    .setWalData(ByteString.copyFrom(a.data())));
+                    .setWalData(ByteString.copyFrom(a.data())).setWalCrc32C(WalPayloadChecksum.of(a.data())));
             case dev.cairn.safekeeper.consensus.ProposerMessage.ReadRequest r -> b.setReadRequest(ReadRequest.newBuilder()
                     .setTerm(r.term()).setBeginLsn(r.begin().value()).setEndLsn(r.end().value()));
         }
@@ -52,6 +52,7 @@ public final class ProtoCodec {
                     Lsn.of(m.getElected().getStartStreamingAt()), decode(m.getElected().getTermHistory()));
             case APPEND_REQUEST -> {
                 AppendRequest a = m.getAppendRequest();
+                WalPayloadChecksum.verify(a.getWalCrc32C(), a.getWalData(), Lsn.of(a.getBeginLsn()));
                 yield new dev.cairn.safekeeper.consensus.ProposerMessage.AppendRequest(a.getTerm(), Lsn.of(a.getBeginLsn()),
                         Lsn.of(a.getEndLsn()), Lsn.of(a.getCommitLsn()), Lsn.of(a.getPeerHorizonLsn()), a.getWalData().toByteArray());
             }
@@ -75,7 +76,8 @@ public final class ProtoCodec {
                     .setTerm(a.term()).setFlushLsn(a.flushLsn().value()).setCommitLsn(a.commitLsn().value())
                     .setWriteLsn(a.writeLsn().value()));
             case dev.cairn.safekeeper.consensus.AcceptorMessage.WalData d -> b.setWalData(WalData.newBuilder()
-                    .setTerm(d.term()).setBeginLsn(d.begin().value()).setWalData(ByteString.copyFrom(d.data())));
+                    .setTerm(d.term()).setBeginLsn(d.begin().value()).setWalData(ByteString.copyFrom(d.data()))
+                    .setWalCrc32C(WalPayloadChecksum.of(d.data())));
             case dev.cairn.safekeeper.consensus.AcceptorMessage.Refusal r -> b.setRefusal(refusal(r.reason(), r.term(),
                     r.message(), r.flushLsn(), r.writeLsn()));
         }
@@ -100,8 +102,12 @@ public final class ProtoCodec {
                 yield new dev.cairn.safekeeper.consensus.AcceptorMessage.AppendResponse(a.getTerm(), Lsn.of(a.getFlushLsn()),
                         Lsn.of(a.getCommitLsn()), Lsn.of(a.getWriteLsn()));
             }
-            case WAL_DATA -> new dev.cairn.safekeeper.consensus.AcceptorMessage.WalData(m.getWalData().getTerm(),
-                    Lsn.of(m.getWalData().getBeginLsn()), m.getWalData().getWalData().toByteArray());
+            case WAL_DATA -> {
+                WalData d = m.getWalData();
+                WalPayloadChecksum.verify(d.getWalCrc32C(), d.getWalData(), Lsn.of(d.getBeginLsn()));
+                yield new dev.cairn.safekeeper.consensus.AcceptorMessage.WalData(d.getTerm(), Lsn.of(d.getBeginLsn()),
+                        d.getWalData().toByteArray());
+            }
             case REFUSAL -> {
                 Refusal r = m.getRefusal();
                 RefusalReason reason = r.getReason() == Refusal.Reason.REASON_UNSPECIFIED || r.getReason() == Refusal.Reason.UNRECOGNIZED

@@ -62,6 +62,7 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
                     Lsn to = pos.plus(Math.min(CHUNK, commit.minus(pos)));
                     byte[] data = tl.read(pos, to);
                     out.onNext(WalChunk.newBuilder().setBeginLsn(pos.value()).setWalData(ByteString.copyFrom(data))
+                            .setWalCrc32C(WalPayloadChecksum.of(data))
                             .setCommitLsn(commit.value()).setTerm(tl.status().term()).build());
                     pos = to;
                 }

@@ -262,6 +262,59 @@ class GrpcClusterTest {
         assertThat(status.getTimelinesList()).allSatisfy(t -> assertThat(t.getTerm()).isZero());
     }
 
+    @Test
+    void anAppendWhoseWalFailsItsChecksumIsRefusedBeforeItReachesTheAcceptor() throws Exception {
+        safekeepers().start(0);
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", safekeepers.port(0)).usePlaintext().build();
+        closeables.add(ch::shutdownNow);
+        byte[] wal = new byte[4096];
+        new java.util.Random(7).nextBytes(wal);
+        ProposerMessage good = ProtoCodec.encode(new dev.cairn.safekeeper.consensus.ProposerMessage.AppendRequest(1,
+                START, START.plus(wal.length), Lsn.INVALID, Lsn.INVALID, wal));
+        byte[] spliced = wal.clone();
+        spliced[100] ^= 1;
+        ProposerMessage damaged = good.toBuilder().setAppendRequest(good.getAppendRequest().toBuilder()
+                .setWalData(com.google.protobuf.ByteString.copyFrom(spliced))).build();
+        ProposerMessage greeting = ProposerMessage.newBuilder().setGreeting(Greeting.newBuilder()
+                .setProtocolVersion(1).setProposerId("test").setTimeline(ProtoCodec.encode(TL))).build();
+
+        List<AcceptorMessage> replies = exchange(ch, List.of(greeting, damaged, good), 3);
+        assertThat(replies.get(1).getRefusal().getReason()).isEqualTo(Refusal.Reason.MALFORMED);
+        assertThat(replies.get(1).getRefusal().getMessage()).contains("fails its CRC-32C").contains("damaged in transit");
+        // the intact copy passes the check and meets the consensus rules instead (no term was elected)
+        assertThat(replies.get(2).getRefusal().getReason()).isEqualTo(Refusal.Reason.NOT_ELECTED);
+    }
+
+    private static List<AcceptorMessage> exchange(ManagedChannel ch, List<ProposerMessage> messages, int replies)
+            throws InterruptedException {
+        LinkedBlockingQueue<AcceptorMessage> got = new LinkedBlockingQueue<>();
+        StreamObserver<ProposerMessage> s = AcceptorGrpc.newStub(ch).propose(new StreamObserver<>() {
+            @Override
+            public void onNext(AcceptorMessage m) {
+                got.add(m);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        List<AcceptorMessage> out = new java.util.ArrayList<>();
+        for (ProposerMessage m : messages) {
+            s.onNext(m);
+        }
+        while (out.size() < replies) {
+            AcceptorMessage m = got.poll(5, TimeUnit.SECONDS);
+            assertThat(m).as("reply " + out.size()).isNotNull();
+            out.add(m);
+        }
+        s.onCompleted();
+        return out;
+    }
+
     private static AcceptorMessage exchange(ManagedChannel ch, ProposerMessage first) throws InterruptedException {
         LinkedBlockingQueue<AcceptorMessage> got = new LinkedBlockingQueue<>();
         StreamObserver<ProposerMessage> s = AcceptorGrpc.newStub(ch).propose(new StreamObserver<>() {

@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Proxy overhead: pgbench select-only straight to stock PostgreSQL and through
- * the proxy (plaintext, and TLS from the client) in the same run; reports the
- * TPS ratios. Not pinned to one core: pgbench, postgres and the proxy share the
+ * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through
+ * the proxy (plaintext, and TLS from the client), and through the peer PgBouncer
+ * (session mode, the same two ways) in the same run; reports the TPS ratios. Not pinned to one core: pgbench, postgres and the proxy share the
  * machine's cores, as they would on one small host.
  */
 final class ProxyBenchmark {
@@ -77,6 +77,23 @@ final class ProxyBenchmark {
                 result.put("ratio_proxy_tls_over_direct", proxyTlsTps / directTps);
                 result.put("goal_ratio", 0.9);
                 result.put("transport", proxy.transportName());
+                if (Pgbouncer.installed()) {
+                    // the peer: the same relaying and TLS termination by PgBouncer, in the same run
+                    try (Pgbouncer bouncer = Pgbouncer.start(scratch.resolve("pgbouncer"), pg.port())) {
+                        String viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
+                        Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), viaBouncer + " sslmode=disable");
+                        double bouncerTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=disable"));
+                        double bouncerTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=require"));
+                        result.put("peer_pgbouncer_tps", bouncerTps);
+                        result.put("peer_pgbouncer_tls_tps", bouncerTlsTps);
+                        result.put("ratio_pgbouncer_over_direct", bouncerTps / directTps);
+                        result.put("ratio_pgbouncer_tls_over_direct", bouncerTlsTps / directTps);
+                        result.put("ratio_proxy_over_pgbouncer", proxyTps / bouncerTps);
+                        result.put("ratio_proxy_tls_over_pgbouncer_tls", proxyTlsTps / bouncerTlsTps);
+                    }
+                } else {
+                    result.put("peer_pgbouncer", "not installed (" + Pgbouncer.BINARY + "): apt-get install pgbouncer");
+                }
             } finally {
                 proxy.close();
             }

@@ -58,8 +58,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * is ingested, and compute B starts from a basebackup at the end of that WAL
  * with nothing lost (pg_dumpall equal, pg_amcheck clean, the open prepared
  * transaction commits, writes work). A second generation (B stopped with
- * immediate shutdown, i.e. no shutdown checkpoint) gives compute C. A
- * basebackup at an earlier LSN shows the earlier state; the store holds no
+ * immediate shutdown, i.e. no shutdown checkpoint) gives compute C, and a
+ * third (C killed with SIGKILL, a transaction left prepared) gives compute D.
+ * A basebackup at an earlier LSN shows the earlier state; the store holds no
  * plaintext.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,7 +74,9 @@ class RoundTripTest {
     private Workload workload;
     private Lsn pitLsn;
     private PgCluster b;
+    private PgCluster c;
     private String dumpAfterB;
+    private String dumpAfterC;
     private Map<String, String> probesA;
     private final List<String> log = new ArrayList<>();
 
@@ -92,6 +95,9 @@ class RoundTripTest {
     void tearDown() {
         if (b != null) {
             b.close();
+        }
+        if (c != null) {
+            c.close();
         }
         store.close();
         keys.close();
@@ -234,14 +240,46 @@ class RoundTripTest {
         assertThatThrownBy(() -> new PageService(new Timeline(store, tl), ingest.watch(), Duration.ofSeconds(5))
                 .basebackup(pitLsn, OutputStream.nullOutputStream()))
                 .isInstanceOf(LsnOutsideRetentionException.class);
-        try (PgCluster c = startFromBasebackup(null, "c")) {
-            assertSameDatabase(dumpAfterB, Computes.dumpall(c));
-            ProcessResult check = Computes.amcheck(c);
+        c = startFromBasebackup(null, "c");
+        assertSameDatabase(dumpAfterB, Computes.dumpall(c));
+        ProcessResult check = Computes.amcheck(c);
+        assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+        assertThat(c.psql("SELECT count(*) FROM twopc WHERE v = 'cairn_open'")).isEqualTo("2");
+        assertThat(IndexProbes.index(c)).isEqualTo(IndexProbes.heap(c));
+        c.psql("INSERT INTO after_b SELECT g FROM generate_series(1001, 1100) g");
+        assertThat(c.psql("SELECT count(*) FROM after_b")).isEqualTo("1100");
+        // C's own workload, ending in a transaction left prepared across the kill that follows
+        c.psql("CREATE INDEX after_b_id ON after_b (id)");
+        c.psql("UPDATE after_b SET id = id + 10000 WHERE id % 7 = 0");
+        c.psql("BEGIN; INSERT INTO twopc VALUES (99, 'cairn_open_c'); PREPARE TRANSACTION 'cairn_open_c'");
+        dumpAfterC = Computes.dumpall(c);
+    }
+
+    @Test
+    @Order(5)
+    void thirdGenerationAfterSigkill() throws Exception {
+        assumeThat(dumpAfterC).isNotNull();
+        ProcessHandle postmaster = c.postmaster().orElseThrow();
+        List<ProcessHandle> children = postmaster.descendants().toList();
+        assertThat(postmaster.destroyForcibly()).isTrue(); // SIGKILL: no shutdown, no checkpoint
+        postmaster.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        for (ProcessHandle child : children) { // orphaned backends notice the postmaster's death and exit
+            child.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        Lsn end = WalDirectoryIngest.ingest(ingest, c.walDir());
+        log.add("ingest of C's WAL (after SIGKILL) up to " + end);
+
+        try (PgCluster d = startFromBasebackup(null, "d")) {
+            assertSameDatabase(dumpAfterC, Computes.dumpall(d));
+            ProcessResult check = Computes.amcheck(d);
             assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
-            assertThat(c.psql("SELECT count(*) FROM twopc WHERE v = 'cairn_open'")).isEqualTo("2");
-            assertThat(IndexProbes.index(c)).isEqualTo(IndexProbes.heap(c));
-            c.psql("INSERT INTO after_b SELECT g FROM generate_series(1001, 1100) g");
-            assertThat(c.psql("SELECT count(*) FROM after_b")).isEqualTo("1100");
+            assertThat(check.stdout()).isEmpty();
+            assertThat(IndexProbes.index(d)).isEqualTo(IndexProbes.heap(d));
+            assertThat(d.psql("SELECT string_agg(gid, ',') FROM pg_prepared_xacts")).isEqualTo("cairn_open_c");
+            d.psql("COMMIT PREPARED 'cairn_open_c'");
+            assertThat(d.psql("SELECT count(*) FROM twopc WHERE v = 'cairn_open_c'")).isEqualTo("1");
+            d.psql("INSERT INTO after_b SELECT g FROM generate_series(1101, 1200) g");
+            assertThat(d.psql("SELECT count(*) FROM after_b")).isEqualTo("1200");
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.cairn.bench;
 
+import dev.cairn.pgformat.Lsn;
+import java.util.concurrent.TimeUnit;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.pgruntime.PgBinaries;
@@ -18,7 +21,8 @@ import java.util.Map;
  * COMMIT waits for 2 of 3 safekeepers to fsync — against stock PostgreSQL with two streaming standbys and
  * {@code synchronous_standby_names = 'ANY 1 (s1, s2)'} (the primary plus one standby: also 2 of 3 copies),
  * and stock PostgreSQL alone with fsync, in the same run. The Cairn compute also pays for
- * wal_consistency_checking (a full page image per touched block, DESIGN.md 2.4).
+ * wal_consistency_checking (a full page image per touched block, DESIGN.md 2.4). Also measures the ingest
+ * lag when pgbench ends: how long until the pageserver has ingested the compute's flushed WAL.
  */
 final class CommitBenchmark {
     private static final String PASSWORD = "bench-secret";
@@ -47,6 +51,19 @@ final class CommitBenchmark {
             String conn = "host=" + a.host() + " port=" + a.port() + " user=postgres dbname=postgres password=" + PASSWORD;
             Pgbench.run(pgBin, List.of("-i", "-q", "-s", "10"), conn);
             cairn = Pgbench.tps(Pgbench.run(pgBin, workload, conn));
+            // ingest lag: how long after pgbench's last commit the pageserver has materialised all of it
+            long end = System.nanoTime();
+            Lsn flushed = Lsn.parse(psql(pgBin, conn, "SELECT pg_current_wal_flush_lsn()"));
+            Lsn ingestedAtEnd = cluster.ingested();
+            long deadline = end + TimeUnit.SECONDS.toNanos(60);
+            while (cluster.ingested().isBefore(flushed) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Lsn ingested = cluster.ingested();
+            result.put("ingest_lag_bytes_at_pgbench_end", Math.max(0, flushed.minus(ingestedAtEnd)));
+            result.put("ingest_lag_seconds_at_pgbench_end", ingested.isBefore(flushed) ? null
+                    : (System.nanoTime() - end) / 1e9);
+            result.put("ingest_lag_goal_seconds", 1.0);
         }
 
         double quorum;
@@ -79,6 +96,11 @@ final class CommitBenchmark {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         json.writeValue(resultsDir.resolve("commit-quorum.json").toFile(), result);
         System.out.println(json.writeValueAsString(result));
+    }
+
+    private static String psql(PgBinaries bin, String conninfo, String sql) {
+        return dev.cairn.pgruntime.ProcessRunner.run(List.of(bin.tool("psql").toString(), "-X", "-A", "-t", "-c", sql,
+                conninfo), null, 60).requireSuccess("psql " + sql).stdout().strip();
     }
 
     /** A streaming standby of {@code primary} named {@code name} (its application_name). */

@@ -35,6 +35,8 @@ final class InJvmCluster implements AutoCloseable {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     final ComputeManager manager;
+    final PageserverNode pageserver;
+    final TimelineKey timeline;
 
     InJvmCluster(Path scratch, PgBinaries pgBin, String password) throws Exception {
         List<AcceptorAddress> safekeepers = new ArrayList<>();
@@ -46,13 +48,14 @@ final class InJvmCluster implements AutoCloseable {
             closeables.add(server::close);
             safekeepers.add(new AcceptorAddress(id, "127.0.0.1", server.port()));
         }
-        PageserverNode pageserver = PageserverNode.open(new PageserverNode.Config(scratch.resolve("ps"),
+        pageserver = PageserverNode.open(new PageserverNode.Config(scratch.resolve("ps"),
                 safekeepers.stream().map(a -> a.host() + ":" + a.port()).toList(), pgBin, Duration.ofSeconds(120),
                 "bench"), AesGcmValueCipher.random(1));
         closeables.add(pageserver);
         PageserverHttpApi api = PageserverHttpApi.start(pageserver, new InetSocketAddress("127.0.0.1", 0));
         closeables.add(api);
         TimelineKey key = new TimelineKey(Id128.random(), Id128.random());
+        timeline = key;
         pageserver.create(key);
         manager = new ComputeManager(new ComputeManager.Config(scratch.resolve("cm"), safekeepers,
                 URI.create("http://127.0.0.1:" + api.port()), pgBin, "127.0.0.1",
@@ -60,6 +63,11 @@ final class InJvmCluster implements AutoCloseable {
         closeables.add(manager);
         manager.put(new EndpointDefinition(ENDPOINT, key.tenant().toString(), key.timeline().toString(),
                 Map.of("postgres", ScramVerifier.fromPassword(password, 4096).encode()), 50));
+    }
+
+    /** The pageserver's ingested end of the timeline. */
+    dev.cairn.pgformat.Lsn ingested() {
+        return pageserver.timeline(timeline).ingest().position().end();
     }
 
     private ServiceKeys managerKeys(Path dataDir) {

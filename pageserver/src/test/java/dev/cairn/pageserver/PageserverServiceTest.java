@@ -207,6 +207,46 @@ class PageserverServiceTest {
                 .doesNotContain("cairn_pageserver_records_ingested_total 0\n");
     }
 
+    /**
+     * The safekeeper the pageserver streams from first is alive but never reached by the proposer: its commit
+     * LSN stands still and its stream stays open and silent. Keepalive sees nothing wrong; the stall check
+     * sees the other safekeepers ahead and moves ingest there.
+     */
+    @Test
+    void aStalledSafekeeperStreamMovesToOneThatIsAhead() throws Exception {
+        LocalSafekeepers safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, SEG);
+        closeables.add(safekeepers);
+        safekeepers.startAll();
+        List<AcceptorAddress> all = safekeepers.addresses();
+        List<String> addresses = all.stream().map(a -> a.host() + ":" + a.port()).toList();
+        PageserverClient client = startPageserver(addresses); // streams from the first safekeeper first
+        TimelineKey key = new TimelineKey(Id128.random(), Id128.random());
+        Lsn start = client.createTimeline(key).startLsn();
+        assertThat(awaitInfo(client, key, i -> addresses.get(0).equals(i.walSource())).walSource())
+                .isEqualTo(addresses.get(0));
+
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        List<AcceptorAddress> cutOff = List.of(new AcceptorAddress(all.get(0).id(), "127.0.0.1", deadPort), all.get(1), all.get(2));
+        ProposerDriver proposer = new ProposerDriver(key, "p", cutOff, start);
+        closeables.add(proposer);
+        proposer.start();
+        assertThat(proposer.awaitLeading(10_000)).isEqualTo(start);
+        PgCluster a = computeFromBasebackup(client, key, null, "a");
+        a.start(computeSettings());
+        streamer(key, a, proposer).start(start);
+        try (Connection c = Computes.connect(a, "postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
+            s.execute("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 1000) g");
+        }
+        Lsn committed = proposer.commitLsn();
+        TimelineInfo caughtUp = awaitInfo(client, key, i -> !i.ingestedLsn().isBefore(committed));
+        assertThat(caughtUp.walSource()).isNotEqualTo(addresses.get(0));
+        assertThat(client.metrics()).containsPattern("cairn_pageserver_wal_source_stalls_total [1-9]");
+    }
+
     private PageserverClient startPageserver(List<String> safekeepers) throws Exception {
         PageserverNode node = PageserverNode.open(new PageserverNode.Config(dir.resolve("pageserver"), safekeepers,
                 PgBinaries.locate(), Duration.ofSeconds(30), "test"), AesGcmValueCipher.random(1));

@@ -15,6 +15,7 @@ final class MetricsText {
         counter(s, "cairn_pageserver_records_ingested_total", "WAL records ingested", m.recordsIngested.sum());
         counter(s, "cairn_pageserver_ingest_errors_total", "timelines whose ingest stopped on an error", m.ingestErrors.sum());
         counter(s, "cairn_pageserver_wal_source_failovers_total", "WAL streams that broke and moved to another safekeeper", m.walSourceFailovers.sum());
+        counter(s, "cairn_pageserver_wal_source_stalls_total", "WAL streams abandoned because they stalled while another safekeeper was ahead", m.walSourceStalls.sum());
         counter(s, "cairn_pageserver_durable_reports_total", "durable LSN reports delivered to safekeepers", m.durableReports.sum());
         counter(s, "cairn_pageserver_basebackups_total", "basebackups served", m.basebackups.sum());
         counter(s, "cairn_pageserver_basebackup_bytes_total", "bytes of basebackup tars served", m.basebackupBytes.sum());

@@ -9,6 +9,7 @@ import dev.cairn.pgformat.wal.synth.RecordPosition;
 import dev.cairn.proto.safekeeper.v1.ReportDurableRequest;
 import dev.cairn.proto.safekeeper.v1.StreamWalRequest;
 import dev.cairn.proto.safekeeper.v1.WalChunk;
+import dev.cairn.safekeeper.admin.SafekeeperAdminClient;
 import dev.cairn.safekeeper.grpc.MalformedMessageException;
 import dev.cairn.safekeeper.grpc.WalPayloadChecksum;
 import dev.cairn.proto.safekeeper.v1.WalStreamGrpc;
@@ -40,6 +41,8 @@ public final class SafekeeperWalSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SafekeeperWalSource.class);
     private static final long MAX_BACKOFF_MILLIS = 5000;
     private static final long KEYS_RETRY_MILLIS = 1000;
+    /** A stream silent this long is checked against the other safekeepers' commit LSNs. */
+    static final long STALL_MILLIS = 3000;
 
     private final Ingest ingest;
     private final PageStore store;
@@ -55,6 +58,10 @@ public final class SafekeeperWalSource implements AutoCloseable {
     private volatile Lsn commitLsn = Lsn.INVALID;
     private volatile Lsn durableLsn;
     private volatile Context.CancellableContext call;
+    /** When the current stream started or last delivered WAL (nanoTime). */
+    private volatile long lastChunkNanos = System.nanoTime();
+    /** The safekeeper to stream from next (one that is ahead of a stalled stream), or -1. */
+    private volatile int preferred = -1;
 
     public SafekeeperWalSource(Ingest ingest, PageStore store, List<String> safekeepers, String consumerId,
                                int segmentSize, PageserverMetrics metrics) {
@@ -82,6 +89,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
     public SafekeeperWalSource start() {
         streamer.start();
         reporter.scheduleWithFixedDelay(this::reportDurable, 1, 1, TimeUnit.SECONDS);
+        reporter.scheduleWithFixedDelay(this::checkStall, 1, 1, TimeUnit.SECONDS);
         return this;
     }
 
@@ -105,6 +113,11 @@ public final class SafekeeperWalSource implements AutoCloseable {
         int failuresInARow = 0;
         while (!closed) {
             int index = next % safekeepers.size();
+            if (preferred >= 0) {
+                index = preferred;
+                next = preferred;
+                preferred = -1;
+            }
             try {
                 streamFrom(index);
                 failuresInARow = 0;
@@ -149,10 +162,12 @@ public final class SafekeeperWalSource implements AutoCloseable {
                             .setTimeline(ProtoCodec.encode(ingest.timeline())).setStartLsn(start.value())
                             .setConsumerId(consumerId).build());
             current = safekeepers.get(index);
+            lastChunkNanos = System.nanoTime();
             LOG.info("streaming WAL of {} from {} at {}", ingest.timeline(), current, start);
             long expected = start.value();
             while (!closed && chunks.hasNext()) {
                 WalChunk chunk = chunks.next();
+                lastChunkNanos = System.nanoTime();
                 checkChunk(chunk, expected, index);
                 Lsn commit = Lsn.of(chunk.getCommitLsn());
                 if (commit.isAfter(commitLsn)) {
@@ -191,6 +206,57 @@ public final class SafekeeperWalSource implements AutoCloseable {
             WalPayloadChecksum.verify(chunk.getWalCrc32C(), chunk.getWalData(), begin);
         } catch (MalformedMessageException e) {
             throw new IllegalStateException("safekeeper " + safekeepers.get(index) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stall-based failover: a stream that delivered nothing for {@link #STALL_MILLIS} while another safekeeper
+     * has committed WAL beyond the ingested position is abandoned for that safekeeper. (A dead or partitioned
+     * safekeeper is caught by keepalive too, later; this also catches one that is alive but cut off from
+     * the compute, whose commit LSN stands still.)
+     */
+    private void checkStall() {
+        try {
+            String streaming = current;
+            Context.CancellableContext c = call;
+            if (closed || streaming == null || c == null
+                    || System.nanoTime() - lastChunkNanos < TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS)) {
+                return;
+            }
+            Lsn at = ingest.position().end();
+            int best = -1;
+            Lsn bestCommit = at;
+            for (int i = 0; i < channels.size(); i++) {
+                if (safekeepers.get(i).equals(streaming)) {
+                    continue;
+                }
+                Lsn commit = commitOn(i);
+                if (commit.isAfter(bestCommit)) {
+                    best = i;
+                    bestCommit = commit;
+                }
+            }
+            if (best >= 0 && streaming.equals(current)) {
+                LOG.warn("WAL stream of {} from {} stalled at {} for {} ms while {} has committed up to {}; switching",
+                        ingest.timeline(), streaming, at, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastChunkNanos),
+                        safekeepers.get(best), bestCommit);
+                metrics.walSourceStalls.increment();
+                preferred = best;
+                c.cancel(null);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("stall check of {} failed: {}", ingest.timeline(), e.toString());
+        }
+    }
+
+    /** The commit LSN of this timeline on safekeeper {@code index}, INVALID if it cannot say. */
+    private Lsn commitOn(int index) {
+        try {
+            return SafekeeperAdminClient.timelines(channels.get(index), 1000).stream()
+                    .filter(t -> t.timeline().equals(ingest.timeline()))
+                    .map(SafekeeperAdminClient.TimelineState::commitLsn).findFirst().orElse(Lsn.INVALID);
+        } catch (RuntimeException unreachable) {
+            return Lsn.INVALID;
         }
     }
 

@@ -8,6 +8,7 @@ public final class PageserverMetrics {
     public final LongAdder recordsIngested = new LongAdder();
     public final LongAdder ingestErrors = new LongAdder();
     public final LongAdder walSourceFailovers = new LongAdder();
+    public final LongAdder walSourceStalls = new LongAdder();
     public final LongAdder durableReports = new LongAdder();
     public final LongAdder basebackups = new LongAdder();
     public final LongAdder basebackupBytes = new LongAdder();

@@ -33,8 +33,15 @@ public final class SafekeeperAdminClient implements AutoCloseable {
     }
 
     public List<TimelineState> timelines() {
+        return timelines(channel, 3000);
+    }
+
+    /** The timelines of the safekeeper behind {@code channel} (a channel the caller owns). */
+    public static List<TimelineState> timelines(ManagedChannel channel, long timeoutMillis) {
+        TimelineStatusResponse status = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+                .status(TimelineStatusRequest.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT).build());
         List<TimelineState> out = new ArrayList<>();
-        for (var t : call().getTimelinesList()) {
+        for (var t : status.getTimelinesList()) {
             try {
                 out.add(new TimelineState(ProtoCodec.decode(t.getTimeline()), t.getTerm(), Lsn.of(t.getFlushLsn()),
                         Lsn.of(t.getCommitLsn()), Lsn.of(t.getTimelineStartLsn()), t.getWalBytes(),

@@ -34,6 +34,9 @@ public final class ComputeWalStreamer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeWalStreamer.class);
     /** Idle wait between polls: bounds the extra latency a commit sees when no WAL arrives meanwhile. */
     private static final long IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /** WAL held by the proposer (window and queue) above which no more is read from the compute. */
+    static final long MAX_BUFFERED_BYTES = 48L << 20;
+    private static final long BACKPRESSURE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final TimelineKey timeline;
     private final ComputeAddress compute;
@@ -138,6 +141,19 @@ public final class ComputeWalStreamer implements AutoCloseable {
                             compute, receivedUpTo);
                     return;
                 }
+                if (proposer.failure() != null) {
+                    failure = proposer.failure();
+                    stopReason = "failed";
+                    LOG.error("timeline {}: stopping the WAL stream from {} at {}: {}", timeline, compute, receivedUpTo,
+                            failure.getMessage());
+                    return;
+                }
+                if (proposer.bufferedBytes() > MAX_BUFFERED_BYTES) {
+                    // the quorum is behind: leave the WAL in the compute (its walsender waits) rather than in memory
+                    reportCommit(stream);
+                    LockSupport.parkNanos(BACKPRESSURE_PARK_NANOS);
+                    continue;
+                }
                 ByteBuffer chunk = stream.readPending();
                 if (chunk != null) {
                     append(chunk, stream.getLastReceiveLSN());
@@ -174,9 +190,10 @@ public final class ComputeWalStreamer implements AutoCloseable {
         }
         byte[] data = new byte[length];
         chunk.get(data);
+        Lsn at = gate.releasedUpTo();
         byte[] whole = gate.offer(data);
         if (whole.length > 0) {
-            proposer.appendWal(whole);
+            proposer.appendWal(at, whole);
         }
         receivedUpTo = Lsn.of(chunkEnd.asLong());
     }

@@ -54,7 +54,7 @@ public final class WalProposer {
         }
 
         public static Config defaults(String proposerId, List<Integer> acceptors, Lsn timelineStartLsn) {
-            return new Config(proposerId, acceptors, timelineStartLsn, 128 * 1024, 8L << 20, 256L << 20, 5);
+            return new Config(proposerId, acceptors, timelineStartLsn, 128 * 1024, 8L << 20, 32L << 20, 5);
         }
     }
 
@@ -480,6 +480,11 @@ public final class WalProposer {
 
     public Lsn logEnd() {
         return log == null ? termStart : log.end();
+    }
+
+    /** Bytes held in the proposer's window of its log. */
+    public long logSize() {
+        return log == null ? 0 : log.size();
     }
 
     /** The votes that elected this proposer. */

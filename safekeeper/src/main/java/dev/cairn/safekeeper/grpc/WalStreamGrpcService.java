@@ -59,6 +59,10 @@ public final class WalStreamGrpcService extends WalStreamGrpc.WalStreamImplBase 
                     if (!commit.isAfter(pos)) {
                         continue;
                     }
+                    // Flow control: a consumer that does not read (paused, slow) must not make us buffer its WAL.
+                    while (!call.isReady() && !call.isCancelled() && !ctx.isCancelled()) {
+                        Thread.sleep(5);
+                    }
                     Lsn to = pos.plus(Math.min(CHUNK, commit.minus(pos)));
                     byte[] data = tl.read(pos, to);
                     out.onNext(WalChunk.newBuilder().setBeginLsn(pos.value()).setWalData(ByteString.copyFrom(data))

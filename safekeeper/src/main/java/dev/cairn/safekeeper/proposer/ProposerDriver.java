@@ -37,6 +37,9 @@ public final class ProposerDriver implements AutoCloseable {
     private volatile ProposerPhase phase = ProposerPhase.IDLE;
     private volatile Lsn termStart = Lsn.INVALID;
     private volatile long term;
+    private volatile Throwable failure;
+    private volatile long windowBytes;
+    private final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
     private long retryAtMillis;
 
     public ProposerDriver(TimelineKey timeline, String proposerId, List<AcceptorAddress> addresses, Lsn timelineStart) {
@@ -52,7 +55,14 @@ public final class ProposerDriver implements AutoCloseable {
             @Override
             public void received(int acceptor, AcceptorMessage message) {
                 loop.execute(() -> {
-                    proposer.receive(acceptor, message);
+                    if (failure != null) {
+                        return;
+                    }
+                    try {
+                        proposer.receive(acceptor, message);
+                    } catch (Throwable t) {
+                        fail("handling " + message + " from safekeeper " + acceptor, t);
+                    }
                     publish();
                 });
             }
@@ -76,6 +86,9 @@ public final class ProposerDriver implements AutoCloseable {
     }
 
     private void tick() {
+        if (failure != null) {
+            return;
+        }
         try {
             acceptors.maintain(3000);
             proposer.tick();
@@ -89,18 +102,58 @@ public final class ProposerDriver implements AutoCloseable {
             publish();
         } catch (RuntimeException e) {
             LOG.error("proposer tick failed", e);
+        } catch (Throwable t) { // an Error would silently cancel every later tick
+            fail("on a tick", t);
         }
     }
 
-    /** New WAL from the compute, continuing at {@link #logEnd()}. Runs on the driver thread. */
-    public void appendWal(byte[] data) {
+    /**
+     * New WAL from the compute, which must continue the log exactly at {@code at}; applied on the driver thread.
+     * The position is checked there, not assumed: WAL that could not be appended (any error, an out-of-memory
+     * included) would otherwise leave a gap, and everything after it would be stored at the wrong LSN. Instead
+     * the proposer fails for good ({@link #failure()}), commits nothing more, and its compute is restarted.
+     */
+    public void appendWal(Lsn at, byte[] data) {
+        buffered.addAndGet(data.length);
         loop.execute(() -> {
-            proposer.appendWal(data);
+            try {
+                if (failure != null) {
+                    return;
+                }
+                if (proposer.phase() == ProposerPhase.LEADING && !at.equals(proposer.logEnd())) {
+                    throw new IllegalStateException("WAL offered at " + at + " but the log of term " + proposer.term()
+                            + " ends at " + proposer.logEnd());
+                }
+                proposer.appendWal(data);
+            } catch (Throwable t) {
+                fail("appending " + data.length + " bytes of WAL at " + at, t);
+            } finally {
+                buffered.addAndGet(-data.length);
+            }
             publish();
         });
     }
 
+    /** Marks the proposer failed: from now on it appends and commits nothing, and the compute must stop. */
+    private void fail(String what, Throwable t) {
+        if (failure == null) {
+            failure = new IllegalStateException("proposer failed " + what + ": " + t, t);
+            LOG.error("proposer for term {} failed {}; it stops here", proposer.term(), what, t);
+        }
+    }
+
+    /** Why this proposer stopped working (an error on its thread), or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Bytes of WAL in the proposer's window plus those queued for it: the compute stream waits above a limit. */
+    public long bufferedBytes() {
+        return buffered.get() + windowBytes;
+    }
+
     private void publish() {
+        windowBytes = proposer.logSize();
         commitLsn = proposer.commitLsn();
         phase = proposer.phase();
         termStart = proposer.termStartLsn();

@@ -130,7 +130,7 @@ public final class TimelineAcceptor implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error (out of memory) leaves the state as untrustworthy
             failure = e;
             LOG.error("timeline {}: storage failure, stopping this timeline (fail-stop)", timeline, e);
         } finally {

@@ -78,6 +78,7 @@ public final class WalStore implements AutoCloseable {
     private Lsn end = Lsn.INVALID;
     private Lsn flushed = Lsn.INVALID;
     private Recovery recovery;
+    private volatile boolean closed;
 
     private WalStore(Path dir, TimelineKey timeline, int segmentSize, WalChunkCipher cipher, boolean readOnly) {
         if (Integer.bitCount(segmentSize) != 1 || segmentSize < 1 << 16) {
@@ -486,6 +487,10 @@ public final class WalStore implements AutoCloseable {
 
     /** WAL bytes {@code [from, to)}. */
     public byte[] read(Lsn from, Lsn to) {
+        if (closed) {
+            // a reader still holding a closed store (its timeline was reopened) must not get zeroes
+            throw new IllegalStateException("WAL of " + timeline + " is closed");
+        }
         if (!start.isValid() || from.isBefore(start) || to.isAfter(end) || to.isBefore(from)) {
             throw new IllegalArgumentException("read " + from + ".." + to + " outside WAL " + start + ".." + end
                     + " of " + timeline);
@@ -560,6 +565,7 @@ public final class WalStore implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (Segment s : segments.values()) {
             try {
                 s.channel.close();

@@ -79,7 +79,7 @@ class GrpcClusterTest {
             byte[] d = new byte[1 + r.nextInt(3000)];
             r.nextBytes(d);
             written.add(d);
-            p.appendWal(d);
+            p.appendWal(end, d);
             end = end.plus(d.length);
         }
         p.awaitCommit(end, 10_000);
@@ -89,7 +89,7 @@ class GrpcClusterTest {
             byte[] d = new byte[2000];
             r.nextBytes(d);
             written.add(d);
-            p.appendWal(d);
+            p.appendWal(end, d);
             end = end.plus(d.length);
         }
         p.awaitCommit(end, 10_000); // one down: still a quorum
@@ -97,7 +97,7 @@ class GrpcClusterTest {
         safekeepers.stop(1);
         byte[] blocked = new byte[500];
         written.add(blocked);
-        p.appendWal(blocked);
+        p.appendWal(end, blocked);
         Lsn blockedEnd = end.plus(blocked.length);
         assertThatThrownBy(() -> p.awaitCommit(blockedEnd, 1500)).isInstanceOf(TimeoutException.class);
         assertThat(p.commitLsn()).isEqualTo(end);
@@ -147,7 +147,7 @@ class GrpcClusterTest {
             byte[] d = new byte[20_000];
             r.nextBytes(d);
             written.add(d);
-            p.appendWal(d);
+            p.appendWal(end, d);
             end = end.plus(d.length);
         }
         p.awaitCommit(end, 10_000);
@@ -174,7 +174,7 @@ class GrpcClusterTest {
             byte[] d = new byte[5_000];
             r.nextBytes(d);
             written.add(d);
-            p.appendWal(d);
+            p.appendWal(end, d);
             end = end.plus(d.length);
         }
         p.awaitCommit(end, 10_000);
@@ -220,7 +220,7 @@ class GrpcClusterTest {
         safekeepers().startAll();
         ProposerDriver first = proposer("first");
         first.awaitLeading(10_000);
-        first.appendWal(new byte[100]);
+        first.appendWal(START, new byte[100]);
         first.awaitCommit(START.plus(100), 10_000);
 
         ProposerDriver second = proposer("second");
@@ -228,15 +228,37 @@ class GrpcClusterTest {
         assertThat(second.term()).isGreaterThan(first.term());
         assertThat(start2).isEqualTo(START.plus(100)); // everything the first acknowledged is the base
 
-        first.appendWal(new byte[50]);
+        first.appendWal(START.plus(100), new byte[50]);
         long deadline = System.currentTimeMillis() + 10_000;
         while (first.phase() != ProposerPhase.FENCED && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
         assertThat(first.phase()).isEqualTo(ProposerPhase.FENCED);
         assertThat(first.commitLsn()).isEqualTo(START.plus(100));
-        second.appendWal(new byte[10]);
+        second.appendWal(start2, new byte[10]);
         second.awaitCommit(start2.plus(10), 10_000);
+    }
+
+    @Test
+    void walOfferedWithAGapFailsTheProposerInsteadOfLandingAtTheWrongLsn() throws Exception {
+        safekeepers().startAll();
+        ProposerDriver p = proposer("p1");
+        assertThat(p.awaitLeading(10_000)).isEqualTo(START);
+        p.appendWal(START, new byte[100]);
+        p.awaitCommit(START.plus(100), 10_000);
+        // WAL that was lost before reaching the proposer (say an allocation failed): the next piece does not
+        // continue the log, and must not be stored as if it did
+        p.appendWal(START.plus(300), new byte[50]);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (p.failure() == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(p.failure()).isNotNull();
+        assertThat(p.failure().getMessage()).contains("WAL offered at " + START.plus(300))
+                .contains("ends at " + START.plus(100));
+        p.appendWal(START.plus(100), new byte[10]); // a failed proposer takes nothing more
+        assertThatThrownBy(() -> p.awaitCommit(START.plus(110), 1000)).isInstanceOf(TimeoutException.class);
+        assertThat(p.commitLsn()).isEqualTo(START.plus(100));
     }
 
     @Test

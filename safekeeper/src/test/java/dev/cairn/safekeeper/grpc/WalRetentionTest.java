@@ -69,13 +69,13 @@ class WalRetentionTest {
         while (end.minus(START) < 5L * SEG) {
             byte[] d = new byte[64 * 1024];
             r.nextBytes(d);
-            proposer.appendWal(d);
+            proposer.appendWal(end, d);
             end = end.plus(d.length);
         }
         proposer.awaitCommit(end, 20_000);
         // the peer horizon reaches the safekeepers with the next appends
         byte[] tail = new byte[100];
-        proposer.appendWal(tail);
+        proposer.appendWal(end, tail);
         end = end.plus(tail.length);
         proposer.awaitCommit(end, 10_000);
 
@@ -97,7 +97,7 @@ class WalRetentionTest {
             if (state.walStartLsn().equals(Lsn.of(firstKept)) || System.currentTimeMillis() > deadline) {
                 break;
             }
-            proposer.appendWal(tail);
+            proposer.appendWal(end, tail);
             end = end.plus(tail.length);
             proposer.awaitCommit(end, 10_000);
         }

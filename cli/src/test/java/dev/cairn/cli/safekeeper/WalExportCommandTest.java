@@ -1,6 +1,6 @@
 package dev.cairn.cli.safekeeper;
 
-import dev.cairn.cli.CairnCommand;
+import dev.cairn.cli.CliRun;
 import dev.cairn.kms.CmkNaming;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.ServiceKeys;
@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,14 +39,8 @@ class WalExportCommandTest {
     private Path data;
     private Path kms;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = CairnCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** The sample's first segment, stored as a safekeeper stores it: sealed chunks under the tenant's keys. */
@@ -80,32 +72,32 @@ class WalExportCommandTest {
     @Test
     void exportsTheStoredWalAsTheSegmentPostgresWrote() throws IOException {
         Path out = dir.resolve("out");
-        Run r = run(args(out, kms));
-        assertThat(r.exit).as(r.err).isZero();
-        assertThat(r.out).contains("1 segment file(s)");
+        CliRun r = run(args(out, kms));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 segment file(s)");
         byte[] exported = Files.readAllBytes(out.resolve(segment.fileName()));
         assertThat(exported).hasSize(SEG);
         assertThat(Arrays.copyOf(exported, SEG / 2)).isEqualTo(Arrays.copyOf(sample.firstSegment, SEG / 2));
         assertThat(Arrays.copyOfRange(exported, SEG / 2, SEG)).containsOnly(0);
         // the export reads as WAL: our decoder walks its records up to where the copied half ends
-        Run dump = run("waldump", "--stats", out.toString());
-        assertThat(dump.out).containsPattern("Total\\s+[1-9]");
+        CliRun dump = run("waldump", "--stats", out.toString());
+        assertThat(dump.out()).containsPattern("Total\\s+[1-9]");
     }
 
     @Test
     void anotherKeyringCannotReadItAndSaysWhy() throws IOException {
         Path out = dir.resolve("out");
-        Run r = run(args(out, dir.resolve("other-kms.json")));
-        assertThat(r.exit).isEqualTo(1);
-        assertThat(r.err).startsWith("cairn wal-export: ");
+        CliRun r = run(args(out, dir.resolve("other-kms.json")));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("cairn wal-export: ");
         assertThat(Files.exists(out.resolve(segment.fileName()))).isFalse();
     }
 
     @Test
     void unknownTimelineIsAUsageError() {
-        Run r = run("wal-export", "--data", data.toString(), "--tenant", timeline.tenant().toString(),
+        CliRun r = run("wal-export", "--data", data.toString(), "--tenant", timeline.tenant().toString(),
                 "--timeline", Id128.random().toString(), "--out", dir.resolve("out").toString());
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.err).contains("no WAL of");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no WAL of");
     }
 }

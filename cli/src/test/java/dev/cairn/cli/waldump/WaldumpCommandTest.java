@@ -2,7 +2,7 @@ package dev.cairn.cli.waldump;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.cli.CairnCommand;
+import dev.cairn.cli.CliRun;
 import dev.cairn.pgformat.wal.PgWaldumpOutput;
 import dev.cairn.pgformat.wal.PgWaldumpRecord;
 import dev.cairn.pgformat.wal.SampleWal;
@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,24 +38,18 @@ class WaldumpCommandTest {
         assertThat(oracle).hasSizeGreaterThan(1000);
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = CairnCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void textOutputMatchesPgWaldumpUpToTheDescription() {
-        Run r = run("waldump", "--bkp-details", wal.walDir.toString());
-        assertThat(r.exit).as(r.err).isZero();
-        assertThat(r.err).contains("end of WAL at");
-        List<String> records = r.out.lines().filter(l -> l.startsWith("rmgr:")).toList();
+        CliRun r = run("waldump", "--bkp-details", wal.walDir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("end of WAL at");
+        List<String> records = r.out().lines().filter(l -> l.startsWith("rmgr:")).toList();
         assertThat(records).hasSameSizeAs(oracle);
-        List<PgWaldumpRecord> ours = PgWaldumpOutput.parse(r.out);
+        List<PgWaldumpRecord> ours = PgWaldumpOutput.parse(r.out());
         for (int i = 0; i < oracle.size(); i++) {
             PgWaldumpRecord e = oracle.get(i);
             PgWaldumpRecord a = ours.get(i);
@@ -74,9 +66,9 @@ class WaldumpCommandTest {
 
     @Test
     void jsonHasOneObjectPerRecord() throws IOException {
-        Run r = run("waldump", "--json", wal.walDir.toString());
-        assertThat(r.exit).as(r.err).isZero();
-        List<String> lines = r.out.lines().toList();
+        CliRun r = run("waldump", "--json", wal.walDir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSameSizeAs(oracle);
         ObjectMapper mapper = new ObjectMapper();
         for (int i = 0; i < lines.size(); i++) {
@@ -110,38 +102,38 @@ class WaldumpCommandTest {
         ProcessResult pg = wal.cluster.tool("pg_waldump",
                 List.of("--stats", "-p", wal.walDir.toString(), firstSegment, lastSegment), 300);
         Map<String, Long> expected = parseStats(pg.stdout());
-        Run r = run("waldump", "--stats", wal.walDir.toString());
-        assertThat(r.exit).as(r.err).isZero();
-        assertThat(parseStats(r.out)).isEqualTo(expected).isNotEmpty();
+        CliRun r = run("waldump", "--stats", wal.walDir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(parseStats(r.out())).isEqualTo(expected).isNotEmpty();
     }
 
     @Test
     void startAndEndSelectARange() {
         PgWaldumpRecord from = oracle.get(100);
         PgWaldumpRecord to = oracle.get(110);
-        Run r = run("waldump", "--json", "--start", from.lsn(), "--end", to.lsn(), wal.walDir.toString());
-        assertThat(r.exit).as(r.err).isZero();
-        List<String> lines = r.out.lines().toList();
+        CliRun r = run("waldump", "--json", "--start", from.lsn(), "--end", to.lsn(), wal.walDir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
         assertThat(lines).isNotEmpty().hasSizeLessThanOrEqualTo(10);
         assertThat(lines.get(0)).contains("\"lsn\":\"" + from.lsn() + "\"");
     }
 
     @Test
     void badArgumentsGetClearErrorsAndExitCode2(@TempDir Path empty) {
-        Run badLsn = run("waldump", "--start", "0/XYZ", wal.walDir.toString());
-        assertThat(badLsn.exit).isEqualTo(2);
-        assertThat(badLsn.err).contains("invalid --start").contains("0/XYZ");
+        CliRun badLsn = run("waldump", "--start", "0/XYZ", wal.walDir.toString());
+        assertThat(badLsn.exit()).isEqualTo(2);
+        assertThat(badLsn.err()).contains("invalid --start").contains("0/XYZ");
 
-        Run missing = run("waldump", empty.resolve("000000010000000000000009").toString());
-        assertThat(missing.exit).isEqualTo(2);
-        assertThat(missing.err).contains("no such WAL file");
+        CliRun missing = run("waldump", empty.resolve("000000010000000000000009").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such WAL file");
 
-        Run noSegments = run("waldump", empty.toString());
-        assertThat(noSegments.exit).isEqualTo(2);
-        assertThat(noSegments.err).contains("no WAL segment files");
+        CliRun noSegments = run("waldump", empty.toString());
+        assertThat(noSegments.exit()).isEqualTo(2);
+        assertThat(noSegments.err()).contains("no WAL segment files");
 
-        Run noArgs = run("waldump");
-        assertThat(noArgs.exit).isEqualTo(2);
+        CliRun noArgs = run("waldump");
+        assertThat(noArgs.exit()).isEqualTo(2);
     }
 
     @Test
@@ -153,10 +145,10 @@ class WaldumpCommandTest {
         bytes[offset + victim.totalLength() - 1] ^= 0x01;
         Path file = dir.resolve(firstSegment);
         Files.write(file, bytes);
-        Run r = run("waldump", file.toString());
-        assertThat(r.exit).isEqualTo(3);
-        assertThat(r.err).contains("error in WAL at " + victim.lsn()).contains("BAD_CRC");
-        assertThat(r.out.lines().count()).isEqualTo(200);
+        CliRun r = run("waldump", file.toString());
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("error in WAL at " + victim.lsn()).contains("BAD_CRC");
+        assertThat(r.out().lines().count()).isEqualTo(200);
     }
 
     private static long parseLsn(String s) {

@@ -93,18 +93,12 @@ public final class WalStore implements AutoCloseable {
 
     /** Opens (creating the directory if needed) and recovers the WAL; see {@link #recovery()}. */
     public static WalStore open(Path dir, TimelineKey timeline, int segmentSize, WalChunkCipher cipher) {
-        WalStore s = new WalStore(dir, timeline, segmentSize, cipher, false);
         try {
             Files.createDirectories(dir);
-            s.recover();
         } catch (IOException e) {
-            s.close();
             throw new UncheckedIOException("cannot open WAL of " + timeline + " in " + dir, e);
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
         }
-        return s;
+        return recovered(new WalStore(dir, timeline, segmentSize, cipher, false));
     }
 
     /**
@@ -116,12 +110,15 @@ public final class WalStore implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new WalUnreadableException(timeline, Lsn.INVALID, "no WAL directory " + dir, null);
         }
-        WalStore s = new WalStore(dir, timeline, segmentSize, cipher, true);
+        return recovered(new WalStore(dir, timeline, segmentSize, cipher, true));
+    }
+
+    private static WalStore recovered(WalStore s) {
         try {
             s.recover();
         } catch (IOException e) {
             s.close();
-            throw new UncheckedIOException("cannot read WAL of " + timeline + " in " + dir, e);
+            throw new UncheckedIOException("cannot open WAL of " + s.timeline + " in " + s.dir, e);
         } catch (RuntimeException e) {
             s.close();
             throw e;

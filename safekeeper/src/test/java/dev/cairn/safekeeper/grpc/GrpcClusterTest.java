@@ -338,25 +338,7 @@ class GrpcClusterTest {
     }
 
     private static AcceptorMessage exchange(ManagedChannel ch, ProposerMessage first) throws InterruptedException {
-        LinkedBlockingQueue<AcceptorMessage> got = new LinkedBlockingQueue<>();
-        StreamObserver<ProposerMessage> s = AcceptorGrpc.newStub(ch).propose(new StreamObserver<>() {
-            @Override
-            public void onNext(AcceptorMessage m) {
-                got.add(m);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        s.onNext(first);
-        AcceptorMessage m = got.poll(5, TimeUnit.SECONDS);
-        assertThat(m).isNotNull();
-        return m;
+        return exchange(ch, List.of(first), 1).getFirst();
     }
 
     private static byte[] concat(List<byte[]> parts) {

@@ -5,8 +5,8 @@ import dev.cairn.pgformat.Lsn;
 import java.util.Arrays;
 
 /**
- * The proposer's window of its log, {@code [begin, end)}: new WAL is appended at the end, WAL read from a
- * donor during recovery is prepended at the begin, and the head is trimmed once acceptors hold it.
+ * The proposer's window of its log, {@code [begin, end)}: new WAL is appended at the end and the head is
+ * trimmed once acceptors hold it (or, past the size limit, once it is committed).
  */
 final class ProposerLog {
     private byte[] buf = new byte[4096];
@@ -34,17 +34,6 @@ final class ProposerLog {
         ensureTail(data.length);
         System.arraycopy(data, 0, buf, offset + length, data.length);
         length += data.length;
-    }
-
-    /** Adds {@code data}, which must end exactly at {@link #begin()}. */
-    void prepend(byte[] data) {
-        byte[] next = new byte[Math.max(4096, data.length + length)];
-        System.arraycopy(data, 0, next, 0, data.length);
-        System.arraycopy(buf, offset, next, data.length, length);
-        buf = next;
-        offset = 0;
-        length += data.length;
-        begin = begin.plus(-data.length);
     }
 
     byte[] slice(Lsn from, Lsn to) {

@@ -25,7 +25,7 @@ import java.util.Map;
  * <p>Election: votes for a term above every term seen; with a quorum of votes the most advanced log by
  * (last log term, flush LSN) is the base, the term starts where it ends, and each acceptor is told to
  * truncate at its highest common point with that base. Lagging acceptors are caught up from the
- * proposer's window, which is filled from a donor acceptor when the compute does not have the WAL.
+ * proposer's window of recent WAL, and below it with WAL read piece by piece from an acceptor that has it.
  * Commit LSN: the highest LSN fsynced by a quorum <em>in this term</em>, i.e. only acknowledgements at or
  * beyond the term start count (older-term WAL is committed only by being under new-term WAL, as in
  * Raft). A newer term seen while leading fences the proposer for good.
@@ -408,13 +408,17 @@ public final class WalProposer {
 
     // ------------------------------------------------------------------ recovery
 
-    /** Fills the window below its begin from an acceptor that has our log there. */
+    /**
+     * Catch-up below the window: reads the next piece of what a lagging acceptor lacks, {@code [from, from +
+     * 1 MiB)} capped at the window's begin, from an acceptor that has our log there. The answer goes straight
+     * to the acceptors waiting at {@code from} and is not kept: the window never grows backwards, so catching
+     * up an acceptor that is far behind costs neither memory nor copying in proportion to how far.
+     */
     private void requestRecoveryRead(Lsn from) {
         if (pendingRead != null) {
             return;
         }
-        Lsn end = log.begin();
-        Lsn begin = max(from, end.plus(-Math.min(end.value(), Acceptor.MAX_WAL_PER_MESSAGE)));
+        Lsn end = min(log.begin(), from.plus(Acceptor.MAX_WAL_PER_MESSAGE));
         int source = -1;
         for (PeerProgress p : peers.values()) {
             if (p.stage == PeerProgress.Stage.STREAMING && !p.acked.isBefore(end)) {
@@ -428,7 +432,7 @@ public final class WalProposer {
         if (source < 0) {
             return;
         }
-        pendingRead = new ReadRequest(term, begin, end);
+        pendingRead = new ReadRequest(term, from, end);
         pendingReadFrom = source;
         pendingReadTicks = 0;
         transport.send(source, pendingRead);
@@ -436,12 +440,29 @@ public final class WalProposer {
 
     private void recovered(int from, WalData d) {
         if (pendingRead == null || from != pendingReadFrom || !d.begin().equals(pendingRead.begin())
-                || !d.end().equals(log.begin())) {
+                || !d.end().equals(pendingRead.end())) {
             return; // late or duplicated answer
         }
         pendingRead = null;
-        log.prepend(d.data());
+        for (PeerProgress p : peers.values()) {
+            if (p.stage == PeerProgress.Stage.STREAMING && p.nextSend.equals(d.begin())) {
+                forward(p, d);
+            }
+        }
         pumpAll();
+    }
+
+    /** Sends WAL read from a donor to an acceptor whose next byte is where it begins. */
+    private void forward(PeerProgress p, WalData d) {
+        Lsn at = d.begin();
+        while (at.isBefore(d.end())) {
+            Lsn to = min(d.end(), at.plus(config.maxAppendBytes()));
+            byte[] part = java.util.Arrays.copyOfRange(d.data(), (int) at.minus(d.begin()), (int) to.minus(d.begin()));
+            transport.send(p.id, new AppendRequest(term, at, to, commitLsn, peerHorizon(), part));
+            at = to;
+        }
+        p.nextSend = d.end();
+        p.sentCommit = commitLsn;
     }
 
     // ------------------------------------------------------------------ queries

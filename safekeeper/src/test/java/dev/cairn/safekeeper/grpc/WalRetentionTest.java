@@ -80,6 +80,13 @@ class WalRetentionTest {
         proposer.awaitCommit(end, 10_000);
 
         channel = NettyChannelBuilder.forAddress("127.0.0.1", safekeepers.port(0)).usePlaintext().build();
+        // a commit needs 2 of 3: wait until this safekeeper has flushed everything too
+        long flushDeadline = System.currentTimeMillis() + 10_000;
+        try (SafekeeperAdminClient admin = new SafekeeperAdminClient("127.0.0.1", safekeepers.port(0))) {
+            while (admin.timelines().getFirst().flushLsn().isBefore(end) && System.currentTimeMillis() < flushDeadline) {
+                Thread.sleep(20);
+            }
+        }
         int before = segmentFiles(0);
         assertThat(before).isGreaterThanOrEqualTo(6);
 

@@ -40,12 +40,17 @@ final class DirectCluster {
     }
 
     WalProposer proposer(String name) {
+        return proposer(name, 1 << 20);
+    }
+
+    /** A proposer whose window keeps at most {@code maxBufferBytes} of committed WAL. */
+    WalProposer proposer(String name, long maxBufferBytes) {
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < acceptors.length; i++) {
             ids.add(i);
         }
         WalProposer[] self = new WalProposer[1];
-        self[0] = new WalProposer(new WalProposer.Config(name, ids, Simulation.TIMELINE_START, 1024, 1 << 20, 1 << 20, 2),
+        self[0] = new WalProposer(new WalProposer.Config(name, ids, Simulation.TIMELINE_START, 1024, 1 << 20, maxBufferBytes, 2),
                 (acceptor, m) -> queue.add(new Msg(self[0], acceptor, m, true)));
         return self[0];
     }

@@ -56,11 +56,14 @@ public final class AppendChecker implements Checker {
                     }
                 }
             }
-            for (Operation earlier : keyReads) {
-                for (Operation later : keyReads) {
-                    if (earlier.end() < later.start() && !isPrefix(list(earlier), list(later))) {
-                        anomalies.add(new Anomaly("not-a-prefix", "key " + key + " read as " + list(earlier)
-                                + " and later as " + list(later), List.of(earlier.index(), later.index())));
+            List<List<Long>> lists = keyReads.stream().map(AppendChecker::list).toList(); // parsed once per read
+            for (int i = 0; i < keyReads.size(); i++) {
+                Operation earlier = keyReads.get(i);
+                for (int j = 0; j < keyReads.size(); j++) {
+                    Operation later = keyReads.get(j);
+                    if (earlier.end() < later.start() && !isPrefix(lists.get(i), lists.get(j))) {
+                        anomalies.add(new Anomaly("not-a-prefix", "key " + key + " read as " + lists.get(i)
+                                + " and later as " + lists.get(j), List.of(earlier.index(), later.index())));
                     }
                 }
             }

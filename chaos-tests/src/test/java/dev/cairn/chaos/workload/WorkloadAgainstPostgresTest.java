@@ -68,7 +68,7 @@ class WorkloadAgainstPostgresTest {
                 }
             }
         });
-        runner.run(6, Duration.ofSeconds(3), 42);
+        runner.run(6, Duration.ofSeconds(6), 42); // long enough for 50 successes on a loaded 2-core machine
         killer.interrupt();
         killer.join();
         runner.finalReads(Duration.ofSeconds(30));

@@ -6,7 +6,9 @@ import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.wal.WalSegmentName;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.storage.KmsChunkCipher;
+import dev.cairn.safekeeper.storage.TimelineStorage;
 import dev.cairn.safekeeper.storage.WalStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,7 +65,7 @@ public final class WalExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "bad tenant or timeline id: " + e.getMessage());
         }
-        Path dir = data.resolve("timelines").resolve(key.tenant().toString()).resolve(key.timeline().toString()).resolve("wal");
+        Path dir = TimelineStorage.walDir(SafekeeperNode.timelineDir(data, key));
         if (!Files.isDirectory(dir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no WAL of " + key + " under " + data);
         }

@@ -11,7 +11,9 @@ import dev.cairn.pgformat.wal.SampleWal;
 import dev.cairn.pgformat.wal.WalSegmentName;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.storage.KmsChunkCipher;
+import dev.cairn.safekeeper.storage.TimelineStorage;
 import dev.cairn.safekeeper.storage.WalStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +52,7 @@ class WalExportCommandTest {
         segment = WalSegmentName.parse(sample.segments.get(0).getFileName().toString(), SEG);
         data = dir.resolve("safekeeper-1");
         kms = dir.resolve("kms.json");
-        Path walDir = data.resolve("timelines").resolve(timeline.tenant().toString())
-                .resolve(timeline.timeline().toString()).resolve("wal");
+        Path walDir = TimelineStorage.walDir(SafekeeperNode.timelineDir(data, timeline));
         try (ServiceKeys keys = ServiceKeys.open(KeyHierarchyConfig.builder(data)
                 .providers(StandardProviders.create(new LocalKmsProvider(kms, true, InstantSource.system())))
                 .caller("test").build(), CmkNaming.LOCAL_DEFAULT, Duration.ofMinutes(1));

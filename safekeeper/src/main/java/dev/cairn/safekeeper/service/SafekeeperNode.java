@@ -60,9 +60,13 @@ public final class SafekeeperNode implements AutoCloseable {
             if (existing != null) {
                 existing.close();
             }
-            Path dir = dataDir.resolve("timelines").resolve(k.tenant().toString()).resolve(k.timeline().toString());
-            return new TimelineAcceptor(TimelineStorage.open(dir, k, segmentSize, ciphers.apply(k)), metrics);
+            return new TimelineAcceptor(TimelineStorage.open(timelineDir(dataDir, k), k, segmentSize, ciphers.apply(k)), metrics);
         });
+    }
+
+    /** Where a timeline's state and WAL live under a safekeeper's data directory. */
+    public static Path timelineDir(Path dataDir, TimelineKey key) {
+        return dataDir.resolve("timelines").resolve(key.tenant().toString()).resolve(key.timeline().toString());
     }
 
     public List<TimelineAcceptor> timelines() {

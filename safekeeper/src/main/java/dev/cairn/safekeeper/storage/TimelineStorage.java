@@ -28,8 +28,13 @@ public final class TimelineStorage implements AutoCloseable {
 
     /** Opens {@code dir} (created if missing), validating the WAL and cutting a torn tail. */
     public static TimelineStorage open(Path dir, TimelineKey timeline, int segmentSize, WalChunkCipher cipher) {
-        WalStore wal = WalStore.open(dir.resolve("wal"), timeline, segmentSize, cipher);
+        WalStore wal = WalStore.open(walDir(dir), timeline, segmentSize, cipher);
         return new TimelineStorage(timeline, new StateFile(dir), wal);
+    }
+
+    /** The WAL directory inside a timeline's directory. */
+    public static Path walDir(Path timelineDir) {
+        return timelineDir.resolve("wal");
     }
 
     public TimelineKey timeline() {

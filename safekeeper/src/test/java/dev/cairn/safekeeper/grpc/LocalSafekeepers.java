@@ -7,6 +7,7 @@ import dev.cairn.safekeeper.proposer.ProposerDriver;
 import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
 import dev.cairn.safekeeper.storage.WalChunkCipher;
+import dev.cairn.safekeeper.storage.TimelineStorage;
 import dev.cairn.safekeeper.storage.WalStore;
 
 import java.net.InetSocketAddress;
@@ -95,8 +96,7 @@ public final class LocalSafekeepers implements AutoCloseable {
 
     /** Opens safekeeper {@code i}'s stored WAL of a timeline (stop it first). */
     public WalStore openWal(int i, TimelineKey timeline) {
-        return WalStore.open(dataDir(i).resolve("timelines").resolve(timeline.tenant().toString())
-                .resolve(timeline.timeline().toString()).resolve("wal"), timeline, segmentSize, ciphers.apply(i).apply(timeline));
+        return WalStore.open(TimelineStorage.walDir(SafekeeperNode.timelineDir(dataDir(i), timeline)), timeline, segmentSize, ciphers.apply(i).apply(timeline));
     }
 
     @Override

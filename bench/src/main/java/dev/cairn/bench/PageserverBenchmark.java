@@ -52,7 +52,7 @@ final class PageserverBenchmark {
     }
 
     static void run(Path resultsDir, String[] args) throws Exception {
-        int scale = intArg(args, "--scale", 20);
+        int scale = intArg(args, "--scale", 70); // pgbench scale 70: a database of about 1 GB
         int seconds = intArg(args, "--seconds", 15);
         Path scratch = PgCluster.scratchDirectory("cairn-bench-pageserver");
         PgBinaries bin = PgBinaries.locate();

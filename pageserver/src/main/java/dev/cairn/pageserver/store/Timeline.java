@@ -86,6 +86,26 @@ public final class Timeline {
         return v.value();
     }
 
+    /**
+     * The stored images of the fork's blocks at {@code lsn}, in ascending block order, from one
+     * forward scan of the store; blocks without an image of this incarnation (they read as zeroes)
+     * and blocks at or past {@code state}'s size are skipped.
+     */
+    public void forEachStoredPage(RelFork rf, Lsn lsn, RelState state, StoredPageVisitor visitor) {
+        store.scanLatest(KeyCodec.pagePrefix(ref, rf), lsn, (entity, v) -> {
+            long block = KeyCodec.blockOf(entity);
+            if (block < state.nblocks() && !v.isTombstone() && !v.lsn().isBefore(state.createdAt())) {
+                visitor.visit(block, v.value());
+            }
+        });
+    }
+
+    /** Receives one stored page image. */
+    @FunctionalInterface
+    public interface StoredPageVisitor {
+        void visit(long block, byte[] image);
+    }
+
     /** Every relation fork that exists at {@code lsn}, in key order (spc, db, rel, fork). */
     public Map<RelFork, RelState> relForks(Lsn lsn) {
         Map<RelFork, RelState> out = new LinkedHashMap<>();

@@ -1,0 +1,79 @@
+package dev.cairn.pageserver.basebackup;
+
+import dev.cairn.pgformat.PgConstants;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ForkFileWriterTest {
+    private static final int B = PgConstants.BLCKSZ;
+
+    @Test
+    void splitsIntoSegmentFilesAndFillsUnstoredBlocksWithZeroes() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter(out);
+        ForkFileWriter fork = new ForkFileWriter(tar, "base/5/16384", 5, 2, false);
+        fork.page(1, page(1));
+        fork.page(3, page(3));
+        assertThat(fork.finish()).isEqualTo(2);
+        tar.finish();
+
+        Map<String, byte[]> files = entries(out.toByteArray());
+        assertThat(files.keySet()).containsExactly("base/5/16384", "base/5/16384.1", "base/5/16384.2");
+        assertThat(files.get("base/5/16384")).hasSize(2 * B);
+        assertThat(files.get("base/5/16384.2")).hasSize(B);
+        assertThat(Arrays.copyOfRange(files.get("base/5/16384"), 0, B)).isEqualTo(new byte[B]);
+        assertThat(Arrays.copyOfRange(files.get("base/5/16384"), B, 2 * B)).isEqualTo(page(1));
+        assertThat(Arrays.copyOfRange(files.get("base/5/16384.1"), 0, B)).isEqualTo(new byte[B]);
+        assertThat(Arrays.copyOfRange(files.get("base/5/16384.1"), B, 2 * B)).isEqualTo(page(3));
+        assertThat(files.get("base/5/16384.2")).isEqualTo(new byte[B]);
+    }
+
+    @Test
+    void anEmptyForkIsAnEmptyFile() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter(out);
+        assertThat(new ForkFileWriter(tar, "base/5/16385_fsm", 0, 2, false).finish()).isZero();
+        tar.finish();
+        assertThat(entries(out.toByteArray())).containsOnlyKeys("base/5/16385_fsm");
+        assertThat(entries(out.toByteArray()).get("base/5/16385_fsm")).isEmpty();
+    }
+
+    @Test
+    void blocksOutOfOrderOrPastTheForkAreRefused() throws IOException {
+        TarWriter tar = new TarWriter(new ByteArrayOutputStream());
+        ForkFileWriter fork = new ForkFileWriter(tar, "base/5/16386", 3, 2, false);
+        fork.page(2, page(2));
+        assertThatThrownBy(() -> fork.page(1, page(1))).isInstanceOf(IllegalStateException.class).hasMessageContaining("block 1");
+        assertThatThrownBy(() -> fork.page(3, page(3))).isInstanceOf(IllegalStateException.class).hasMessageContaining("size 3");
+    }
+
+    private static byte[] page(int marker) {
+        byte[] p = new byte[B];
+        Arrays.fill(p, (byte) (marker + 1));
+        return p;
+    }
+
+    /** Regular files of a ustar stream, by name, in order. */
+    private static Map<String, byte[]> entries(byte[] tar) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        int at = 0;
+        while (at + 512 <= tar.length && tar[at] != 0) {
+            String name = new String(tar, at, 100, StandardCharsets.US_ASCII).replace("\0", "");
+            int size = Integer.parseInt(new String(tar, at + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
+            if (tar[at + 156] == '0') {
+                files.put(name, Arrays.copyOfRange(tar, at + 512, at + 512 + size));
+            }
+            at += 512 + (size + 511) / 512 * 512;
+        }
+        return files;
+    }
+}

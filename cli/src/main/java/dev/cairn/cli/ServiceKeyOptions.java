@@ -17,6 +17,12 @@ import java.time.InstantSource;
  * tenant uses, and how often the KMS is asked whether a tenant's CMK still works.
  */
 public final class ServiceKeyOptions {
+    /**
+     * How often a request for a revoked tenant may ask the KMS whether its CMK is back: short, so a
+     * restore takes effect on the next request rather than the next check, which may be minutes away.
+     */
+    static final Duration REVOKED_PROBE = Duration.ofSeconds(1);
+
     @Option(names = "--tenant-cmk", defaultValue = "local://tenant-{tenant}", paramLabel = "PATTERN",
             description = {"CMK of each tenant; {tenant} is replaced by the tenant id (default ${DEFAULT-VALUE}).",
                     "E.g. aws-kms://alias/cairn-{tenant}?region=eu-west-1, azure-kv://VAULT/keys/t-{tenant},",
@@ -46,7 +52,7 @@ public final class ServiceKeyOptions {
         LocalKmsProvider local = new LocalKmsProvider(keyring, true, InstantSource.system());
         return ServiceKeys.open(KeyHierarchyConfig.builder(dataDir)
                 .providers(StandardProviders.create(local))
-                .revokedProbeInterval(interval)
+                .revokedProbeInterval(REVOKED_PROBE)
                 .caller(service)
                 .build(), naming, interval);
     }

@@ -128,7 +128,9 @@ public final class ComputeManager implements AutoCloseable {
             return CompletableFuture.failedFuture(new UnknownEndpointException(name));
         }
         TenantId tenant = tenantOf(def);
-        if (keys.state(tenant) == TenantState.REVOKED) {
+        // revoked here: ask the KMS again (the hierarchy rate-limits the probe), so a CMK the customer has
+        // enabled again lets this connection in instead of waiting for the monitor's next pass
+        if (keys.state(tenant) == TenantState.REVOKED && keys.hierarchy().refresh(tenant) == TenantState.REVOKED) {
             return CompletableFuture.failedFuture(revokedError(tenant));
         }
         ComputeAgent agent = agent(def);

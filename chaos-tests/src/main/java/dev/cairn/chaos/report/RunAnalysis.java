@@ -98,9 +98,17 @@ public final class RunAnalysis {
         return f.nemesis() == NemesisClass.KILL ? Math.max(f.endNanos(), f.startNanos() + KILL_WINDOW_NANOS) : f.endNanos();
     }
 
-    /** From the kill until the first operation invoked after it succeeded. */
+    /**
+     * From the kill until the service is back: the first success among operations invoked after the kill's
+     * first visible failure (an operation invoked in the kill window that the database did not serve).
+     * Operations on backends that have not yet noticed their postmaster's death can still succeed right
+     * after a kill; they say nothing about recovery. Without a visible failure: the first success after the kill.
+     */
     static long recoveryMillis(List<Operation> ops, long killNanos) {
-        return ops.stream().filter(o -> o.ok() && o.invoke().nanos() > killNanos)
+        long outageSeen = ops.stream()
+                .filter(o -> !served(o) && o.start() >= killNanos && o.start() <= killNanos + KILL_WINDOW_NANOS)
+                .mapToLong(o -> o.complete().nanos() == Long.MAX_VALUE ? o.start() : o.complete().nanos()).min().orElse(killNanos);
+        return ops.stream().filter(o -> o.ok() && o.start() > outageSeen)
                 .mapToLong(o -> o.complete().nanos() - killNanos).min().orElse(-1_000_000L) / 1_000_000;
     }
 }

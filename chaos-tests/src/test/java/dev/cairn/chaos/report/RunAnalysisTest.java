@@ -52,4 +52,19 @@ class RunAnalysisTest {
         assertThat(Files.readString(dir.resolve("report.txt"))).contains("anomalies 0").contains("compute kill recovery: median 5000 ms");
         assertThat(Files.size(dir.resolve("t.png"))).isGreaterThan(1000);
     }
+
+    @Test
+    void recoveryIsMeasuredFromTheKillToTheFirstSuccessAfterTheOutageWasSeen() {
+        History h = new History();
+        op(h, 1, 30, 30, OpType.OK, null);          // a backend that has not noticed the kill yet
+        op(h, 2, 30, 31, OpType.INFO, "08006");     // the outage: connection lost
+        op(h, 3, 30, 32, OpType.FAIL, "57P01");     // terminated with the postmaster
+        op(h, 4, 32, 34, OpType.OK, null);          // waits for the new compute: recovery 4 s after the kill
+        op(h, 5, 33, 34, OpType.FAIL, "40001");     // served (a serialization failure), not an outage
+        assertThat(RunAnalysis.recoveryMillis(h.operations(), 30 * S)).isEqualTo(4_000L);
+
+        History quiet = new History();
+        op(quiet, 1, 31, 32, OpType.OK, null);      // no visible outage: the first success counts
+        assertThat(RunAnalysis.recoveryMillis(quiet.operations(), 30 * S)).isEqualTo(2_000L);
+    }
 }

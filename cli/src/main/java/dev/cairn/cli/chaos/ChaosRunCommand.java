@@ -49,7 +49,10 @@ final class ChaosRunCommand implements Callable<Integer> {
     @Option(names = "--hold", defaultValue = "8s", description = "How long a fault lasts, up to (default ${DEFAULT-VALUE}).")
     String hold;
 
-    @Option(names = "--port", defaultValue = "56000", description = "Proxy port of the run's cluster; the next 26 ports are used too (default ${DEFAULT-VALUE}).")
+    /** Below Linux's ephemeral port range, as the local cluster's default is. */
+    static final String DEFAULT_PORT = "26000";
+
+    @Option(names = "--port", defaultValue = DEFAULT_PORT, description = "Proxy port of the run's cluster; the next 26 ports are used too (default ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--out", description = "Results directory (default: chaos-results/seed-SEED).")

@@ -83,6 +83,11 @@ public record ClusterConfig(String host, int basePort, String tenant, String tim
         return chaosRelays ? basePort + 23 + id : safekeeperPort(id);
     }
 
+    /** The highest port the cluster listens on (the last chaos relay, or the compute manager). */
+    public int lastPort() {
+        return chaosRelays ? ingestSafekeeperPort(3) : computeManagerPort();
+    }
+
     /** The connection string printed for psql. TLS is required by the proxy; the certificate is self-signed. */
     public String connectionUrl() {
         return "postgresql://" + role + ":" + password + "@" + host + ":" + proxyPort() + "/postgres?sslmode=require"

@@ -30,7 +30,10 @@ final class LocalStartCommand implements Callable<Integer> {
     @Mixin
     ClusterDirOption dirOption;
 
-    @Option(names = "--port", defaultValue = "55432",
+    /** Below Linux's ephemeral port range (32768-60999): see {@link EphemeralPortRange}. */
+    static final int DEFAULT_PORT = 15432;
+
+    @Option(names = "--port", defaultValue = "" + DEFAULT_PORT,
             description = "The proxy's port; the other components use the next ports (default ${DEFAULT-VALUE}). Only for a new cluster.")
     int port;
 
@@ -75,6 +78,8 @@ final class LocalStartCommand implements Callable<Integer> {
             return 1;
         }
         ClusterConfig config = loadOrCreate(dir, err);
+        EphemeralPortRange.ofThisMachine().flatMap(r -> r.warningFor(config.basePort(), config.lastPort()))
+                .ifPresent(w -> err.println("cairn local start: warning: " + w));
         for (ComponentSpec c : new LocalTopology(config, dir).components()) {
             if (Supervisor.portAnswers(c.port())) {
                 err.println("cairn local start: port " + c.port() + " (for " + c.name() + ") is already in use; pick other ports with"

@@ -25,7 +25,7 @@ class DockerComposeFileTest {
     void composeRunsEveryServiceOfTheLocalClusterWithTheSameFlagsAndPorts() throws Exception {
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile());
         JsonNode services = compose.get("services");
-        ClusterConfig config = new ClusterConfig("127.0.0.1", 55432, "00000000000000000000000000000001",
+        ClusterConfig config = new ClusterConfig("127.0.0.1", 15432, "00000000000000000000000000000001",
                 "00000000000000000000000000000001", "main", "postgres", "secret", null, 300, false);
         List<ComponentSpec> components = new LocalTopology(config, new ClusterDir(Path.of("/tmp/x"))).components();
         for (ComponentSpec spec : components) {
@@ -42,7 +42,7 @@ class DockerComposeFileTest {
         }
         assertThat(value(list(services.get("pageserver")), "--safekeepers").split(","))
                 .as("safekeepers the pageserver streams from").hasSize(LocalTopology.SAFEKEEPERS);
-        assertThat(services.get("proxy").get("ports").get(0).asText()).isEqualTo("55432:55432");
+        assertThat(services.get("proxy").get("ports").get(0).asText()).isEqualTo("15432:15432");
         assertThat(services.get("compute-manager").get("shm_size")).as("computes' PGDATA on memory").isNotNull();
         String init = services.get("init").get("command").get(0).asText();
         assertThat(init).contains("timeline create").contains("endpoint create " + config.endpoint())

@@ -28,15 +28,15 @@ class DockerComposeSmokeTest {
         try (ComposeContainer stack = new ComposeContainer(new File("../docker-compose.yml"))
                 .withBuild(true)
                 .withEnv("CAIRN_PASSWORD", "smoke-test")
-                .withExposedService("proxy", 55432, Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(10)))) {
+                .withExposedService("proxy", 15432, Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(10)))) {
             stack.start();
             Properties p = new Properties();
             p.setProperty("user", "postgres");
             p.setProperty("password", "smoke-test");
             p.setProperty("sslmode", "require");
             p.setProperty("options", "endpoint=main");
-            String url = "jdbc:postgresql://" + stack.getServiceHost("proxy", 55432) + ":"
-                    + stack.getServicePort("proxy", 55432) + "/postgres";
+            String url = "jdbc:postgresql://" + stack.getServiceHost("proxy", 15432) + ":"
+                    + stack.getServicePort("proxy", 15432) + "/postgres";
             Connection c = connectWhenReady(url, p);
             try (c; Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE smoke (id int)");

@@ -352,7 +352,8 @@ class LocalClusterIT {
 
     /** A base port whose 30 successors are free (a chaos cluster uses 27). */
     static int freeBase() {
-        for (int base = 41000 + (int) (ProcessHandle.current().pid() % 50) * 30; base < 60000; base += 30) {
+        // below the ephemeral port range, where a restarting component's port cannot be taken by a client
+        for (int base = 20000 + (int) (ProcessHandle.current().pid() % 50) * 30; base < 32000; base += 30) {
             boolean free = true;
             for (int p = base; p < base + 30 && free; p++) {
                 free = !Supervisor.portAnswers(p);

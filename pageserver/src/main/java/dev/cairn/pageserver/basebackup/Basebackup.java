@@ -2,6 +2,7 @@ package dev.cairn.pageserver.basebackup;
 
 import dev.cairn.pageserver.RelFork;
 import dev.cairn.pageserver.store.IngestPosition;
+import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pageserver.store.SlruKind;
 import dev.cairn.pageserver.store.Timeline;
@@ -176,17 +177,19 @@ public final class Basebackup {
         long relseg = control.build().relsegSize();
         long written = 0;
         long pages = 0;
-        for (Map.Entry<RelFork, RelState> e : forks.entrySet()) {
-            RelFork rf = e.getKey();
-            if (rf.fork() != ForkNumber.INIT && forks.containsKey(rf.withFork(ForkNumber.INIT))) {
-                continue; // never WAL-logged: rebuilt from the init fork below
-            }
-            pages += writeFork(tar, timeline, rf, rf, e.getValue(), at, checksums, relseg);
-            written++;
-            if (rf.fork() == ForkNumber.INIT) {
-                // the main fork of an unlogged relation starts as a copy of its init fork
-                pages += writeFork(tar, timeline, rf, rf.withFork(ForkNumber.MAIN), e.getValue(), at, checksums, relseg);
+        try (PageStore.Scanner scanner = timeline.store().scanner()) {
+            for (Map.Entry<RelFork, RelState> e : forks.entrySet()) { // key order: the scanner reads ahead into the next fork
+                RelFork rf = e.getKey();
+                if (rf.fork() != ForkNumber.INIT && forks.containsKey(rf.withFork(ForkNumber.INIT))) {
+                    continue; // never WAL-logged: rebuilt from the init fork below
+                }
+                pages += writeFork(tar, timeline, scanner, rf, rf, e.getValue(), at, checksums, relseg);
                 written++;
+                if (rf.fork() == ForkNumber.INIT) {
+                    // the main fork of an unlogged relation starts as a copy of its init fork
+                    pages += writeFork(tar, timeline, scanner, rf, rf.withFork(ForkNumber.MAIN), e.getValue(), at, checksums, relseg);
+                    written++;
+                }
             }
         }
         return new long[] {written, pages};
@@ -196,13 +199,13 @@ public final class Basebackup {
      * One fork, read by a forward scan of its page keys (the newest version of each block at
      * {@code at}), not a seek per block: the scan is what makes a basebackup run at disk speed.
      */
-    private static long writeFork(TarWriter tar, Timeline timeline, RelFork source, RelFork target, RelState state, Lsn at,
+    private static long writeFork(TarWriter tar, Timeline timeline, PageStore.Scanner scanner, RelFork source, RelFork target, RelState state, Lsn at,
                                   boolean checksums, long relseg) throws IOException {
         String path = new Timeline.DatabaseDir(target.rel().spcOid(), target.rel().dbOid()).path() + "/"
                 + target.rel().relNumber() + (target.fork() == ForkNumber.MAIN ? "" : "_" + target.fork().pgName);
         ForkFileWriter writer = new ForkFileWriter(tar, path, state.nblocks(), relseg, checksums);
         try {
-            timeline.forEachStoredPage(source, at, state, (block, image) -> {
+            timeline.forEachStoredPage(scanner, source, at, state, (block, image) -> {
                 try {
                     writer.page(block, image);
                 } catch (IOException e) {

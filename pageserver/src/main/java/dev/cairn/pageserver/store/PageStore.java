@@ -10,6 +10,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -40,6 +41,12 @@ public final class PageStore implements VersionSource, AutoCloseable {
     static {
         RocksDB.loadLibrary();
     }
+
+    /**
+     * Scans read SST files in large sequential chunks and leave the block cache to point reads: a
+     * basebackup passes every page once and would otherwise evict what GetPage@LSN keeps warm.
+     */
+    private static final long SCAN_READAHEAD = 2L << 20;
 
     private final Path directory;
     private final RocksDB db;
@@ -138,33 +145,14 @@ public final class PageStore implements VersionSource, AutoCloseable {
      * tombstones included, in key order.
      */
     public void scanLatest(byte[] prefix, Lsn lsn, EntityVisitor visitor) {
-        try (RocksIterator it = db.newIterator(family(prefix))) {
-            byte[] candidateKey = null;
-            byte[] candidateValue = null;
-            byte[] groupKey = null;
-            for (it.seek(prefix); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                if (!KeyCodec.hasPrefix(key, prefix)) {
-                    break;
-                }
-                if (groupKey != null && !KeyCodec.sameEntity(groupKey, key)) {
-                    if (candidateKey != null) {
-                        visitor.visit(KeyCodec.entityOf(candidateKey), new Versioned(KeyCodec.lsnOf(candidateKey),
-                                codec.open(candidateKey, candidateValue)));
-                    }
-                    candidateKey = null;
-                }
-                groupKey = key;
-                if (KeyCodec.lsnOf(key).compareTo(lsn) <= 0) {
-                    candidateKey = key;
-                    candidateValue = it.value();
-                }
-            }
-            if (candidateKey != null) {
-                visitor.visit(KeyCodec.entityOf(candidateKey), new Versioned(KeyCodec.lsnOf(candidateKey),
-                        codec.open(candidateKey, candidateValue)));
-            }
+        try (Scanner scanner = scanner()) {
+            scanner.scanLatest(prefix, lsn, visitor);
         }
+    }
+
+    /** A scanner for many forward scans by one thread (a basebackup: every fork, in key order). */
+    public Scanner scanner() {
+        return new Scanner();
     }
 
     /** Receives the newest version of one entity. */
@@ -301,6 +289,53 @@ public final class PageStore implements VersionSource, AutoCloseable {
         cfOptions.close();
         dbOptions.close();
         blockCache.close();
+    }
+
+    /**
+     * Forward scans through one iterator per column family with large sequential reads that bypass the
+     * block cache; successive scans in key order reuse what the iterator has read ahead.
+     */
+    public final class Scanner implements AutoCloseable {
+        private final ReadOptions options = new ReadOptions().setReadaheadSize(SCAN_READAHEAD).setFillCache(false);
+        private final Map<KeyKind.Family, RocksIterator> iterators = new EnumMap<>(KeyKind.Family.class);
+
+        /** See {@link PageStore#scanLatest}. */
+        public void scanLatest(byte[] prefix, Lsn lsn, EntityVisitor visitor) {
+            RocksIterator it = iterators.computeIfAbsent(KeyCodec.kindOf(prefix).family,
+                    f -> db.newIterator(families.get(f), options));
+            byte[] candidateKey = null;
+            byte[] candidateValue = null;
+            byte[] groupKey = null;
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!KeyCodec.hasPrefix(key, prefix)) {
+                    break;
+                }
+                if (groupKey != null && !KeyCodec.sameEntity(groupKey, key)) {
+                    if (candidateKey != null) {
+                        visitor.visit(KeyCodec.entityOf(candidateKey), new Versioned(KeyCodec.lsnOf(candidateKey),
+                                codec.open(candidateKey, candidateValue)));
+                    }
+                    candidateKey = null;
+                }
+                groupKey = key;
+                if (KeyCodec.lsnOf(key).compareTo(lsn) <= 0) {
+                    candidateKey = key;
+                    candidateValue = it.value();
+                }
+            }
+            if (candidateKey != null) {
+                visitor.visit(KeyCodec.entityOf(candidateKey), new Versioned(KeyCodec.lsnOf(candidateKey),
+                        codec.open(candidateKey, candidateValue)));
+            }
+        }
+
+        @Override
+        public void close() {
+            iterators.values().forEach(RocksIterator::close);
+            iterators.clear();
+            options.close();
+        }
     }
 
     /** Reads with one iterator per column family, reused across calls; for a single thread. */

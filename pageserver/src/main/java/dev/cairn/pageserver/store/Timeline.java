@@ -88,11 +88,11 @@ public final class Timeline {
 
     /**
      * The stored images of the fork's blocks at {@code lsn}, in ascending block order, from one
-     * forward scan of the store; blocks without an image of this incarnation (they read as zeroes)
+     * forward scan by {@code scanner}; blocks without an image of this incarnation (they read as zeroes)
      * and blocks at or past {@code state}'s size are skipped.
      */
-    public void forEachStoredPage(RelFork rf, Lsn lsn, RelState state, StoredPageVisitor visitor) {
-        store.scanLatest(KeyCodec.pagePrefix(ref, rf), lsn, (entity, v) -> {
+    public void forEachStoredPage(PageStore.Scanner scanner, RelFork rf, Lsn lsn, RelState state, StoredPageVisitor visitor) {
+        scanner.scanLatest(KeyCodec.pagePrefix(ref, rf), lsn, (entity, v) -> {
             long block = KeyCodec.blockOf(entity);
             if (block < state.nblocks() && !v.isTombstone() && !v.lsn().isBefore(state.createdAt())) {
                 visitor.visit(block, v.value());

@@ -51,14 +51,14 @@ public final class PageStore implements VersionSource, AutoCloseable {
     private final Path directory;
     private final RocksDB db;
     private final DBOptions dbOptions;
-    private final ColumnFamilyOptions cfOptions;
+    private final List<ColumnFamilyOptions> cfOptions;
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles;
     private final Map<KeyKind.Family, ColumnFamilyHandle> families = new EnumMap<>(KeyKind.Family.class);
     private final ValueCodec codec;
     private final WriteOptions writeOptions = new WriteOptions();
 
-    private PageStore(Path directory, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, LRUCache cache,
+    private PageStore(Path directory, RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> cfOptions, LRUCache cache,
                       List<ColumnFamilyHandle> handles, ValueCipher cipher) {
         this.directory = directory;
         this.db = db;
@@ -84,32 +84,42 @@ public final class PageStore implements VersionSource, AutoCloseable {
             throw new UncheckedIOException("cannot create page store directory " + directory, e);
         }
         LRUCache cache = new LRUCache(blockCacheBytes);
-        BlockBasedTableConfig table = new BlockBasedTableConfig()
-                .setBlockCache(cache)
-                .setFilterPolicy(new BloomFilter(10, false))
-                .setBlockSize(16 * 1024);
-        ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
-                .setTableFormatConfig(table)
-                .setCompressionType(CompressionType.NO_COMPRESSION)
-                .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
-                .setWriteBufferSize(32L << 20);
+        ColumnFamilyOptions cfOptions = columnFamily(new BlockBasedTableConfig().setBlockCache(cache)
+                .setFilterPolicy(new BloomFilter(10, false)).setBlockSize(16 * 1024));
+        // Page keys are (timeline, rel, fork, block) + LSN. The prefix bloom is on everything but the LSN,
+        // so GetPage@LSN (a seek-for-prev within one block's versions) skips SST files without that block.
+        // Iterators that cross blocks must ask for total order (the Scanner, GC and raw iteration do).
+        ColumnFamilyOptions pageOptions = columnFamily(new BlockBasedTableConfig().setBlockCache(cache)
+                .setFilterPolicy(new BloomFilter(10, false)).setWholeKeyFiltering(false).setBlockSize(16 * 1024))
+                .useFixedLengthPrefixExtractor(KeyCodec.PAGE_KEY - KeyCodec.LSN_BYTES)
+                .setMemtablePrefixBloomSizeRatio(0.05);
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setMaxBackgroundJobs(2);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (KeyKind.Family f : KeyKind.Family.values()) {
-            descriptors.add(new ColumnFamilyDescriptor(f.cfName.getBytes(), cfOptions));
+            descriptors.add(new ColumnFamilyDescriptor(f.cfName.getBytes(), f == KeyKind.Family.PAGES ? pageOptions : cfOptions));
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-            return new PageStore(directory, db, dbOptions, cfOptions, cache, handles, cipher);
+            return new PageStore(directory, db, dbOptions, List.of(cfOptions, pageOptions), cache, handles, cipher);
         } catch (RocksDBException e) {
             cfOptions.close();
+            pageOptions.close();
             dbOptions.close();
             cache.close();
             throw new PageStoreException("cannot open page store " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Values are ciphertext: RocksDB's compression would not shrink them (ValueCodec compresses before sealing). */
+    private static ColumnFamilyOptions columnFamily(BlockBasedTableConfig table) {
+        return new ColumnFamilyOptions()
+                .setTableFormatConfig(table)
+                .setCompressionType(CompressionType.NO_COMPRESSION)
+                .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
+                .setWriteBufferSize(32L << 20);
     }
 
     public Path directory() {
@@ -198,7 +208,8 @@ public final class PageStore implements VersionSource, AutoCloseable {
     public long dropSupersededVersions(byte[] prefix, Lsn horizon) {
         ColumnFamilyHandle cf = family(prefix);
         long deleted = 0;
-        try (RocksIterator it = db.newIterator(cf); WriteBatch batch = new WriteBatch()) {
+        try (ReadOptions order = new ReadOptions().setTotalOrderSeek(true);
+             RocksIterator it = db.newIterator(cf, order); WriteBatch batch = new WriteBatch()) {
             byte[] older = null; // the newest version seen so far at or below the horizon, in the current entity
             for (it.seek(prefix); it.isValid() && KeyCodec.hasPrefix(it.key(), prefix); it.next()) {
                 byte[] key = it.key();
@@ -256,7 +267,8 @@ public final class PageStore implements VersionSource, AutoCloseable {
 
     /** Every key of a family (for tools and tests). */
     public void forEachRaw(KeyKind.Family family, java.util.function.BiConsumer<byte[], byte[]> consumer) {
-        try (RocksIterator it = db.newIterator(families.get(family))) {
+        try (ReadOptions order = new ReadOptions().setTotalOrderSeek(true);
+             RocksIterator it = db.newIterator(families.get(family), order)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 consumer.accept(it.key(), it.value());
             }
@@ -286,7 +298,7 @@ public final class PageStore implements VersionSource, AutoCloseable {
         }
         db.close();
         writeOptions.close();
-        cfOptions.close();
+        cfOptions.forEach(ColumnFamilyOptions::close);
         dbOptions.close();
         blockCache.close();
     }
@@ -296,7 +308,8 @@ public final class PageStore implements VersionSource, AutoCloseable {
      * block cache; successive scans in key order reuse what the iterator has read ahead.
      */
     public final class Scanner implements AutoCloseable {
-        private final ReadOptions options = new ReadOptions().setReadaheadSize(SCAN_READAHEAD).setFillCache(false);
+        private final ReadOptions options = new ReadOptions().setReadaheadSize(SCAN_READAHEAD).setFillCache(false)
+                .setTotalOrderSeek(true);
         private final Map<KeyKind.Family, RocksIterator> iterators = new EnumMap<>(KeyKind.Family.class);
 
         /** See {@link PageStore#scanLatest}. */

@@ -2,6 +2,7 @@ package dev.cairn.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cairn.compute.BootTimings;
 import dev.cairn.compute.ComputeManager;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
@@ -64,12 +65,14 @@ final class ColdStartBenchmark {
                 pgbenchInit(pgBin, first, scale);
                 long bytes = databaseSize(first);
                 List<Double> wakes = new ArrayList<>();
+                List<BootTimings> boots = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
                     manager.suspend(InJvmCluster.ENDPOINT);
                     long t0 = System.nanoTime();
                     BackendAddress a = manager.wake(InJvmCluster.ENDPOINT).get();
                     firstQuery(a);
                     wakes.add((System.nanoTime() - t0) / 1e6);
+                    boots.add(manager.status(InJvmCluster.ENDPOINT).lastBoot());
                 }
 
                 pgbenchInit(pgBin, new BackendAddress("127.0.0.1", peer.port()), scale);
@@ -88,6 +91,13 @@ final class ColdStartBenchmark {
                 size.put("database_mb", bytes / 1e6);
                 size.put("cairn_wake_ms", wakes);
                 size.put("cairn_wake_median_ms", wakeMedian);
+                // where the wake goes (medians of each phase): only the basebackup grows with the database
+                size.put("cairn_wake_sync_median_ms", median(boots.stream().map(b -> (double) b.syncMillis()).toList()));
+                size.put("cairn_wake_basebackup_median_ms", median(boots.stream().map(b -> (double) b.basebackupMillis()).toList()));
+                size.put("cairn_wake_postgres_median_ms", median(boots.stream().map(b -> (double) b.postgresMillis()).toList()));
+                size.put("basebackup_mb", boots.getLast().basebackupBytes() / 1e6);
+                size.put("basebackup_into_compute_mb_per_s", boots.getLast().basebackupBytes() / 1e3
+                        / (double) size.get("cairn_wake_basebackup_median_ms"));
                 size.put("stock_restart_ms", restarts);
                 size.put("stock_restart_median_ms", restartMedian);
                 size.put("ratio_wake_over_restart", wakeMedian / restartMedian);

@@ -13,6 +13,7 @@ import dev.cairn.safekeeper.proposer.ProposerDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -52,6 +53,7 @@ public final class ComputeAgent implements AutoCloseable {
     private volatile String lastError;
     private volatile Instant startedAt;
     private volatile Lsn syncLsn = Lsn.INVALID;
+    private volatile BootTimings lastBoot;
     private volatile int restarts;
     private Running running;
 
@@ -89,8 +91,8 @@ public final class ComputeAgent implements AutoCloseable {
             state = ComputeState.RUNNING;
             startedAt = Instant.now();
             lastError = null;
-            LOG.info("endpoint {} running on {} (timeline {}, started at {})", spec.endpoint(), running.address(),
-                    spec.timeline(), syncLsn);
+            LOG.info("endpoint {} running on {} (timeline {}, started at {}) in {}", spec.endpoint(), running.address(),
+                    spec.timeline(), syncLsn, lastBoot);
             return running.address();
         } catch (RuntimeException e) {
             lastError = e.getMessage();
@@ -109,6 +111,7 @@ public final class ComputeAgent implements AutoCloseable {
         PgCluster pg = null;
         ComputeWalStreamer streamer = null;
         try {
+            long t0 = System.nanoTime();
             proposer.start();
             Lsn lsn;
             try {
@@ -118,9 +121,11 @@ public final class ComputeAgent implements AutoCloseable {
                         + proposer.describe(), e);
             }
             syncLsn = lsn;
+            long t1 = System.nanoTime();
             root = newStateDir();
             Path data = root.resolve("data");
-            extractBasebackup(pageserver, lsn, data);
+            long basebackupBytes = extractBasebackup(pageserver, lsn, data);
+            long t2 = System.nanoTime();
             Files.writeString(data.resolve("pg_hba.conf"), ComputeSettings.hba());
             pg = PgCluster.existing(spec.pgBinaries(), data);
             pg.user().own(root);
@@ -136,6 +141,8 @@ public final class ComputeAgent implements AutoCloseable {
                     ComputeSettings.PROPOSER_APP, proposer);
             streamer.start(lsn);
             applyRoles(pg);
+            lastBoot = new BootTimings((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, basebackupBytes,
+                    (System.nanoTime() - t2) / 1_000_000);
             return new Running(root, pg, proposer, streamer, new BackendAddress(spec.listenHost(), pg.port()));
         } catch (IOException e) {
             tearDown(new Running(root, pg, proposer, streamer, null), "immediate");
@@ -150,13 +157,24 @@ public final class ComputeAgent implements AutoCloseable {
         }
     }
 
-    /** Streams the basebackup into {@code tar -x}: nothing of it is buffered or left on disk twice. */
-    private void extractBasebackup(PageserverClient pageserver, Lsn lsn, Path data) throws IOException, InterruptedException {
+    /**
+     * Streams the basebackup into {@code tar -x}: nothing of it is buffered or left on disk twice.
+     *
+     * @return the tar's size in bytes
+     */
+    private long extractBasebackup(PageserverClient pageserver, Lsn lsn, Path data) throws IOException, InterruptedException {
         Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Process tar = new ProcessBuilder("tar", "-x", "-f", "-", "-C", data.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         BasebackupHeader header;
-        try (OutputStream in = tar.getOutputStream()) {
+        long[] bytes = {0};
+        try (OutputStream in = new FilterOutputStream(tar.getOutputStream()) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                bytes[0] += len;
+            }
+        }) {
             header = pageserver.basebackup(spec.timeline(), lsn, BASEBACKUP_WAIT, in);
         } catch (RuntimeException e) {
             tar.destroyForcibly();
@@ -169,6 +187,7 @@ public final class ComputeAgent implements AutoCloseable {
             throw fail("the pageserver's basebackup is at " + header.dataLsn() + ", not at the sync LSN " + lsn
                     + ": the quorum log does not end on a record boundary", null);
         }
+        return bytes[0];
     }
 
     private void applyRoles(PgCluster pg) {
@@ -308,6 +327,11 @@ public final class ComputeAgent implements AutoCloseable {
 
     public String lastError() {
         return lastError;
+    }
+
+    /** How the last successful start went, or null before the first. */
+    public BootTimings lastBoot() {
+        return lastBoot;
     }
 
     public Lsn syncLsn() {

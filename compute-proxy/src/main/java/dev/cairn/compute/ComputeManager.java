@@ -183,7 +183,7 @@ public final class ComputeManager implements AutoCloseable {
         ComputeAgent a = agents.get(def.name());
         if (a == null) {
             return new EndpointStatus(def.name(), def.tenant(), def.timeline(), ComputeState.SUSPENDED.label(), null,
-                    null, null, null, null, 0, null, null);
+                    null, null, null, null, 0, null, null, null);
         }
         BackendAddress address = a.address();
         Path data = a.dataDirectory();
@@ -191,7 +191,7 @@ public final class ComputeManager implements AutoCloseable {
                 address == null ? null : address.host(), address == null ? null : address.port(),
                 a.startedAt() == null ? null : a.startedAt().toString(),
                 a.syncLsn().isValid() ? a.syncLsn().toString() : null, a.restarts(), a.lastError(),
-                data == null ? null : data.toString());
+                data == null ? null : data.toString(), a.lastBoot());
     }
 
     private ComputeAgent agent(EndpointDefinition def) {

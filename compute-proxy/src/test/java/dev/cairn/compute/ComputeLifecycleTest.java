@@ -139,6 +139,10 @@ class ComputeLifecycleTest {
         assertThat(running.pid()).isNotNull();
         Path data = Path.of(running.dataDirectory());
         assertThat(data).isDirectory();
+        // where the start went, as the HTTP API reports it: a basebackup of a fresh cluster is tens of MB
+        assertThat(running.lastBoot()).isNotNull();
+        assertThat(running.lastBoot().basebackupBytes()).isGreaterThan(10_000_000L);
+        assertThat(running.lastBoot().totalMillis()).isPositive();
 
         execute("CREATE TABLE accounts (id int PRIMARY KEY, balance bigint)",
                 "INSERT INTO accounts SELECT g, 100 FROM generate_series(1, 500) g");

@@ -34,8 +34,10 @@ public final class ReportWriter {
         }
         if (!r.computeKillRecoveryMillis().isEmpty()) {
             var sorted = r.computeKillRecoveryMillis().stream().sorted().toList();
+            int n = sorted.size();
+            long median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
             b.append(String.format(Locale.ROOT, "compute kill recovery: median %d ms, max %d ms (%d kills)%n",
-                    sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), sorted.size()));
+                    median, sorted.get(n - 1), n));
         }
         for (RunReport.WorkloadResult w : r.workloads()) {
             b.append(String.format(Locale.ROOT, "  %-9s %6d ops (ok %d, fail %d, info %d), %s%n", w.workload(),

@@ -67,4 +67,19 @@ class RunAnalysisTest {
         op(quiet, 1, 31, 32, OpType.OK, null);      // no visible outage: the first success counts
         assertThat(RunAnalysis.recoveryMillis(quiet.operations(), 30 * S)).isEqualTo(2_000L);
     }
+
+    @Test
+    void theMedianOfAnEvenNumberOfRecoveriesIsTheMeanOfTheMiddleTwo() {
+        History h = new History();
+        op(h, 1, 10, 11, OpType.FAIL, "57P01");     // kill at 10 s: outage seen at 11 s
+        op(h, 2, 12, 12, OpType.OK, null);          // back 2 s after the kill
+        op(h, 3, 30, 31, OpType.FAIL, "57P01");     // kill at 30 s
+        op(h, 4, 32, 34, OpType.OK, null);          // back 4 s after the kill
+        RunReport r = RunAnalysis.analyse(1, 0, 40 * S, List.of("kill"), Map.of("register", h),
+                Map.of("register", new CheckResult("register", 4, List.of())), List.of(
+                        new FaultEvent(NemesisClass.KILL, "sigkill", "compute (pid 1)", 10 * S, 10 * S, false),
+                        new FaultEvent(NemesisClass.KILL, "sigkill", "compute (pid 2)", 30 * S, 30 * S, false)), List.of());
+        assertThat(r.computeKillRecoveryMillis()).containsExactly(2_000L, 4_000L);
+        assertThat(ReportWriter.text(r)).contains("compute kill recovery: median 3000 ms, max 4000 ms (2 kills)");
+    }
 }

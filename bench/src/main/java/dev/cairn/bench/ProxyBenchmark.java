@@ -77,6 +77,7 @@ final class ProxyBenchmark {
                 result.put("ratio_proxy_tls_over_direct", proxyTlsTps / directTps);
                 result.put("goal_ratio", 0.9);
                 result.put("transport", proxy.transportName());
+                result.put("tls_provider", TlsContexts.provider().name());
                 if (Pgbouncer.installed()) {
                     // the peer: the same relaying and TLS termination by PgBouncer, in the same run
                     try (Pgbouncer bouncer = Pgbouncer.start(scratch.resolve("pgbouncer"), pg.port())) {

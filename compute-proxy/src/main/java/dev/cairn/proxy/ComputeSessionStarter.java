@@ -92,7 +92,6 @@ final class ComputeSessionStarter {
         Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(services.transport().channel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.config().backendConnectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, Boolean.getBoolean("cairn.proxy.lt") ? io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED : io.netty.channel.epoll.EpollMode.EDGE_TRIGGERED)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

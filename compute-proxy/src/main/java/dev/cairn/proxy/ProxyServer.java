@@ -24,7 +24,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyServices services;
     private final Transport transport = Transport.best();
     private final EventLoopGroup boss = transport.newGroup(1);
-    private final EventLoopGroup workers = transport.newGroup(Integer.getInteger("cairn.proxy.workers", Runtime.getRuntime().availableProcessors()));
+    private final EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
     private Channel listener;
 
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver) {
@@ -39,7 +39,6 @@ public final class ProxyServer implements AutoCloseable {
     public ProxyServer start() throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, Boolean.getBoolean("cairn.proxy.lt") ? io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED : io.netty.channel.epoll.EpollMode.EDGE_TRIGGERED)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -123,6 +123,48 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void gcThroughThePageServiceNeverPassesAReadInProgress() throws Exception {
+        try (PageStore store = PageStore.open(dir.resolve("store"), new AesGcmValueCipher(1, key))) {
+            byte[][] block0 = {page(), page(), page(), page()};
+            WriteSet w = store.newWriteSet();
+            Lsn[] lsns = {L1, L2, L3, L4};
+            for (int i = 0; i < lsns.length; i++) {
+                w.put(KeyCodec.page(TL, REL, 0, lsns[i]), block0[i]);
+            }
+            w.put(KeyCodec.relSize(TL, REL, L1), new RelState(1, L1).encode());
+            w.put(KeyCodec.position(TL), new IngestPosition(L1, L4, END).encode());
+            w.commit();
+            Timeline t = new Timeline(store, TL);
+            LsnWatch watch = new LsnWatch(TL, L1); // the service has not seen ingest pass L1 yet
+            PageService reads = new PageService(t, watch, Duration.ofSeconds(30));
+            // a read at L2 starts and waits for ingest
+            java.util.concurrent.CompletableFuture<byte[]> read =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> reads.getPage(REL, 0, L2));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!waitingForIngest(watch)) { // from then on the read holds its LSN against GC
+                assertThat(System.nanoTime()).as("the read waits for ingest").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            GcResult r = reads.collectGarbage(new GarbageCollector(store), L4);
+
+            assertThat(r.horizon()).as("horizon held at the read in progress").isEqualTo(L2);
+            assertThat(r.versionsDropped()).as("only block 0 at L1").isEqualTo(1);
+            watch.advance(END);
+            assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(block0[1]);
+
+            // with no read in progress the next pass reaches the wanted horizon
+            assertThat(reads.collectGarbage(new GarbageCollector(store), L4).horizon()).isEqualTo(L4);
+            assertThatThrownBy(() -> reads.getPage(REL, 0, L3)).isInstanceOf(LsnOutsideRetentionException.class);
+        }
+    }
+
+    /** True once a reader is blocked in {@link LsnWatch#await} (it holds the watch's monitor in wait()). */
+    private static boolean waitingForIngest(LsnWatch watch) {
+        return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getState() == Thread.State.TIMED_WAITING
+                && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(LsnWatch.class.getName())));
+    }
+
+    @Test
     void retentionLargerThanTheHistoryKeepsEverything() {
         assertThat(new RetentionPolicy(1L << 40).horizon(END)).isEqualTo(Lsn.INVALID);
         assertThat(new RetentionPolicy(0x1000).horizon(END)).isEqualTo(Lsn.of(0x4000));

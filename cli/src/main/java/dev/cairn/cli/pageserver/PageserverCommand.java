@@ -6,6 +6,7 @@ import dev.cairn.kms.ServiceKeys;
 import dev.cairn.cli.HostPort;
 import dev.cairn.pageserver.api.PageserverHttpApi;
 import dev.cairn.pageserver.crypto.KmsValueCipher;
+import dev.cairn.pageserver.gc.RetentionPolicy;
 import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgruntime.PgBinaries;
 import picocli.CommandLine.Command;
@@ -41,6 +42,15 @@ public final class PageserverCommand implements Callable<Integer> {
     @Option(names = "--read-timeout", defaultValue = "30", description = "Seconds a read or basebackup waits for ingest by default (default ${DEFAULT-VALUE}).")
     long readTimeoutSeconds;
 
+    @Option(names = "--retention-mb", defaultValue = "1024", description = "MB of WAL history each timeline keeps for point-in-time basebackups and reads; GC drops older versions (default ${DEFAULT-VALUE}).")
+    long retentionMb;
+
+    @Option(names = "--gc-interval", defaultValue = "300", description = "Seconds between GC passes; 0 turns GC off (default ${DEFAULT-VALUE}).")
+    long gcIntervalSeconds;
+
+    @Option(names = "--block-cache-mb", defaultValue = "64", description = "RocksDB block cache in MB (default ${DEFAULT-VALUE}).")
+    long blockCacheMb;
+
     @picocli.CommandLine.Mixin
     ServiceKeyOptions keyOptions;
 
@@ -69,8 +79,21 @@ public final class PageserverCommand implements Callable<Integer> {
             return 2;
         }
         PgBinaries pg = PgBinaries.locate(Optional.ofNullable(pgBin));
-        PageserverNode node = PageserverNode.open(new PageserverNode.Config(data, safekeepers, pg,
-                Duration.ofSeconds(readTimeoutSeconds), NodeId.readOrCreate(data)), new KmsValueCipher(keys));
+        PageserverNode.Config config;
+        try {
+            if (retentionMb < 0 || gcIntervalSeconds < 0 || blockCacheMb < 1) {
+                throw new IllegalArgumentException("--retention-mb and --gc-interval must not be negative and"
+                        + " --block-cache-mb must be at least 1, got " + retentionMb + ", " + gcIntervalSeconds + " and " + blockCacheMb);
+            }
+            config = new PageserverNode.Config(data, safekeepers, pg, Duration.ofSeconds(readTimeoutSeconds),
+                    NodeId.readOrCreate(data), new RetentionPolicy(retentionMb << 20), Duration.ofSeconds(gcIntervalSeconds),
+                    blockCacheMb);
+        } catch (IllegalArgumentException e) {
+            keys.close();
+            err.println("cairn pageserver: " + e.getMessage());
+            return 2;
+        }
+        PageserverNode node = PageserverNode.open(config, new KmsValueCipher(keys));
         PageserverHttpApi api = PageserverHttpApi.start(node, address);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -31,6 +31,16 @@ public final class GarbageCollector {
 
     /** Moves the timeline's horizon up to {@code horizon} (never down) and drops what it supersedes. */
     public GcResult collect(Timeline timeline, Lsn horizon) {
+        Lsn published = advanceHorizon(timeline, horizon);
+        return published.equals(horizon) ? dropSuperseded(timeline, published) : new GcResult(published, 0);
+    }
+
+    /**
+     * Publishes the horizon (reads below it are refused from then on) before anything is deleted, so no
+     * reader below it can see a half-collected state; RocksDB's own log keeps write order, so after a crash
+     * deletions never survive without it. Returns the horizon now in force (it never moves back).
+     */
+    public Lsn advanceHorizon(Timeline timeline, Lsn horizon) {
         Lsn ingested = timeline.position().end();
         if (horizon.isAfter(ingested)) {
             throw new TimelineStateException(timeline.ref(), "GC horizon " + horizon
@@ -38,13 +48,16 @@ public final class GarbageCollector {
         }
         Lsn current = timeline.gcHorizon();
         if (!horizon.isAfter(current)) {
-            return new GcResult(current, 0);
+            return current;
         }
-        // Publish the horizon before anything is deleted, so no reader below it can see a half-collected state.
-        // (RocksDB's own log keeps write order, so after a crash deletions never survive without it.)
         WriteSet publish = store.newWriteSet();
         publish.put(KeyCodec.gcHorizon(timeline.ref()), ByteBuffer.allocate(8).putLong(horizon.value()).array());
         publish.commit();
+        return horizon;
+    }
+
+    /** Drops every version superseded at or below a published {@code horizon}. */
+    public GcResult dropSuperseded(Timeline timeline, Lsn horizon) {
         long dropped = 0;
         for (KeyKind kind : KeyKind.values()) {
             if (kind.versioned) {

@@ -2,6 +2,8 @@ package dev.cairn.pageserver.read;
 
 import dev.cairn.pageserver.RelFork;
 import dev.cairn.pageserver.basebackup.Basebackup;
+import dev.cairn.pageserver.gc.GarbageCollector;
+import dev.cairn.pageserver.gc.GcResult;
 import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pageserver.store.SlruKind;
 import dev.cairn.pageserver.store.Timeline;
@@ -23,6 +25,8 @@ public final class PageService {
     private final Timeline timeline;
     private final LsnWatch watch;
     private final Duration timeout;
+    /** LSNs of reads in progress (with counts); guarded by itself, as is every move of the GC horizon. */
+    private final TreeMap<Lsn, Integer> reading = new TreeMap<>();
 
     public PageService(Timeline timeline, LsnWatch watch, Duration timeout) {
         this.timeline = timeline;
@@ -30,46 +34,89 @@ public final class PageService {
         this.timeout = timeout;
     }
 
-    /** Waits until ingest reached {@code lsn}, and refuses LSNs that GC may have collected. */
-    private void ready(Lsn lsn) {
-        Lsn horizon = timeline.gcHorizon();
-        if (lsn.isBefore(horizon)) {
-            throw new LsnOutsideRetentionException(timeline.ref(), lsn, horizon);
+    /** A read at an LSN in progress: GC keeps its horizon at or below it until closed. */
+    private interface ReadLease extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Refuses LSNs that GC may have collected, then holds {@code lsn} against GC until the read is done. */
+    private ReadLease lease(Lsn lsn) {
+        synchronized (reading) {
+            Lsn horizon = timeline.gcHorizon();
+            if (lsn.isBefore(horizon)) {
+                throw new LsnOutsideRetentionException(timeline.ref(), lsn, horizon);
+            }
+            reading.merge(lsn, 1, Integer::sum);
         }
-        watch.await(lsn, timeout);
+        return () -> {
+            synchronized (reading) {
+                reading.computeIfPresent(lsn, (k, n) -> n == 1 ? null : n - 1);
+            }
+        };
+    }
+
+    /** Leases {@code lsn} and waits until ingest reached it; the caller closes the lease after reading. */
+    private ReadLease ready(Lsn lsn) {
+        ReadLease lease = lease(lsn);
+        try {
+            watch.await(lsn, timeout);
+            return lease;
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Garbage-collects this timeline up to {@code wanted}, or up to the oldest read in progress if that is
+     * lower: a basebackup or page read that has started never loses a version it may still read.
+     */
+    public GcResult collectGarbage(GarbageCollector gc, Lsn wanted) {
+        Lsn published;
+        synchronized (reading) {
+            Lsn target = reading.isEmpty() || wanted.isBefore(reading.firstKey()) ? wanted : reading.firstKey();
+            published = gc.advanceHorizon(timeline, target);
+        }
+        return gc.dropSuperseded(timeline, published);
     }
 
     public byte[] getPage(RelFork rf, long block, Lsn lsn) {
-        ready(lsn);
-        return timeline.page(rf, block, lsn);
+        try (ReadLease l = ready(lsn)) {
+            return timeline.page(rf, block, lsn);
+        }
     }
 
     public boolean relationExists(RelFork rf, Lsn lsn) {
-        ready(lsn);
-        return timeline.relState(rf, lsn) != null;
+        try (ReadLease l = ready(lsn)) {
+            return timeline.relState(rf, lsn) != null;
+        }
     }
 
     /** Size in blocks, 0 for a fork that does not exist (as smgrnblocks after smgrexists fails). */
     public long relationSize(RelFork rf, Lsn lsn) {
-        ready(lsn);
-        RelState s = timeline.relState(rf, lsn);
-        return s == null ? 0 : s.nblocks();
+        try (ReadLease l = ready(lsn)) {
+            RelState s = timeline.relState(rf, lsn);
+            return s == null ? 0 : s.nblocks();
+        }
     }
 
     public List<RelFork> listRelations(Lsn lsn) {
-        ready(lsn);
-        return List.copyOf(timeline.relForks(lsn).keySet());
+        try (ReadLease l = ready(lsn)) {
+            return List.copyOf(timeline.relForks(lsn).keySet());
+        }
     }
 
     /** One SLRU segment file as PostgreSQL would have it (missing pages as zeroes), or null when none of its pages exist. */
     public byte[] slruSegment(SlruKind slru, long segment, Lsn lsn) {
-        ready(lsn);
         TreeMap<Long, byte[]> pages = new TreeMap<>();
         long first = segment * SlruKind.PAGES_PER_SEGMENT;
-        for (long p = first; p < first + SlruKind.PAGES_PER_SEGMENT; p++) {
-            byte[] page = timeline.slruPage(slru, p, lsn);
-            if (page != null) {
-                pages.put(p - first, page);
+        try (ReadLease l = ready(lsn)) {
+            for (long p = first; p < first + SlruKind.PAGES_PER_SEGMENT; p++) {
+                byte[] page = timeline.slruPage(slru, p, lsn);
+                if (page != null) {
+                    pages.put(p - first, page);
+                }
             }
         }
         if (pages.isEmpty()) {
@@ -82,16 +129,15 @@ public final class PageService {
 
     /** Waits for ingest to reach {@code lsn} and says where a basebackup at it would be taken. */
     public Basebackup.Plan planBasebackup(Lsn lsn, Duration wait) {
-        Lsn horizon = timeline.gcHorizon();
-        if (lsn.isBefore(horizon)) {
-            throw new LsnOutsideRetentionException(timeline.ref(), lsn, horizon);
+        try (ReadLease l = lease(lsn)) {
+            watch.await(lsn, wait);
+            return new Basebackup(timeline).plan(lsn);
         }
-        watch.await(lsn, wait);
-        return new Basebackup(timeline).plan(lsn);
     }
 
     public Basebackup.Result basebackup(Lsn lsn, OutputStream out) {
-        ready(lsn);
-        return new Basebackup(timeline).write(lsn, out);
+        try (ReadLease l = ready(lsn)) {
+            return new Basebackup(timeline).write(lsn, out);
+        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.cairn.pageserver.service;
 
 import dev.cairn.pageserver.api.TimelineInfo;
+import dev.cairn.pageserver.gc.GarbageCollector;
+import dev.cairn.pageserver.gc.GcResult;
+import dev.cairn.pageserver.gc.RetentionPolicy;
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.importer.StockRecovery;
 import dev.cairn.pageserver.ingest.Ingest;
@@ -9,6 +12,7 @@ import dev.cairn.pageserver.read.PageService;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.crypto.ValueCipher;
+import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.safekeeper.TimelineKey;
@@ -25,6 +29,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -38,10 +45,31 @@ public final class PageserverNode implements AutoCloseable {
      * @param safekeepers  HOST:PORT of each safekeeper; empty for a pageserver that only serves imports
      * @param readTimeout  how long reads and basebackups wait for ingest by default
      */
+    /**
+     * @param retention     how much WAL history each timeline keeps for point-in-time reads (the PITR window)
+     * @param gcInterval    how often GC moves every timeline's horizon up to its window (zero: never)
+     * @param blockCacheMib RocksDB block cache, shared by all timelines
+     */
     public record Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout,
-                         String nodeId) {
+                         String nodeId, RetentionPolicy retention, Duration gcInterval, long blockCacheMib) {
+        /** 1 GiB of WAL history, GC every 5 minutes, a 64 MiB block cache. */
+        public static final RetentionPolicy DEFAULT_RETENTION = new RetentionPolicy(1L << 30);
+        public static final Duration DEFAULT_GC_INTERVAL = Duration.ofMinutes(5);
+        public static final long DEFAULT_BLOCK_CACHE_MIB = 64;
+
         public Config {
             safekeepers = List.copyOf(safekeepers);
+            if (gcInterval.isNegative()) {
+                throw new IllegalArgumentException("GC interval must not be negative: " + gcInterval);
+            }
+            if (blockCacheMib < 1) {
+                throw new IllegalArgumentException("block cache must be at least 1 MiB, got " + blockCacheMib);
+            }
+        }
+
+        public Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout, String nodeId) {
+            this(dataDir, safekeepers, pgBinaries, readTimeout, nodeId, DEFAULT_RETENTION, DEFAULT_GC_INTERVAL,
+                    DEFAULT_BLOCK_CACHE_MIB);
         }
     }
 
@@ -51,6 +79,8 @@ public final class PageserverNode implements AutoCloseable {
     private final Map<TimelineKey, ServedTimeline> timelines = new ConcurrentHashMap<>();
     /** Registered timelines that could not be opened yet, with why. */
     private final Map<TimelineKey, String> unopened = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+            .name("pageserver-gc").daemon().unstarted(r));
     private final PageserverMetrics metrics = new PageserverMetrics();
 
     private PageserverNode(Config config, PageStore store) {
@@ -65,7 +95,8 @@ public final class PageserverNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create pageserver data directory " + config.dataDir(), e);
         }
-        PageserverNode node = new PageserverNode(config, PageStore.open(config.dataDir().resolve("store"), cipher));
+        PageserverNode node = new PageserverNode(config, PageStore.open(config.dataDir().resolve("store"), cipher,
+                config.blockCacheMib() << 20));
         for (TimelineKey key : node.registry.load()) {
             try {
                 node.serve(key);
@@ -75,7 +106,30 @@ public final class PageserverNode implements AutoCloseable {
                 LOG.warn("timeline {} not opened at start (retried on use): {}", key, e.getMessage());
             }
         }
+        if (!config.gcInterval().isZero()) {
+            long ms = config.gcInterval().toMillis();
+            node.gc.scheduleWithFixedDelay(node::collectGarbage, ms, ms, TimeUnit.MILLISECONDS);
+        }
         return node;
+    }
+
+    /**
+     * One GC pass: every served timeline's horizon moves up to its retention window (never past a read in
+     * progress) and the versions it supersedes are dropped; RocksDB's compaction then gives the space back.
+     */
+    public void collectGarbage() {
+        GarbageCollector collector = new GarbageCollector(store);
+        for (ServedTimeline tl : timelines.values()) {
+            try {
+                Lsn horizon = config.retention().horizon(tl.ingest().position().end());
+                GcResult r = tl.pages().collectGarbage(collector, horizon);
+                if (r.versionsDropped() > 0) {
+                    LOG.info("timeline {}: GC horizon {}, {} versions dropped", tl.key(), r.horizon(), r.versionsDropped());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("timeline {}: GC failed: {}", tl.key(), e.getMessage());
+            }
+        }
     }
 
     public PageserverMetrics metrics() {
@@ -169,6 +223,7 @@ public final class PageserverNode implements AutoCloseable {
 
     @Override
     public void close() {
+        gc.shutdownNow();
         timelines.values().forEach(ServedTimeline::close);
         timelines.clear();
         store.flush();

@@ -78,6 +78,8 @@ class PageserverServiceTest {
         assertThat(created.startLsn().isValid()).isTrue();
         assertThat(created.ingestedLsn()).isEqualTo(created.startLsn());
         assertThat(created.state()).isEqualTo("active");
+        // initdb's catalogs in three databases: several MB of relation forks
+        assertThat(created.logicalSizeBytes()).isGreaterThan(5L << 20).isLessThan(200L << 20);
         assertThat(client.timelines()).extracting(TimelineInfo::key).containsExactly(key);
 
         assertThatThrownBy(() -> client.createTimeline(key)).isInstanceOfSatisfying(ApiException.class,

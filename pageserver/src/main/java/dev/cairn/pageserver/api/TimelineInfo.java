@@ -18,9 +18,12 @@ import java.util.Map;
  * @param state        "active" or "failed"
  * @param error        why ingest stopped, or null
  * @param walSource    the safekeeper currently streamed from, or null
+ * @param logicalSizeBytes every relation fork at the ingested LSN, in bytes (what the database holds, before
+ *                     versions, compression and encryption)
  */
 public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn lastRecordLsn, Lsn durableLsn,
-                           Lsn commitLsn, Lsn gcHorizonLsn, String state, String error, String walSource) {
+                           Lsn commitLsn, Lsn gcHorizonLsn, String state, String error, String walSource,
+                           long logicalSizeBytes) {
 
     public long ingestLagBytes() {
         return commitLsn.isAfter(ingestedLsn) ? commitLsn.minus(ingestedLsn) : 0;
@@ -40,6 +43,7 @@ public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn l
         m.put("state", state);
         m.put("error", error);
         m.put("walSource", walSource);
+        m.put("logicalSizeBytes", logicalSizeBytes);
         return m;
     }
 
@@ -47,7 +51,7 @@ public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn l
         return new TimelineInfo(new TimelineKey(Id128.parse((String) m.get("tenant")), Id128.parse((String) m.get("timeline"))),
                 lsn(m, "startLsn"), lsn(m, "ingestedLsn"), lsn(m, "lastRecordLsn"), lsn(m, "durableLsn"),
                 lsn(m, "commitLsn"), lsn(m, "gcHorizonLsn"), (String) m.get("state"), (String) m.get("error"),
-                (String) m.get("walSource"));
+                (String) m.get("walSource"), m.get("logicalSizeBytes") instanceof Number n ? n.longValue() : 0);
     }
 
     private static Lsn lsn(Map<String, Object> m, String field) {

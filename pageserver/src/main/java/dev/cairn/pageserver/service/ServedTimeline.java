@@ -44,7 +44,7 @@ public final class ServedTimeline implements AutoCloseable {
         Lsn commit = source == null ? pos.end() : source.commitLsn();
         return new TimelineInfo(key, pos.importLsn(), pos.end(), pos.lastRecord(), durable, commit,
                 timeline.gcHorizon(), error == null ? "active" : "failed", error,
-                source == null ? null : source.currentSource());
+                source == null ? null : source.currentSource(), timeline.logicalSize(pos.end()));
     }
 
     @Override

@@ -117,6 +117,11 @@ public final class Timeline {
         return out;
     }
 
+    /** The database's size at {@code lsn} as PostgreSQL would count it: every relation fork, in bytes. */
+    public long logicalSize(Lsn lsn) {
+        return relForks(lsn).values().stream().mapToLong(RelState::nblocks).sum() * PgConstants.BLCKSZ;
+    }
+
     // ---------------------------------------------------------------- relmapper files
 
     public byte[] relmap(long spc, long db, Lsn lsn) {

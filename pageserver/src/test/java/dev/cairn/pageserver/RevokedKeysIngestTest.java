@@ -13,6 +13,7 @@ import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.IngestKeysUnavailableException;
 import dev.cairn.pageserver.ingest.WalDirectoryIngest;
 import dev.cairn.pageserver.store.PageStore;
+import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -61,6 +63,9 @@ class RevokedKeysIngestTest {
             assertThat(e.getMessage()).contains("revoked").contains(tl.toString());
             assertThat(ingest.failure()).as("a revocation does not stop the timeline").isNull();
             Lsn paused = ingest.position().end();
+            // the status's logical size reads relation sizes: it cannot while revoked (the status reports null)
+            assertThatThrownBy(() -> new Timeline(store, tl).logicalSize(paused)).isInstanceOf(PageStoreException.class)
+                    .hasMessageContaining("revoked");
 
             keys.restore(tenant);
             assertThat(new Timeline(store, tl).position().end()).as("stored position").isEqualTo(paused);
@@ -68,6 +73,7 @@ class RevokedKeysIngestTest {
             assertThat(end).isGreaterThan(paused).isGreaterThan(start);
             assertThat(ingest.failure()).isNull();
             assertThat(ingest.position().end()).isEqualTo(end);
+            assertThat(new Timeline(store, tl).logicalSize(end)).as("table t and the catalogs").isGreaterThan(2000L * 100);
         } finally {
             Computes.deleteTree(scratch);
         }

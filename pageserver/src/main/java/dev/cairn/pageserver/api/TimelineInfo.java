@@ -19,11 +19,11 @@ import java.util.Map;
  * @param error        why ingest stopped, or null
  * @param walSource    the safekeeper currently streamed from, or null
  * @param logicalSizeBytes every relation fork at the ingested LSN, in bytes (what the database holds, before
- *                     versions, compression and encryption)
+ *                     versions, compression and encryption); null while the tenant's keys cannot be used
  */
 public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn lastRecordLsn, Lsn durableLsn,
                            Lsn commitLsn, Lsn gcHorizonLsn, String state, String error, String walSource,
-                           long logicalSizeBytes) {
+                           Long logicalSizeBytes) {
 
     public long ingestLagBytes() {
         return commitLsn.isAfter(ingestedLsn) ? commitLsn.minus(ingestedLsn) : 0;
@@ -51,7 +51,7 @@ public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn l
         return new TimelineInfo(new TimelineKey(Id128.parse((String) m.get("tenant")), Id128.parse((String) m.get("timeline"))),
                 lsn(m, "startLsn"), lsn(m, "ingestedLsn"), lsn(m, "lastRecordLsn"), lsn(m, "durableLsn"),
                 lsn(m, "commitLsn"), lsn(m, "gcHorizonLsn"), (String) m.get("state"), (String) m.get("error"),
-                (String) m.get("walSource"), m.get("logicalSizeBytes") instanceof Number n ? n.longValue() : 0);
+                (String) m.get("walSource"), m.get("logicalSizeBytes") instanceof Number n ? n.longValue() : null);
     }
 
     private static Lsn lsn(Map<String, Object> m, String field) {

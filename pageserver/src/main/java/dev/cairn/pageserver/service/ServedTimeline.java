@@ -5,6 +5,7 @@ import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.SafekeeperWalSource;
 import dev.cairn.pageserver.read.PageService;
 import dev.cairn.pageserver.store.IngestPosition;
+import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.safekeeper.TimelineKey;
@@ -44,7 +45,16 @@ public final class ServedTimeline implements AutoCloseable {
         Lsn commit = source == null ? pos.end() : source.commitLsn();
         return new TimelineInfo(key, pos.importLsn(), pos.end(), pos.lastRecord(), durable, commit,
                 timeline.gcHorizon(), error == null ? "active" : "failed", error,
-                source == null ? null : source.currentSource(), timeline.logicalSize(pos.end()));
+                source == null ? null : source.currentSource(), logicalSize(pos.end()));
+    }
+
+    /** Null when the relation sizes cannot be read (a revoked tenant): the rest of the status still answers. */
+    private Long logicalSize(Lsn at) {
+        try {
+            return timeline.logicalSize(at);
+        } catch (PageStoreException e) {
+            return null;
+        }
     }
 
     @Override

@@ -155,14 +155,14 @@ public final class PageStore implements VersionSource, AutoCloseable {
      * tombstones included, in key order.
      */
     public void scanLatest(byte[] prefix, Lsn lsn, EntityVisitor visitor) {
-        try (Scanner scanner = scanner()) {
+        try (Scanner scanner = new Scanner(false)) {
             scanner.scanLatest(prefix, lsn, visitor);
         }
     }
 
     /** A scanner for many forward scans by one thread (a basebackup: every fork, in key order). */
     public Scanner scanner() {
-        return new Scanner();
+        return new Scanner(true);
     }
 
     /** Receives the newest version of one entity. */
@@ -304,13 +304,19 @@ public final class PageStore implements VersionSource, AutoCloseable {
     }
 
     /**
-     * Forward scans through one iterator per column family with large sequential reads that bypass the
-     * block cache; successive scans in key order reuse what the iterator has read ahead.
+     * Forward scans through one iterator per column family, in total order (they cross the page prefix).
+     * A bulk scanner reads SST files in large sequential chunks that bypass the block cache, and successive
+     * scans in key order reuse what it has read ahead; small listings go through the cache as point reads do.
      */
     public final class Scanner implements AutoCloseable {
-        private final ReadOptions options = new ReadOptions().setReadaheadSize(SCAN_READAHEAD).setFillCache(false)
-                .setTotalOrderSeek(true);
+        private final ReadOptions options = new ReadOptions().setTotalOrderSeek(true);
         private final Map<KeyKind.Family, RocksIterator> iterators = new EnumMap<>(KeyKind.Family.class);
+
+        private Scanner(boolean bulk) {
+            if (bulk) {
+                options.setReadaheadSize(SCAN_READAHEAD).setFillCache(false);
+            }
+        }
 
         /** See {@link PageStore#scanLatest}. */
         public void scanLatest(byte[] prefix, Lsn lsn, EntityVisitor visitor) {

@@ -21,8 +21,10 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         peer.write(msg);
         if (!peer.isWritable()) {
-            peer.flush();
+            // pause before flushing: a flush that drains the peer at once reports it writable again during
+            // the flush, and a pause set after that would never be lifted (a large COPY stalled this way)
             ctx.channel().config().setAutoRead(false);
+            peer.flush();
         }
     }
 

@@ -134,6 +134,35 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void pgbenchInitCopiesThroughTheRelayAndCopyOutComesBack() throws Exception {
+        // pgbench -i streams COPY data faster than a TLS record at a time: the relay must pause and resume
+        // reading the client many times (a lost resume once stalled this forever)
+        Path log = Files.createTempFile("pgbench-init", ".log");
+        ProcessBuilder pb = new ProcessBuilder(backend.binaries().tool("pgbench").toString(), "-i", "-q", "-s", "3",
+                "host=127.0.0.1 port=" + proxy.address().getPort() + " user=app dbname=appdb sslmode=require"
+                        + " options='-c endpoint=ep1'").redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PGPASSWORD", PASSWORD);
+        Process pgbench = pb.start();
+        boolean finished = pgbench.waitFor(60, TimeUnit.SECONDS);
+        pgbench.destroyForcibly();
+        String output = Files.readString(log);
+        Files.delete(log);
+        assertThat(finished).as("pgbench -i through the proxy finished within 60 s: %s", output).isTrue();
+        assertThat(pgbench.exitValue()).as(output).isZero();
+        try (Connection c = connect("ep1", PASSWORD, "require"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select count(*), sum(aid) from pgbench_accounts")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(300_000);
+                assertThat(rs.getLong(2)).isEqualTo(300_000L * 300_001 / 2);
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            long rows = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut("COPY pgbench_accounts TO STDOUT", out);
+            assertThat(rows).isEqualTo(300_000);
+            assertThat(out.size()).isGreaterThan(300_000 * 90);
+        }
+    }
+
+    @Test
     void psqlOverTlsRoutedBySniHostName() throws Exception {
         String conninfo = "host=ep1.localhost hostaddr=127.0.0.1 port=" + proxy.address().getPort()
                 + " user=app dbname=appdb sslmode=require";

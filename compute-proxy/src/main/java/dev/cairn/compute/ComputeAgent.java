@@ -13,9 +13,7 @@ import dev.cairn.safekeeper.proposer.ProposerDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,30 +156,21 @@ public final class ComputeAgent implements AutoCloseable {
     }
 
     /**
-     * Streams the basebackup into {@code tar -x}: nothing of it is buffered or left on disk twice.
+     * Streams the basebackup straight into the data directory: nothing of it is buffered or left on disk twice.
      *
      * @return the tar's size in bytes
      */
-    private long extractBasebackup(PageserverClient pageserver, Lsn lsn, Path data) throws IOException, InterruptedException {
+    private long extractBasebackup(PageserverClient pageserver, Lsn lsn, Path data) throws IOException {
         Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Process tar = new ProcessBuilder("tar", "-x", "-f", "-", "-C", data.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        BasebackupHeader header;
         long[] bytes = {0};
-        try (OutputStream in = new FilterOutputStream(tar.getOutputStream()) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-                bytes[0] += len;
-            }
-        }) {
-            header = pageserver.basebackup(spec.timeline(), lsn, BASEBACKUP_WAIT, in);
+        BasebackupHeader header;
+        try {
+            header = pageserver.basebackup(spec.timeline(), lsn, BASEBACKUP_WAIT, (h, length, tar) -> {
+                bytes[0] = length;
+                BasebackupExtractor.extract(tar, data);
+            });
         } catch (RuntimeException e) {
-            tar.destroyForcibly();
             throw fail("cannot fetch the basebackup at " + lsn + ": " + e.getMessage(), e);
-        }
-        if (tar.waitFor() != 0) {
-            throw fail("the basebackup tar at " + lsn + " could not be extracted (tar exit " + tar.exitValue() + ")", null);
         }
         if (!header.dataLsn().equals(lsn)) {
             throw fail("the pageserver's basebackup is at " + header.dataLsn() + ", not at the sync LSN " + lsn

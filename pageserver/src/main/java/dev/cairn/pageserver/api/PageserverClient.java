@@ -7,12 +7,13 @@ import dev.cairn.httpapi.JsonHttpServer;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.safekeeper.TimelineKey;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,9 @@ import java.util.Map;
 /** Client of the pageserver's HTTP API (see {@link PageserverHttpApi}); refusals are {@link ApiException}s. */
 public final class PageserverClient {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a basebackup may go without a byte once the pageserver has the LSN. */
+    private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
 
     private final JsonHttpClient http;
 
@@ -63,20 +67,74 @@ public final class PageserverClient {
      * {@code wait} for ingest to reach it.
      */
     public BasebackupHeader basebackup(TimelineKey key, Lsn lsn, Duration wait, OutputStream tar) {
+        return basebackup(key, lsn, wait, (header, length, body) -> body.transferTo(tar));
+    }
+
+    /** Receives a basebackup: what the response announced, and its tar body of exactly {@code length} bytes. */
+    @FunctionalInterface
+    public interface BasebackupReader {
+        void read(BasebackupHeader header, long length, InputStream tar) throws IOException;
+    }
+
+    /**
+     * Fetches the basebackup tar at {@code lsn} (null: the latest), waiting up to {@code wait} for ingest to
+     * reach it, and hands its body to {@code reader}. A body cut short, or longer than announced, fails.
+     * Read with blocking socket reads: a gigabyte through the JDK's asynchronous client costs seconds of
+     * selector hand-offs per 16 KiB buffer.
+     */
+    public BasebackupHeader basebackup(TimelineKey key, Lsn lsn, Duration wait, BasebackupReader reader) {
         String query = "?wait_ms=" + wait.toMillis() + (lsn == null ? "" : "&lsn=" + lsn);
-        HttpRequest request = http.request("GET", PageserverHttpApi.timelinePath(key) + "/basebackup" + query, null,
-                wait.plus(Duration.ofMinutes(10)));
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw JsonHttpClient.refusal(response.statusCode(), body.readAllBytes());
+        URI uri = base().resolve(PageserverHttpApi.timelinePath(key) + "/basebackup" + query);
+        HttpURLConnection c = null;
+        try {
+            c = (HttpURLConnection) uri.toURL().openConnection();
+            c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            c.setReadTimeout((int) wait.plus(STALL_TIMEOUT).toMillis());
+            int status;
+            try {
+                status = c.getResponseCode();
+            } catch (IOException e) {
+                throw new UncheckedIOException("pageserver " + base() + " unreachable: " + e, e);
             }
-            BasebackupHeader header = new BasebackupHeader(header(response, BasebackupHeader.DATA_LSN),
-                    header(response, BasebackupHeader.START_LSN), header(response, BasebackupHeader.PREV_RECORD_LSN));
-            body.transferTo(tar);
+            if (status != 200) {
+                InputStream error = c.getErrorStream();
+                throw JsonHttpClient.refusal(status, error == null ? new byte[0] : error.readAllBytes());
+            }
+            BasebackupHeader header = new BasebackupHeader(header(c, BasebackupHeader.DATA_LSN),
+                    header(c, BasebackupHeader.START_LSN), header(c, BasebackupHeader.PREV_RECORD_LSN));
+            long length = c.getContentLengthLong();
+            if (length < 0) {
+                throw new ApiException(status, "protocol", "basebackup response declares no length");
+            }
+            long[] seen = {0};
+            try (InputStream body = new FilterInputStream(c.getInputStream()) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    seen[0] += b < 0 ? 0 : 1;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    seen[0] += Math.max(n, 0);
+                    return n;
+                }
+            }) {
+                reader.read(header, length, body);
+                body.transferTo(OutputStream.nullOutputStream());
+            }
+            if (seen[0] != length) {
+                throw new IOException("got " + seen[0] + " of the " + length + " bytes announced");
+            }
             return header;
         } catch (IOException e) {
             throw new UncheckedIOException("basebackup of " + key + " from " + base() + " broke off: " + e.getMessage(), e);
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
         }
     }
 
@@ -88,9 +146,12 @@ public final class PageserverClient {
         return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static Lsn header(HttpResponse<?> r, String name) {
-        return Lsn.parse(r.headers().firstValue(name).orElseThrow(() ->
-                new ApiException(r.statusCode(), "protocol", "basebackup response lacks " + name)));
+    private static Lsn header(HttpURLConnection c, String name) {
+        String value = c.getHeaderField(name);
+        if (value == null) {
+            throw new ApiException(200, "protocol", "basebackup response lacks " + name);
+        }
+        return Lsn.parse(value);
     }
 
     /** An import copies and recovers a whole cluster first. */

@@ -8,6 +8,7 @@ import dev.cairn.pageserver.crypto.ValueKeyUnavailableException;
 import dev.cairn.pageserver.ingest.IngestException;
 import dev.cairn.pageserver.read.LsnOutsideRetentionException;
 import dev.cairn.pageserver.read.LsnTimeoutException;
+import dev.cairn.pageserver.read.PageService;
 import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pageserver.service.ServedTimeline;
 import dev.cairn.pageserver.service.TimelineExistsException;
@@ -114,16 +115,20 @@ public final class PageserverHttpApi implements AutoCloseable {
         ServedTimeline tl = node.timeline(key);
         Lsn lsn = query.containsKey("lsn") ? lsnParam(query.get("lsn")) : tl.ingest().position().end();
         Duration wait = query.containsKey("wait_ms") ? Duration.ofMillis(longParam(query.get("wait_ms"), "wait_ms")) : DEFAULT_WAIT;
-        Basebackup.Plan plan = tl.pages().planBasebackup(lsn, wait);
-        ex.getResponseHeaders().set("Content-Type", "application/x-tar");
-        ex.getResponseHeaders().set(BasebackupHeader.DATA_LSN, plan.dataLsn().toString());
-        ex.getResponseHeaders().set(BasebackupHeader.START_LSN, plan.startLsn().toString());
-        ex.getResponseHeaders().set(BasebackupHeader.PREV_RECORD_LSN, plan.prevRecordLsn().toString());
-        ex.sendResponseHeaders(200, 0);
-        try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 1 << 16)) {
-            Basebackup.Result r = tl.pages().basebackup(plan.dataLsn(), out);
-            node.metrics().basebackups.increment();
-            node.metrics().basebackupBytes.add(r.bytes());
+        try (PageService.LeasedBasebackup bb = tl.pages().openBasebackup(lsn, wait)) {
+            Basebackup.Plan plan = bb.prepared().plan();
+            ex.getResponseHeaders().set("Content-Type", "application/x-tar");
+            ex.getResponseHeaders().set(BasebackupHeader.DATA_LSN, plan.dataLsn().toString());
+            ex.getResponseHeaders().set(BasebackupHeader.START_LSN, plan.startLsn().toString());
+            ex.getResponseHeaders().set(BasebackupHeader.PREV_RECORD_LSN, plan.prevRecordLsn().toString());
+            // a declared length, not chunks: the JDK server writes chunked bodies 4 KiB per system call, and
+            // the client can tell a stream cut short from a complete one
+            ex.sendResponseHeaders(200, bb.prepared().size());
+            try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 1 << 18)) {
+                Basebackup.Result r = bb.prepared().writeTo(out);
+                node.metrics().basebackups.increment();
+                node.metrics().basebackupBytes.add(r.bytes());
+            }
         }
     }
 

@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,6 +103,15 @@ public final class Basebackup {
      * (within the ingested WAL, not before the import).
      */
     public Result write(Lsn lsn, OutputStream out) {
+        return prepare(lsn).writeTo(out);
+    }
+
+    /**
+     * Reads everything of the basebackup at {@code lsn} but the relation pages, so its exact size is known
+     * before the first byte is sent (a server can declare its length, a client can tell a cut-short stream).
+     * The pages are read by {@link Prepared#writeTo}; the caller keeps {@code lsn} from GC until then.
+     */
+    public Prepared prepare(Lsn lsn) {
         Plan plan = plan(lsn);
         Timeline.RecordBoundary boundary = plan.boundary();
         Lsn at = boundary.end();
@@ -118,28 +128,104 @@ public final class Basebackup {
         SyntheticCheckpointSegment synthetic = new SyntheticCheckpointSegment(start, boundary.start(),
                 base.systemIdentifier(), segmentSize, checkpoint);
         ControlFile control = synthetic.controlFile(base, now);
-        try {
-            TarWriter tar = new TarWriter(out);
-            for (String dir : EMPTY_DIRECTORIES) {
-                tar.directory(dir);
+
+        List<Entry> entries = new ArrayList<>();
+        for (String dir : EMPTY_DIRECTORIES) {
+            entries.add(new Directory(dir));
+        }
+        entries.add(new RegularFile("PG_VERSION", versionFile(base)));
+        addConfig(entries);
+        addRelations(entries, at, control, base);
+        addSlrus(entries, at);
+        addTwophase(entries, at);
+        entries.add(new RegularFile(ControlFileCodec.RELATIVE_PATH, ControlFileCodec.encode(control)));
+        for (WalSegmentFile f : synthetic.files()) {
+            entries.add(new RegularFile("pg_wal/" + f.fileName(), f.bytes()));
+        }
+        return new Prepared(plan, List.copyOf(entries), control.dataChecksumsEnabled(), control.build().relsegSize());
+    }
+
+    /** A basebackup whose every entry is decided and whose size is known; the relation pages are read as it is written. */
+    public final class Prepared {
+        private final Plan plan;
+        private final List<Entry> entries;
+        private final boolean checksums;
+        private final long relseg;
+        private final long size;
+
+        private Prepared(Plan plan, List<Entry> entries, boolean checksums, long relseg) {
+            this.plan = plan;
+            this.entries = entries;
+            this.checksums = checksums;
+            this.relseg = relseg;
+            this.size = entries.stream().mapToLong(e -> e.tarBytes(relseg)).sum() + TarWriter.END_BYTES;
+        }
+
+        public Plan plan() {
+            return plan;
+        }
+
+        /** The tar's exact length in bytes. */
+        public long size() {
+            return size;
+        }
+
+        public Result writeTo(OutputStream out) {
+            Lsn at = plan.dataLsn();
+            long forks = 0;
+            long pages = 0;
+            try (PageStore.Scanner scanner = timeline.store().scanner()) {
+                TarWriter tar = new TarWriter(out);
+                for (Entry e : entries) {
+                    switch (e) {
+                        case Directory d -> tar.directory(d.path());
+                        case RegularFile f -> tar.file(f.path(), f.content());
+                        case Fork f -> {
+                            pages += writeFork(tar, timeline, scanner, f, at, checksums, relseg);
+                            forks++;
+                        }
+                    }
+                }
+                tar.finish();
+                if (tar.bytesWritten() != size) {
+                    throw new IllegalStateException("basebackup of " + timeline.ref() + " at " + at + " came to "
+                            + tar.bytesWritten() + " bytes, " + size + " were announced");
+                }
+                return new Result(plan.startLsn(), plan.prevRecordLsn(), at, size, forks, pages);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write basebackup of " + timeline.ref() + " at " + at, e);
             }
-            tar.file("PG_VERSION", versionFile(base));
-            writeConfig(tar);
-            long[] counts = writeRelations(tar, at, control, base);
-            writeSlrus(tar, at);
-            writeTwophase(tar, at);
-            tar.file(ControlFileCodec.RELATIVE_PATH, ControlFileCodec.encode(control));
-            for (WalSegmentFile f : synthetic.files()) {
-                tar.file("pg_wal/" + f.fileName(), f.bytes());
-            }
-            tar.finish();
-            return new Result(start, boundary.start(), at, tar.bytesWritten(), counts[0], counts[1]);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write basebackup of " + timeline.ref() + " at " + at, e);
         }
     }
 
-    private void writeConfig(TarWriter tar) throws IOException {
+    /** One tar entry of a basebackup. */
+    private sealed interface Entry {
+        long tarBytes(long relseg);
+    }
+
+    private record Directory(String path) implements Entry {
+        @Override
+        public long tarBytes(long relseg) {
+            return TarWriter.entryBytes(0);
+        }
+    }
+
+    private record RegularFile(String path, byte[] content) implements Entry {
+        @Override
+        public long tarBytes(long relseg) {
+            return TarWriter.entryBytes(content.length);
+        }
+    }
+
+    /** A relation fork's segment files, with {@code source}'s pages written under {@code target}'s name. */
+    private record Fork(RelFork source, RelFork target, RelState state) implements Entry {
+        @Override
+        public long tarBytes(long relseg) {
+            return ForkFileWriter.tarBytes(state.nblocks(), relseg);
+        }
+    }
+
+    private void addConfig(List<Entry> entries) {
         for (String name : List.of("postgresql.conf", "postgresql.auto.conf", "pg_hba.conf", "pg_ident.conf")) {
             String content = timeline.configFile(name);
             if (content == null) {
@@ -149,12 +235,12 @@ public final class Basebackup {
                     default -> "";
                 };
             }
-            tar.file(name, content.getBytes(StandardCharsets.UTF_8));
+            entries.add(new RegularFile(name, content.getBytes(StandardCharsets.UTF_8)));
         }
     }
 
-    /** Database directories, relmapper files and relation forks; returns {forks, non-zero pages}. */
-    private long[] writeRelations(TarWriter tar, Lsn at, ControlFile control, ControlFile base) throws IOException {
+    /** Database directories, relmapper files and relation forks. */
+    private void addRelations(List<Entry> entries, Lsn at, ControlFile control, ControlFile base) {
         Map<RelFork, RelState> forks = timeline.relForks(at);
         Map<Timeline.DatabaseDir, byte[]> relmaps = timeline.relmaps(at);
         Set<Timeline.DatabaseDir> dirs = new TreeSet<>((a, b) -> Long.compare(a.dbOid(), b.dbOid()));
@@ -165,47 +251,39 @@ public final class Basebackup {
         }
         for (Timeline.DatabaseDir dir : dirs) {
             if (dir.dbOid() != 0) {
-                tar.directory(dir.path());
-                tar.file(dir.path() + "/PG_VERSION", versionFile(base));
+                entries.add(new Directory(dir.path()));
+                entries.add(new RegularFile(dir.path() + "/PG_VERSION", versionFile(base)));
             }
             byte[] map = relmaps.get(dir);
             if (map != null) {
-                tar.file(dir.path() + "/pg_filenode.map", map);
+                entries.add(new RegularFile(dir.path() + "/pg_filenode.map", map));
             }
         }
-        boolean checksums = control.dataChecksumsEnabled();
-        long relseg = control.build().relsegSize();
-        long written = 0;
-        long pages = 0;
-        try (PageStore.Scanner scanner = timeline.store().scanner()) {
-            for (Map.Entry<RelFork, RelState> e : forks.entrySet()) { // key order: the scanner reads ahead into the next fork
-                RelFork rf = e.getKey();
-                if (rf.fork() != ForkNumber.INIT && forks.containsKey(rf.withFork(ForkNumber.INIT))) {
-                    continue; // never WAL-logged: rebuilt from the init fork below
-                }
-                pages += writeFork(tar, timeline, scanner, rf, rf, e.getValue(), at, checksums, relseg);
-                written++;
-                if (rf.fork() == ForkNumber.INIT) {
-                    // the main fork of an unlogged relation starts as a copy of its init fork
-                    pages += writeFork(tar, timeline, scanner, rf, rf.withFork(ForkNumber.MAIN), e.getValue(), at, checksums, relseg);
-                    written++;
-                }
+        for (Map.Entry<RelFork, RelState> e : forks.entrySet()) { // key order: the scanner reads ahead into the next fork
+            RelFork rf = e.getKey();
+            if (rf.fork() != ForkNumber.INIT && forks.containsKey(rf.withFork(ForkNumber.INIT))) {
+                continue; // never WAL-logged: rebuilt from the init fork below
+            }
+            entries.add(new Fork(rf, rf, e.getValue()));
+            if (rf.fork() == ForkNumber.INIT) {
+                // the main fork of an unlogged relation starts as a copy of its init fork
+                entries.add(new Fork(rf, rf.withFork(ForkNumber.MAIN), e.getValue()));
             }
         }
-        return new long[] {written, pages};
     }
 
     /**
      * One fork, read by a forward scan of its page keys (the newest version of each block at
      * {@code at}), not a seek per block: the scan is what makes a basebackup run at disk speed.
      */
-    private static long writeFork(TarWriter tar, Timeline timeline, PageStore.Scanner scanner, RelFork source, RelFork target, RelState state, Lsn at,
+    private static long writeFork(TarWriter tar, Timeline timeline, PageStore.Scanner scanner, Fork fork, Lsn at,
                                   boolean checksums, long relseg) throws IOException {
+        RelFork target = fork.target();
         String path = new Timeline.DatabaseDir(target.rel().spcOid(), target.rel().dbOid()).path() + "/"
                 + target.rel().relNumber() + (target.fork() == ForkNumber.MAIN ? "" : "_" + target.fork().pgName);
-        ForkFileWriter writer = new ForkFileWriter(tar, path, state.nblocks(), relseg, checksums);
+        ForkFileWriter writer = new ForkFileWriter(tar, path, fork.state().nblocks(), relseg, checksums);
         try {
-            timeline.forEachStoredPage(scanner, source, at, state, (block, image) -> {
+            timeline.forEachStoredPage(scanner, fork.source(), at, fork.state(), (block, image) -> {
                 try {
                     writer.page(block, image);
                 } catch (IOException e) {
@@ -218,7 +296,8 @@ public final class Basebackup {
         return writer.finish();
     }
 
-    private void writeSlrus(TarWriter tar, Lsn at) throws IOException {
+    /** SLRU segment files, missing pages as zeroes, each only as long as its last page present. */
+    private void addSlrus(List<Entry> entries, Lsn at) {
         for (SlruKind slru : SlruKind.values()) {
             TreeMap<Long, TreeMap<Long, byte[]>> bySegment = new TreeMap<>();
             for (Map.Entry<Long, byte[]> e : timeline.slruPages(slru, at).entrySet()) {
@@ -226,20 +305,16 @@ public final class Basebackup {
                         .put(e.getKey() % SlruKind.PAGES_PER_SEGMENT, e.getValue());
             }
             for (Map.Entry<Long, TreeMap<Long, byte[]>> seg : bySegment.entrySet()) {
-                long pagesInFile = seg.getValue().lastKey() + 1;
-                tar.beginFile(slru.directory + "/" + SlruKind.segmentFileName(seg.getKey()), pagesInFile * PgConstants.BLCKSZ);
-                byte[] zero = new byte[PgConstants.BLCKSZ];
-                for (long p = 0; p < pagesInFile; p++) {
-                    byte[] page = seg.getValue().getOrDefault(p, zero);
-                    tar.write(page, 0, page.length);
-                }
-                tar.endFile();
+                byte[] file = new byte[(int) (seg.getValue().lastKey() + 1) * PgConstants.BLCKSZ];
+                seg.getValue().forEach((page, image) ->
+                        System.arraycopy(image, 0, file, (int) (page * PgConstants.BLCKSZ), PgConstants.BLCKSZ));
+                entries.add(new RegularFile(slru.directory + "/" + SlruKind.segmentFileName(seg.getKey()), file));
             }
         }
     }
 
     /** pg_twophase/XID: the state from the PREPARE record followed by its CRC-32C, as EndPrepare writes it. */
-    private void writeTwophase(TarWriter tar, Lsn at) throws IOException {
+    private void addTwophase(List<Entry> entries, Lsn at) {
         for (Map.Entry<Long, byte[]> e : timeline.preparedTransactions(at).entrySet()) {
             byte[] state = e.getValue();
             CRC32C crc = new CRC32C();
@@ -247,7 +322,7 @@ public final class Basebackup {
             byte[] file = new byte[state.length + 4];
             System.arraycopy(state, 0, file, 0, state.length);
             ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(state.length, (int) crc.getValue());
-            tar.file(String.format("pg_twophase/%08X", e.getKey()), file);
+            entries.add(new RegularFile(String.format("pg_twophase/%08X", e.getKey()), file));
         }
     }
 

@@ -32,6 +32,17 @@ final class ForkFileWriter {
         this.checksums = checksums;
     }
 
+    /** What a fork of {@code nblocks} takes in a tar: one entry per segment file, at least one. */
+    static long tarBytes(long nblocks, long relseg) {
+        if (nblocks == 0) {
+            return TarWriter.entryBytes(0);
+        }
+        long full = nblocks / relseg;
+        long rest = nblocks % relseg;
+        return full * TarWriter.entryBytes(relseg * PgConstants.BLCKSZ)
+                + (rest == 0 ? 0 : TarWriter.entryBytes(rest * PgConstants.BLCKSZ));
+    }
+
     /** The stored image of {@code block}; blocks must come in ascending order, each below the fork's size. */
     void page(long block, byte[] image) throws IOException {
         if (block < next || block >= nblocks) {

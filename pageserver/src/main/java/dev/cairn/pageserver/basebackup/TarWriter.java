@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class TarWriter {
     private static final int BLOCK = 512;
+    /** The end-of-archive marker: two zero blocks. */
+    static final int END_BYTES = 2 * BLOCK;
 
     private final OutputStream out;
     private final long mtime = System.currentTimeMillis() / 1000;
@@ -20,6 +22,11 @@ final class TarWriter {
 
     TarWriter(OutputStream out) {
         this.out = out;
+    }
+
+    /** What an entry with {@code size} bytes of content takes in the tar: its header and the padded content. */
+    static long entryBytes(long size) {
+        return BLOCK + (size + BLOCK - 1) / BLOCK * BLOCK;
     }
 
     void directory(String path) throws IOException {
@@ -61,7 +68,7 @@ final class TarWriter {
     /** The end-of-archive marker (two zero blocks); flushes but does not close the stream. */
     void finish() throws IOException {
         requireNoOpenEntry();
-        byte[] zeros = new byte[BLOCK * 2];
+        byte[] zeros = new byte[END_BYTES];
         out.write(zeros);
         written += zeros.length;
         out.flush();

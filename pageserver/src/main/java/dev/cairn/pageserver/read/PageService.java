@@ -127,17 +127,44 @@ public final class PageService {
         return out;
     }
 
-    /** Waits for ingest to reach {@code lsn} and says where a basebackup at it would be taken. */
-    public Basebackup.Plan planBasebackup(Lsn lsn, Duration wait) {
-        try (ReadLease l = lease(lsn)) {
+    /**
+     * Waits up to {@code wait} for ingest to reach {@code lsn} and prepares the basebackup there. The LSN is
+     * held against GC until the returned basebackup is closed, so every version it streams is still there.
+     */
+    public LeasedBasebackup openBasebackup(Lsn lsn, Duration wait) {
+        ReadLease lease = lease(lsn);
+        try {
             watch.await(lsn, wait);
-            return new Basebackup(timeline).plan(lsn);
+            return new LeasedBasebackup(new Basebackup(timeline).prepare(lsn), lease);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
         }
     }
 
     public Basebackup.Result basebackup(Lsn lsn, OutputStream out) {
-        try (ReadLease l = ready(lsn)) {
-            return new Basebackup(timeline).write(lsn, out);
+        try (LeasedBasebackup b = openBasebackup(lsn, timeout)) {
+            return b.prepared().writeTo(out);
+        }
+    }
+
+    /** A prepared basebackup and the lease that keeps its LSN from GC; close it once written. */
+    public static final class LeasedBasebackup implements AutoCloseable {
+        private final Basebackup.Prepared prepared;
+        private final ReadLease lease;
+
+        private LeasedBasebackup(Basebackup.Prepared prepared, ReadLease lease) {
+            this.prepared = prepared;
+            this.lease = lease;
+        }
+
+        public Basebackup.Prepared prepared() {
+            return prepared;
+        }
+
+        @Override
+        public void close() {
+            lease.close();
         }
     }
 }

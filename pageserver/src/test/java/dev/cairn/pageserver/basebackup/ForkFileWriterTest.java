@@ -56,6 +56,25 @@ class ForkFileWriterTest {
         assertThatThrownBy(() -> fork.page(3, page(3))).isInstanceOf(IllegalStateException.class).hasMessageContaining("size 3");
     }
 
+    @Test
+    void theAnnouncedTarSizeIsWhatTheWriterWrites() throws IOException {
+        for (long nblocks : new long[] {0, 1, 2, 3, 4, 5, 7}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            TarWriter tar = new TarWriter(out);
+            ForkFileWriter fork = new ForkFileWriter(tar, "base/5/16387", nblocks, 2, false);
+            if (nblocks > 1) {
+                fork.page(1, page(1));
+            }
+            fork.finish();
+            assertThat(tar.bytesWritten()).as("%d blocks", nblocks).isEqualTo(ForkFileWriter.tarBytes(nblocks, 2));
+        }
+        for (int size : new int[] {0, 1, 511, 512, 513, 8192}) {
+            TarWriter tar = new TarWriter(new ByteArrayOutputStream());
+            tar.file("f", new byte[size]);
+            assertThat(tar.bytesWritten()).as("%d bytes", size).isEqualTo(TarWriter.entryBytes(size));
+        }
+    }
+
     private static byte[] page(int marker) {
         byte[] p = new byte[B];
         Arrays.fill(p, (byte) (marker + 1));

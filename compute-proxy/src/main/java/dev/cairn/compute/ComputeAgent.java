@@ -129,16 +129,17 @@ public final class ComputeAgent implements AutoCloseable {
             pg.user().own(root);
             pg.start(ComputeSettings.server(spec));
             String agentPassword = randomToken(24);
+            // one psql for the proposer's role and the endpoint's roles: each run costs a process and a login.
             // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot
             pg.psqlLocal("SET synchronous_commit = local;"
                     + "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ComputeSettings.AGENT_ROLE
                     + "') THEN CREATE ROLE " + ComputeSettings.AGENT_ROLE + " LOGIN REPLICATION; END IF; END$$;"
-                    + "ALTER ROLE " + ComputeSettings.AGENT_ROLE + " PASSWORD '" + agentPassword + "'");
+                    + "ALTER ROLE " + ComputeSettings.AGENT_ROLE + " PASSWORD '" + agentPassword + "';"
+                    + rolesSql());
             streamer = new ComputeWalStreamer(spec.timeline(), new ComputeAddress("127.0.0.1", pg.port(),
                     ComputeSettings.AGENT_ROLE, "postgres", ComputeSettings.PROPOSER_APP, agentPassword),
                     ComputeSettings.PROPOSER_APP, proposer);
             streamer.start(lsn);
-            applyRoles(pg);
             lastBoot = new BootTimings((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, basebackupBytes,
                     (System.nanoTime() - t2) / 1_000_000);
             return new Running(root, pg, proposer, streamer, new BackendAddress(spec.listenHost(), pg.port()));
@@ -179,8 +180,9 @@ public final class ComputeAgent implements AutoCloseable {
         return bytes[0];
     }
 
-    private void applyRoles(PgCluster pg) {
-        StringBuilder sql = new StringBuilder("SET synchronous_commit = local;");
+    /** Creates each of the endpoint's roles that is missing and sets its SCRAM verifier. */
+    private String rolesSql() {
+        StringBuilder sql = new StringBuilder();
         for (Map.Entry<String, String> e : spec.roleVerifiers().entrySet()) {
             String role = e.getKey();
             if (!ROLE.matcher(role).matches()) {
@@ -191,7 +193,7 @@ public final class ComputeAgent implements AutoCloseable {
                     .append("') THEN CREATE ROLE ").append(role).append(" LOGIN; END IF; END$$;")
                     .append("ALTER ROLE ").append(role).append(" PASSWORD '").append(verifier).append("';");
         }
-        pg.psqlLocal(sql.toString());
+        return sql.toString();
     }
 
     /** Clean shutdown, the quorum gets the last WAL, local state deleted. */

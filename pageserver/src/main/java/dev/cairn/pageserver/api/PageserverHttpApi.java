@@ -21,7 +21,6 @@ import dev.cairn.pgformat.Lsn;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.io.OutputStream;
@@ -124,7 +123,8 @@ public final class PageserverHttpApi implements AutoCloseable {
             // a declared length, not chunks: the JDK server writes chunked bodies 4 KiB per system call, and
             // the client can tell a stream cut short from a complete one
             ex.sendResponseHeaders(200, bb.prepared().size());
-            try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 1 << 18)) {
+            // pages are read on this thread while another writes the socket
+            try (OutputStream out = new HandOffOutputStream(ex.getResponseBody(), 1 << 18, 8, "basebackup-send-" + key.timeline())) {
                 Basebackup.Result r = bb.prepared().writeTo(out);
                 node.metrics().basebackups.increment();
                 node.metrics().basebackupBytes.add(r.bytes());

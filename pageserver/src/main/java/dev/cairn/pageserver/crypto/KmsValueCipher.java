@@ -12,6 +12,8 @@ import dev.cairn.safekeeper.Id128;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,6 +29,7 @@ public final class KmsValueCipher implements ValueCipher {
 
     private final KeyHierarchy keys;
     private final UnaryOperator<TenantId> provision;
+    private final Map<Id128, TenantId> tenants = new ConcurrentHashMap<>();
 
     /** Over tenants whose keyrings exist already. */
     public KmsValueCipher(KeyHierarchy keys) {
@@ -63,9 +66,10 @@ public final class KmsValueCipher implements ValueCipher {
         }
     }
 
-    private static TenantId tenant(byte[] key) {
+    /** Per value: parsed once per tenant, not once per page (a basebackup opens a million values). */
+    private TenantId tenant(byte[] key) {
         ByteBuffer b = ByteBuffer.wrap(key);
-        return new Id128(b.getLong(), b.getLong()).kmsTenant();
+        return tenants.computeIfAbsent(new Id128(b.getLong(), b.getLong()), Id128::kmsTenant);
     }
 
     private static Aad binding(byte[] key) {

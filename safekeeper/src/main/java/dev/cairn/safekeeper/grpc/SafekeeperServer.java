@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The safekeeper's gRPC endpoint: acceptor, WAL streaming and admin services on one port. */
 public final class SafekeeperServer implements AutoCloseable {
+    /** Clients may ping this often (pageservers' WAL streams ping every 10 s). */
+    public static final int PERMITTED_KEEPALIVE_SECONDS = 5;
+
     private final SafekeeperNode node;
     private final Server server;
 
@@ -23,6 +26,10 @@ public final class SafekeeperServer implements AutoCloseable {
     public static SafekeeperServer start(SafekeeperNode node, InetSocketAddress listen) {
         Server server = NettyServerBuilder.forAddress(listen)
                 .maxInboundMessageSize(Acceptor.MAX_WAL_PER_MESSAGE + 64 * 1024)
+                // pageservers ping an idle WAL stream every 10 s to notice a dead peer; the default (one ping in
+                // 5 min) answers that with GOAWAY too_many_pings, which broke every idle stream
+                .permitKeepAliveTime(PERMITTED_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
                 .addService(new AcceptorGrpcService(node))
                 .addService(new WalStreamGrpcService(node))
                 .addService(new AdminGrpcService(node))

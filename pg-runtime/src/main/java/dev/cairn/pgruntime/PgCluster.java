@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A stock PostgreSQL data directory and, when started, its server process,
@@ -106,10 +107,49 @@ public final class PgCluster implements AutoCloseable {
         List<String> cmd = List.of(bin.tool("pg_ctl").toString(), "start", "-w", "-t", "120",
                 "-D", dataDir.toString(), "-l", logFile().toString(),
                 "-o", opts.toString().trim());
+        long begun = System.currentTimeMillis() / 1000;
+        CompletableFuture<ProcessResult> ctl = CompletableFuture.supplyAsync(
+                () -> ProcessRunner.run(user.wrap(cmd), dataDir.getParent(), 180), Thread::startVirtualThread);
         try {
-            ProcessRunner.run(user.wrap(cmd), dataDir.getParent(), 180).requireSuccess("pg_ctl start " + dataDir);
+            // pg_ctl looks every 100 ms; a cold start is on every compute's wake path, so look more often.
+            // pg_ctl still decides every failure: it exits non-zero when the server does not come up.
+            while (!ctl.isDone()) {
+                if (acceptsConnections(begun)) {
+                    return; // pg_ctl sees the same at its next look and exits 0
+                }
+                Thread.sleep(5);
+            }
+            ctl.join().requireSuccess("pg_ctl start " + dataDir);
         } catch (PgRuntimeException e) {
             throw new PgRuntimeException(e.getMessage() + "\nserver log:\n" + serverLog(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgRuntimeException("interrupted while starting " + dataDir, e);
+        }
+    }
+
+    /**
+     * What pg_ctl -w waits for: postmaster.pid written by a live postmaster started no earlier than
+     * {@code begun} (epoch seconds; pg_ctl allows 2 s of clock skew) whose status line says it is ready.
+     */
+    private boolean acceptsConnections(long begun) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+        } catch (IOException | UncheckedIOException e) {
+            return false; // not written yet, or being rewritten
+        }
+        if (lines.size() < 8) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(lines.get(0).trim());
+            long started = Long.parseLong(lines.get(2).trim());
+            String status = lines.get(7).trim();
+            return started >= begun - 2 && (status.equals("ready") || status.equals("standby"))
+                    && live(pid).isPresent(); // not the file of a server killed before
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -148,6 +188,10 @@ public final class PgCluster implements AutoCloseable {
         return ProcessRunner.run(cmd, null, 600).requireSuccess("psql: " + abbreviate(sql)).stdout().strip();
     }
 
+    private static java.util.Optional<ProcessHandle> live(long pid) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(PgCluster::notZombie);
+    }
+
     /** A killed process nobody reaped yet still "is alive" to ProcessHandle; /proc says it is a zombie. */
     private static boolean notZombie(ProcessHandle p) {
         try {
@@ -162,7 +206,7 @@ public final class PgCluster implements AutoCloseable {
     public java.util.Optional<ProcessHandle> postmaster() {
         try {
             String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
-            return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive).filter(PgCluster::notZombie);
+            return live(Long.parseLong(first));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -87,7 +88,7 @@ public final class PageserverClient {
         URI uri = base().resolve(PageserverHttpApi.timelinePath(key) + "/basebackup" + query);
         HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) uri.toURL().openConnection();
+            c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY); // as the JSON client: never through a proxy
             c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
             c.setReadTimeout((int) wait.plus(STALL_TIMEOUT).toMillis());
             int status;

@@ -74,7 +74,7 @@ public final class ComputeWalStreamer implements AutoCloseable {
             throw new WalPositionMismatchException(timeline, compute, proposer.termStartLsn(), start,
                     "stream start is not the proposer's term start (term " + proposer.term() + ")");
         }
-        ensureSlot(start);
+        int segmentSize = prepareSlot(start);
         Connection conn;
         PGReplicationStream stream;
         try {
@@ -94,40 +94,43 @@ public final class ComputeWalStreamer implements AutoCloseable {
                     + " failed", e);
         }
         receivedUpTo = start;
-        gate = new WholeRecordGate(start, segmentSize(start));
+        gate = new WholeRecordGate(start, segmentSize);
         thread = Thread.ofPlatform().name("compute-wal-" + slotName).daemon().start(() -> run(conn, stream));
     }
 
-    /** The compute's wal_segment_size, which the record gate needs to find page headers. */
-    private int segmentSize(Lsn start) {
-        try (Connection c = DriverManager.getConnection(compute.jdbcUrl(), compute.sqlProperties());
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT setting::int * CASE unit WHEN 'B' THEN 1 WHEN 'kB' THEN 1024"
-                     + " WHEN 'MB' THEN 1048576 END FROM pg_settings WHERE name = 'wal_segment_size'")) {
-            rs.next();
-            return rs.getInt(1);
-        } catch (SQLException e) {
-            throw new ComputeStreamException(timeline, compute, start, "cannot read wal_segment_size", e);
-        }
-    }
-
-    /** Creates the physical slot (reserving WAL now) unless it exists, so the compute keeps what we still need. */
-    private void ensureSlot(Lsn start) {
-        try (Connection c = DriverManager.getConnection(compute.jdbcUrl(), compute.sqlProperties());
-             PreparedStatement exists = c.prepareStatement(
-                     "SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND slot_type = 'physical'")) {
-            exists.setString(1, slotName);
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) {
-                    return;
+    /**
+     * Creates the physical slot (reserving WAL now) unless it exists, so the compute keeps what we still
+     * need, and returns the compute's wal_segment_size, which the record gate needs to find page headers.
+     * One connection for both: each login costs a backend and a SCRAM exchange on the cold-start path.
+     */
+    private int prepareSlot(Lsn start) {
+        try (Connection c = DriverManager.getConnection(compute.jdbcUrl(), compute.sqlProperties())) {
+            try (PreparedStatement exists = c.prepareStatement(
+                    "SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND slot_type = 'physical'")) {
+                exists.setString(1, slotName);
+                boolean found;
+                try (ResultSet rs = exists.executeQuery()) {
+                    found = rs.next();
                 }
+                if (!found) {
+                    try (PreparedStatement create = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true)")) {
+                        create.setString(1, slotName);
+                        create.execute();
+                    }
+                }
+            } catch (SQLException e) {
+                throw new ComputeStreamException(timeline, compute, start, "cannot create physical slot " + slotName, e);
             }
-            try (PreparedStatement create = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true)")) {
-                create.setString(1, slotName);
-                create.execute();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT setting::int * CASE unit WHEN 'B' THEN 1 WHEN 'kB' THEN 1024"
+                         + " WHEN 'MB' THEN 1048576 END FROM pg_settings WHERE name = 'wal_segment_size'")) {
+                rs.next();
+                return rs.getInt(1);
+            } catch (SQLException e) {
+                throw new ComputeStreamException(timeline, compute, start, "cannot read wal_segment_size", e);
             }
         } catch (SQLException e) {
-            throw new ComputeStreamException(timeline, compute, start, "cannot create physical slot " + slotName, e);
+            throw new ComputeStreamException(timeline, compute, start, "cannot connect to prepare slot " + slotName, e);
         }
     }
 

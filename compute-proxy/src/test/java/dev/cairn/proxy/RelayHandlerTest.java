@@ -12,10 +12,8 @@ class RelayHandlerTest {
 
     @Test
     void readsResumeWhenTheFlushThatPausedThemDrainsThePeerAtOnce() {
-        EmbeddedChannel compute = new EmbeddedChannel();
-        compute.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
-        EmbeddedChannel client = new EmbeddedChannel(new RelayHandler(compute));
-        compute.pipeline().addLast(new RelayHandler(client));
+        EmbeddedChannel compute = computeWithTinyBuffer();
+        EmbeddedChannel client = splicedTo(compute);
 
         // more than the high-water mark: the compute side turns unwritable, and the flush drains it at once
         client.writeInbound(Unpooled.wrappedBuffer(new byte[64]));
@@ -30,10 +28,8 @@ class RelayHandlerTest {
 
     @Test
     void readsStayPausedWhileThePeerCannotTakeMore() {
-        EmbeddedChannel compute = new EmbeddedChannel();
-        compute.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
-        EmbeddedChannel client = new EmbeddedChannel(new RelayHandler(compute));
-        compute.pipeline().addLast(new RelayHandler(client));
+        EmbeddedChannel compute = computeWithTinyBuffer();
+        EmbeddedChannel client = splicedTo(compute);
 
         compute.pipeline().fireChannelWritabilityChanged(); // writable: nothing changes
         assertThat(client.config().isAutoRead()).isTrue();
@@ -43,5 +39,19 @@ class RelayHandlerTest {
         compute.flush();
         assertThat(compute.isWritable()).isTrue();
         assertThat(client.config().isAutoRead()).isTrue();
+    }
+
+    /** A compute side that turns unwritable above 16 queued bytes. */
+    private static EmbeddedChannel computeWithTinyBuffer() {
+        EmbeddedChannel compute = new EmbeddedChannel();
+        compute.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        return compute;
+    }
+
+    /** A client side relayed to {@code compute} and back, as a spliced session is. */
+    private static EmbeddedChannel splicedTo(EmbeddedChannel compute) {
+        EmbeddedChannel client = new EmbeddedChannel(new RelayHandler(compute));
+        compute.pipeline().addLast(new RelayHandler(client));
+        return client;
     }
 }

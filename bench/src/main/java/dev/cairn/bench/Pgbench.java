@@ -18,10 +18,18 @@ final class Pgbench {
 
     /** Runs pgbench with {@code options} against {@code conninfo}; returns its output. */
     static String run(PgBinaries bin, List<String> options, String conninfo) {
+        return run(bin, options, conninfo, null);
+    }
+
+    /** As {@link #run(PgBinaries, List, String)}, on the given cores only (null: any). */
+    static String run(PgBinaries bin, List<String> options, String conninfo, String cores) {
         List<String> cmd = new ArrayList<>();
         cmd.add(bin.tool("pgbench").toString());
         cmd.addAll(options);
         cmd.add(conninfo);
+        if (cores != null) {
+            cmd = CorePinning.on(cores, cmd);
+        }
         ProcessResult r = ProcessRunner.run(cmd, null, 900).requireSuccess("pgbench " + String.join(" ", options));
         return r.stdout();
     }

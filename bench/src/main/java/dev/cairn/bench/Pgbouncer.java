@@ -84,6 +84,10 @@ final class Pgbouncer implements AutoCloseable {
         return port;
     }
 
+    ProcessHandle process() {
+        return process.toHandle();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

@@ -67,33 +67,20 @@ final class ProxyBenchmark {
                 List<String> run = List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
                 Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), direct); // warm-up
                 Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), via + " sslmode=disable");
-                double directTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, direct + " sslmode=disable"));
-                double proxyTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, via + " sslmode=disable"));
-                double proxyTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, via + " sslmode=require"));
-                result.put("direct_tps", directTps);
-                result.put("proxy_plaintext_tps", proxyTps);
-                result.put("proxy_tls_tps", proxyTlsTps);
-                result.put("ratio_proxy_over_direct", proxyTps / directTps);
-                result.put("ratio_proxy_tls_over_direct", proxyTlsTps / directTps);
-                result.put("goal_ratio", 0.9);
                 result.put("transport", proxy.transportName());
                 result.put("tls_provider", TlsContexts.provider().name());
-                if (Pgbouncer.installed()) {
-                    // the peer: the same relaying and TLS termination by PgBouncer, in the same run
-                    try (Pgbouncer bouncer = Pgbouncer.start(scratch.resolve("pgbouncer"), pg.port())) {
-                        String viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
-                        Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), viaBouncer + " sslmode=disable");
-                        double bouncerTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=disable"));
-                        double bouncerTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=require"));
-                        result.put("peer_pgbouncer_tps", bouncerTps);
-                        result.put("peer_pgbouncer_tls_tps", bouncerTlsTps);
-                        result.put("ratio_pgbouncer_over_direct", bouncerTps / directTps);
-                        result.put("ratio_pgbouncer_tls_over_direct", bouncerTlsTps / directTps);
-                        result.put("ratio_proxy_over_pgbouncer", proxyTps / bouncerTps);
-                        result.put("ratio_proxy_tls_over_pgbouncer_tls", proxyTlsTps / bouncerTlsTps);
-                    }
-                } else {
-                    result.put("peer_pgbouncer", "not installed (" + Pgbouncer.BINARY + "): apt-get install pgbouncer");
+                result.put("goal_ratio", 0.9);
+                // every process on both cores: the relay takes its CPU from pgbench and PostgreSQL
+                result.putAll(measure(pg, run, direct, via, scratch, null, null, ""));
+                // the database (pgbench + PostgreSQL) on core 0, the relay (this JVM's proxy, or PgBouncer) on
+                // core 1: a proxy tier runs on machines of its own, so this is the overhead a deployment sees
+                CorePinning.pin(ProcessHandle.current(), "1");
+                CorePinning.pin(pg.postmaster().orElseThrow(), "0");
+                try {
+                    result.putAll(measure(pg, run, direct, via, scratch, "0", "1", "split_"));
+                } finally {
+                    CorePinning.pin(ProcessHandle.current(), "0-1");
+                    CorePinning.pin(pg.postmaster().orElseThrow(), "0-1");
                 }
             } finally {
                 proxy.close();
@@ -105,5 +92,43 @@ final class ProxyBenchmark {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         System.out.println("-> " + out);
+    }
+
+    /**
+     * Direct, through the proxy (plaintext and TLS) and through PgBouncer, with pgbench on {@code dbCores}
+     * and PgBouncer on {@code relayCores} (null: anywhere); keys carry {@code prefix}.
+     */
+    private static Map<String, Object> measure(PgCluster pg, List<String> run, String direct, String via, Path scratch,
+                                               String dbCores, String relayCores, String prefix) throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        double directTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, direct + " sslmode=disable", dbCores));
+        double proxyTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, via + " sslmode=disable", dbCores));
+        double proxyTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, via + " sslmode=require", dbCores));
+        r.put(prefix + "direct_tps", directTps);
+        r.put(prefix + "proxy_plaintext_tps", proxyTps);
+        r.put(prefix + "proxy_tls_tps", proxyTlsTps);
+        r.put(prefix + "ratio_proxy_over_direct", proxyTps / directTps);
+        r.put(prefix + "ratio_proxy_tls_over_direct", proxyTlsTps / directTps);
+        if (!Pgbouncer.installed()) {
+            r.put(prefix + "peer_pgbouncer", "not installed (" + Pgbouncer.BINARY + "): apt-get install pgbouncer");
+            return r;
+        }
+        // the peer: the same relaying and TLS termination by PgBouncer, in the same run
+        try (Pgbouncer bouncer = Pgbouncer.start(scratch.resolve(prefix + "pgbouncer"), pg.port())) {
+            if (relayCores != null) {
+                CorePinning.pin(bouncer.process(), relayCores);
+            }
+            String viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
+            Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), viaBouncer + " sslmode=disable", dbCores);
+            double bouncerTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=disable", dbCores));
+            double bouncerTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=require", dbCores));
+            r.put(prefix + "peer_pgbouncer_tps", bouncerTps);
+            r.put(prefix + "peer_pgbouncer_tls_tps", bouncerTlsTps);
+            r.put(prefix + "ratio_pgbouncer_over_direct", bouncerTps / directTps);
+            r.put(prefix + "ratio_pgbouncer_tls_over_direct", bouncerTlsTps / directTps);
+            r.put(prefix + "ratio_proxy_over_pgbouncer", proxyTps / bouncerTps);
+            r.put(prefix + "ratio_proxy_tls_over_pgbouncer_tls", proxyTlsTps / bouncerTlsTps);
+        }
+        return r;
     }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.safekeeper.compute;
 
 import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.PgConstants;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.safekeeper.consensus.ProposerPhase;
 import dev.cairn.safekeeper.proposer.ProposerDriver;
@@ -210,11 +211,22 @@ public final class ComputeWalStreamer implements AutoCloseable {
             throw new WalPositionMismatchException(timeline, compute, receivedUpTo, commit,
                     "quorum commit LSN is beyond the WAL received from this compute");
         }
-        LogSequenceNumber lsn = LogSequenceNumber.valueOf(commit.value());
+        LogSequenceNumber lsn = LogSequenceNumber.valueOf(flushedToReport(commit, receivedUpTo).value());
         stream.setFlushedLSN(lsn);
         stream.setAppliedLSN(lsn);
         stream.forceUpdateStatus();
         reportedFlush = commit;
+    }
+
+    /**
+     * The flush position to report for a quorum commit at {@code commit} (the end of a record's last byte).
+     * PostgreSQL waits for its commit record's end MAXALIGNed, where its next record goes; the quorum log
+     * takes that padding with the next record. Reporting only the record's last byte left every lone
+     * commit waiting for the next periodic status update, a second later. The padding holds nothing, so
+     * the aligned end is as durable as the record; never beyond what the compute has sent, though.
+     */
+    static Lsn flushedToReport(Lsn commit, Lsn received) {
+        return Lsn.of(Math.min(PgConstants.maxAlign(commit.value()), received.value()));
     }
 
     /** End of the WAL handed to the proposer: whole records only, so at or before {@link #receivedUpTo()}. */
@@ -228,7 +240,7 @@ public final class ComputeWalStreamer implements AutoCloseable {
         return receivedUpTo;
     }
 
-    /** The last quorum commit LSN reported to the compute as flushed. */
+    /** The last quorum commit LSN reported to the compute as flushed (reported MAXALIGNed, see {@link #flushedToReport}). */
     public Lsn reportedFlushLsn() {
         return reportedFlush;
     }

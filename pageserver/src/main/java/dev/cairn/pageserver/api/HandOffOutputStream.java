@@ -16,6 +16,8 @@ final class HandOffOutputStream extends OutputStream {
     private static final byte[] END = new byte[0];
 
     private final BlockingQueue<byte[]> queue;
+    /** Full-size buffers the writer is done with, for the producer to fill again instead of allocating. */
+    private final BlockingQueue<byte[]> spare;
     private final Thread writer;
     private final int bufferSize;
     private byte[] buffer;
@@ -27,6 +29,7 @@ final class HandOffOutputStream extends OutputStream {
         this.bufferSize = bufferSize;
         this.buffer = new byte[bufferSize];
         this.queue = new ArrayBlockingQueue<>(depth);
+        this.spare = new ArrayBlockingQueue<>(depth + 1);
         this.writer = Thread.ofPlatform().daemon().name(name).start(() -> drain(out));
     }
 
@@ -35,6 +38,9 @@ final class HandOffOutputStream extends OutputStream {
             for (byte[] b = queue.take(); b != END; b = queue.take()) {
                 if (failure == null) {
                     out.write(b);
+                }
+                if (b.length == bufferSize) {
+                    spare.offer(b);
                 }
             }
             if (failure == null) {
@@ -94,9 +100,13 @@ final class HandOffOutputStream extends OutputStream {
     }
 
     private void handOff() throws IOException {
-        byte[] full = filled == bufferSize ? buffer : java.util.Arrays.copyOf(buffer, filled);
-        put(full);
-        buffer = new byte[bufferSize];
+        if (filled == bufferSize) {
+            put(buffer);
+            byte[] reuse = spare.poll(); // a gigabyte of fresh, zeroed buffers per basebackup otherwise
+            buffer = reuse != null ? reuse : new byte[bufferSize];
+        } else {
+            put(java.util.Arrays.copyOf(buffer, filled)); // a flush: keep filling this buffer
+        }
         filled = 0;
     }
 

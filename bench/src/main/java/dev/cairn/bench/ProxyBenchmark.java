@@ -32,6 +32,12 @@ import java.util.Map;
  */
 final class ProxyBenchmark {
     private static final String PASSWORD = "bench-secret";
+    private static final List<String> WARM_UP = select(3);
+
+    /** The workload: pgbench select-only, 4 clients, for {@code seconds}. */
+    private static List<String> select(int seconds) {
+        return List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
+    }
 
     private ProxyBenchmark() {
     }
@@ -64,9 +70,9 @@ final class ProxyBenchmark {
             try {
                 String via = "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
                         + " password=" + PASSWORD + " options=endpoint=bench";
-                List<String> run = List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
-                Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), direct); // warm-up
-                Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), via + " sslmode=disable");
+                List<String> run = select(seconds);
+                Pgbench.run(pg.binaries(), WARM_UP, direct); // warm-up
+                Pgbench.run(pg.binaries(), WARM_UP, via + " sslmode=disable");
                 result.put("transport", proxy.transportName());
                 result.put("tls_provider", TlsContexts.provider().name());
                 result.put("goal_ratio", 0.9);
@@ -119,7 +125,7 @@ final class ProxyBenchmark {
                 CorePinning.pin(bouncer.process(), relayCores);
             }
             String viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
-            Pgbench.run(pg.binaries(), List.of("-n", "-S", "-c", "4", "-j", "2", "-T", "3"), viaBouncer + " sslmode=disable", dbCores);
+            Pgbench.run(pg.binaries(), WARM_UP, viaBouncer + " sslmode=disable", dbCores);
             double bouncerTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=disable", dbCores));
             double bouncerTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=require", dbCores));
             r.put(prefix + "peer_pgbouncer_tps", bouncerTps);

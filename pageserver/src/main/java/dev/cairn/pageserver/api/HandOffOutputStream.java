@@ -36,16 +36,12 @@ final class HandOffOutputStream extends OutputStream {
     private void drain(OutputStream out) {
         try {
             for (byte[] b = queue.take(); b != END; b = queue.take()) {
-                if (failure == null) {
-                    out.write(b);
-                }
+                out.write(b);
                 if (b.length == bufferSize) {
                     spare.offer(b);
                 }
             }
-            if (failure == null) {
-                out.flush();
-            }
+            out.flush();
         } catch (IOException e) {
             failure = e;
             queue.clear(); // unblock a producer waiting for room; it sees the failure on its next write

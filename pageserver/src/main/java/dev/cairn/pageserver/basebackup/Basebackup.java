@@ -135,7 +135,7 @@ public final class Basebackup {
         }
         entries.add(new RegularFile("PG_VERSION", versionFile(base)));
         addConfig(entries);
-        addRelations(entries, at, control, base);
+        addRelations(entries, at, base);
         addSlrus(entries, at);
         addTwophase(entries, at);
         entries.add(new RegularFile(ControlFileCodec.RELATIVE_PATH, ControlFileCodec.encode(control)));
@@ -240,7 +240,7 @@ public final class Basebackup {
     }
 
     /** Database directories, relmapper files and relation forks. */
-    private void addRelations(List<Entry> entries, Lsn at, ControlFile control, ControlFile base) {
+    private void addRelations(List<Entry> entries, Lsn at, ControlFile base) {
         Map<RelFork, RelState> forks = timeline.relForks(at);
         Map<Timeline.DatabaseDir, byte[]> relmaps = timeline.relmaps(at);
         Set<Timeline.DatabaseDir> dirs = new TreeSet<>((a, b) -> Long.compare(a.dbOid(), b.dbOid()));

@@ -196,10 +196,13 @@ public final class ComputeAgent implements AutoCloseable {
         return sql.toString();
     }
 
-    /** Clean shutdown, the quorum gets the last WAL, local state deleted. */
+    /**
+     * Clean shutdown, the quorum gets the last WAL, local state deleted. A compute that is not running is
+     * left as it is: an idle timer firing after a revocation must not turn {@link ComputeState#FAILED} (and
+     * the reason operators need to see) into an innocent-looking "suspended".
+     */
     public synchronized void suspend() {
         if (running == null) {
-            state = ComputeState.SUSPENDED;
             return;
         }
         state = ComputeState.STOPPING;

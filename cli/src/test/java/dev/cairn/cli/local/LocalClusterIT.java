@@ -200,21 +200,28 @@ class LocalClusterIT {
         String cmk = "tenant-" + endpoint.get("tenant").asText();
         String keyring = dir.resolve("kms").resolve("local-kms.json").toString();
 
-        ProcessResult disable = CairnJar.run(60, "keys", "cmk", "disable", cmk, "--local-kms", keyring);
-        assertThat(disable.exitCode()).as(disable.stderr()).isZero();
-        assertThat(disable.stdout()).contains("disabled");
-        JsonNode terminated = awaitStatus(s -> component(s, "compute-manager").at("/endpoints/0/state").asText()
-                .equals("failed"), 30);
-        assertThat(terminated).as("compute terminated after the CMK was disabled; compute-manager log:\n%s",
-                tail("compute-manager")).isNotNull();
-        assertThat(component(terminated, "compute-manager").at("/endpoints/0/lastError").asText()).contains("revoked");
-        assertThat(ProcessHandle.of(computePid).filter(ProcessHandle::isAlive)).as("postgres of the revoked tenant").isEmpty();
-        ProcessResult refused = psqlResult(url, "SELECT 1");
-        assertThat(refused.exitCode()).isNotZero();
-        assertThat(refused.stderr()).contains("revoked").contains(cmk);
-
-        ProcessResult enable = CairnJar.run(60, "keys", "cmk", "enable", cmk, "--local-kms", keyring);
-        assertThat(enable.exitCode()).as(enable.stderr()).isZero();
+        try {
+            ProcessResult disable = CairnJar.run(60, "keys", "cmk", "disable", cmk, "--local-kms", keyring);
+            assertThat(disable.exitCode()).as(disable.stderr()).isZero();
+            assertThat(disable.stdout()).contains("disabled");
+            JsonNode terminated = awaitStatus(s -> component(s, "compute-manager").at("/endpoints/0/state").asText()
+                    .equals("failed"), 30);
+            assertThat(terminated).as("compute terminated after the CMK was disabled; last status:\n%s\n"
+                    + "compute-manager log:\n%s", status(), tail("compute-manager")).isNotNull();
+            assertThat(component(terminated, "compute-manager").at("/endpoints/0/lastError").asText()).contains("revoked");
+            assertThat(ProcessHandle.of(computePid).filter(ProcessHandle::isAlive)).as("postgres of the revoked tenant").isEmpty();
+            // the proxy's idle timer fires after the termination; it must not hide the revocation as "suspended"
+            Thread.sleep((IDLE_SUSPEND_SECONDS + 2) * 1000L);
+            assertThat(component(status(), "compute-manager").at("/endpoints/0/state").asText())
+                    .as("endpoint state once the idle timeout has passed").isEqualTo("failed");
+            ProcessResult refused = psqlResult(url, "SELECT 1");
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.stderr()).contains("revoked").contains(cmk);
+        } finally {
+            // enabled again even when an assertion above failed: the scenarios after this one need the keys
+            ProcessResult enable = CairnJar.run(60, "keys", "cmk", "enable", cmk, "--local-kms", keyring);
+            assertThat(enable.exitCode()).as(enable.stderr()).isZero();
+        }
         long deadline = System.currentTimeMillis() + 60_000;
         ProcessResult back = psqlResult(url, "SELECT count(*) FROM accounts");
         while (back.exitCode() != 0 && System.currentTimeMillis() < deadline) {

@@ -53,7 +53,10 @@ public final class ComputeAgent implements AutoCloseable {
     private volatile Lsn syncLsn = Lsn.INVALID;
     private volatile BootTimings lastBoot;
     private volatile int restarts;
-    private Running running;
+    /** Written under this agent's lock; read without it, so status never waits for a boot that holds the lock. */
+    private volatile Running running;
+    /** The thread running a boot, which holds the lock for up to a minute (sync, basebackup); else null. */
+    private volatile Thread booting;
 
     /** The parts of a running compute, torn down together. */
     private record Running(Path root, PgCluster postgres, ProposerDriver proposer, ComputeWalStreamer streamer,
@@ -84,6 +87,7 @@ public final class ComputeAgent implements AutoCloseable {
             running = null;
         }
         state = ComputeState.STARTING;
+        booting = Thread.currentThread();
         try {
             running = boot();
             state = ComputeState.RUNNING;
@@ -97,6 +101,8 @@ public final class ComputeAgent implements AutoCloseable {
             state = ComputeState.FAILED;
             LOG.error("endpoint {} failed to start: {}", spec.endpoint(), e.getMessage());
             throw e instanceof ComputeException ce ? ce : fail("start failed: " + e.getMessage(), e);
+        } finally {
+            booting = null;
         }
     }
 
@@ -143,16 +149,19 @@ public final class ComputeAgent implements AutoCloseable {
             lastBoot = new BootTimings((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, basebackupBytes,
                     (System.nanoTime() - t2) / 1_000_000);
             return new Running(root, pg, proposer, streamer, new BackendAddress(spec.listenHost(), pg.port()));
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // a termination interrupts the boot: clear that while tearing down, so pg_ctl and its waits finish
+            boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
             tearDown(new Running(root, pg, proposer, streamer, null), "immediate");
-            throw fail("cannot prepare the compute's data directory: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            tearDown(new Running(root, pg, proposer, streamer, null), "immediate");
-            throw fail("interrupted while starting", e);
-        } catch (RuntimeException e) {
-            tearDown(new Running(root, pg, proposer, streamer, null), "immediate");
-            throw e;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw switch (e) {
+                case IOException io -> fail("cannot prepare the compute's data directory: " + io.getMessage(), io);
+                case InterruptedException ie -> fail("interrupted while starting", ie);
+                case RuntimeException re -> re;
+                default -> new IllegalStateException(e);
+            };
         }
     }
 
@@ -236,14 +245,20 @@ public final class ComputeAgent implements AutoCloseable {
      * tenant's keys are revoked, so its data may be neither written nor kept in plaintext here. The
      * compute stays down ({@link ComputeState#FAILED} with the reason) until the next {@link #start}.
      */
-    public synchronized void terminate(String reason) {
-        Running r = running;
-        running = null;
-        if (r != null) {
-            tearDown(r, "immediate");
+    public void terminate(String reason) {
+        Thread boot = booting;
+        if (boot != null) {
+            boot.interrupt(); // stop a boot rather than wait for it: with revoked keys its sync may never finish
         }
-        lastError = reason;
-        state = ComputeState.FAILED;
+        synchronized (this) {
+            Running r = running;
+            running = null;
+            if (r != null) {
+                tearDown(r, "immediate");
+            }
+            lastError = reason;
+            state = ComputeState.FAILED;
+        }
         LOG.warn("endpoint {} terminated, local state deleted: {}", spec.endpoint(), reason);
     }
 
@@ -341,16 +356,19 @@ public final class ComputeAgent implements AutoCloseable {
     }
 
     /** The running compute's address, pid and data directory, or null. */
-    public synchronized BackendAddress address() {
-        return running == null ? null : running.address();
+    public BackendAddress address() {
+        Running r = running;
+        return r == null ? null : r.address();
     }
 
-    public synchronized Long postgresPid() {
-        return running == null ? null : running.postgres().postmaster().map(ProcessHandle::pid).orElse(null);
+    public Long postgresPid() {
+        Running r = running;
+        return r == null ? null : r.postgres().postmaster().map(ProcessHandle::pid).orElse(null);
     }
 
-    public synchronized Path dataDirectory() {
-        return running == null ? null : running.postgres().dataDir();
+    public Path dataDirectory() {
+        Running r = running;
+        return r == null ? null : r.postgres().dataDir();
     }
 
     private ComputeException fail(String message, Throwable cause) {

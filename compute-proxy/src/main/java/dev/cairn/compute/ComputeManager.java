@@ -79,9 +79,13 @@ public final class ComputeManager implements AutoCloseable {
         for (EndpointDefinition def : endpoints.values()) {
             ComputeAgent agent = agents.get(def.name());
             if (agent != null && tenantOf(def).equals(tenant)) {
-                agent.terminate("keys of tenant " + tenant + " are revoked: " + reason);
+                agent.terminate(revokedReason(tenant, reason));
             }
         }
+    }
+
+    private static String revokedReason(TenantId tenant, String reason) {
+        return "keys of tenant " + tenant + " are revoked: " + reason;
     }
 
     /** Registers or updates an endpoint; a running compute keeps running with its old roles until restarted. */
@@ -147,7 +151,22 @@ public final class ComputeManager implements AutoCloseable {
                         throw revokedError(tenant);
                     }
                 }
-                return agent.start();
+                BackendAddress address;
+                try {
+                    address = agent.start();
+                } catch (RuntimeException e) {
+                    if (keys.state(tenant) == TenantState.REVOKED) {
+                        throw revokedError(tenant); // the revocation cut this boot short: say that, not how
+                    }
+                    throw e;
+                }
+                // the key listener fires once per transition: a revocation noticed after the check above but
+                // before this boot took the agent's lock found nothing to terminate, so look again now
+                if (keys.state(tenant) == TenantState.REVOKED) {
+                    agent.terminate(revokedReason(tenant, keys.hierarchy().status(tenant).revocationReason()));
+                    throw revokedError(tenant);
+                }
+                return address;
             }, starter);
             wakes.put(name, f);
             return f;

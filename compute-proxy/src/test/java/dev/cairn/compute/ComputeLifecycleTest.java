@@ -17,6 +17,7 @@ import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
 import dev.cairn.proxy.TlsPolicy;
 import dev.cairn.proxy.auth.ScramVerifier;
+import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.proxy.tls.SelfSignedCertificate;
 import dev.cairn.proxy.tls.TlsContexts;
 import dev.cairn.safekeeper.Id128;
@@ -73,6 +74,7 @@ class ComputeLifecycleTest {
     private ComputeManagerClient managerClient;
     private ProxyServer proxy;
     private TimelineKey timeline;
+    private Path computeStates;
 
     @BeforeEach
     void startCluster() throws Exception {
@@ -94,7 +96,7 @@ class ComputeLifecycleTest {
         pageserver.createTimeline(timeline);
 
         manager = new ComputeManager(new ComputeManager.Config(dir.resolve("cm"), safekeepers.addresses(),
-                pageserver.base(), PgBinaries.locate(), "127.0.0.1", PgCluster.scratchDirectory("cairn-computes-")),
+                pageserver.base(), PgBinaries.locate(), "127.0.0.1", computeStates = PgCluster.scratchDirectory("cairn-computes-")),
                 serviceKeys(dir.resolve("cm")));
         closeables.add(manager);
         ComputeManagerHttpApi cmApi = ComputeManagerHttpApi.start(manager, new InetSocketAddress("127.0.0.1", 0));
@@ -248,16 +250,7 @@ class ComputeLifecycleTest {
 
         // restore: the next connection wakes a compute with every row
         kms.enableKey(cmk);
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            try {
-                assertThat(count("SELECT count(*) FROM t WHERE note = 'before revocation'")).isEqualTo(300);
-                break;
-            } catch (SQLException e) {
-                assertThat(System.currentTimeMillis()).as("wake after restore: %s", e.getMessage()).isLessThan(deadline);
-                Thread.sleep(500);
-            }
-        }
+        assertThat(countOnceAwakeAgain("SELECT count(*) FROM t WHERE note = 'before revocation'")).isEqualTo(300);
         writer.get(60, TimeUnit.SECONDS);
         assertThat(count("SELECT count(DISTINCT id) FROM t WHERE id >= 1000")).as("acknowledged inserts")
                 .isGreaterThanOrEqualTo(acknowledged.size());
@@ -265,6 +258,64 @@ class ComputeLifecycleTest {
         assertThat(count("SELECT count(*) FROM t WHERE note = 'after restore'")).isEqualTo(1);
         assertThat(pageserver.timeline(timeline).state()).as("ingest after the revocation").isEqualTo("active");
         System.out.printf("revocation: compute terminated %d ms after the CMK was disabled%n", terminatedMillis);
+    }
+
+    @Test
+    void revokingTheCmkWhileTheComputeBootsLeavesNothingRunning() throws Exception {
+        LocalKmsProvider kms = new LocalKmsProvider(dir.resolve("kms.json"), false, InstantSource.system());
+        String cmk = "tenant-" + timeline.tenant();
+        Future<BackendAddress> wake = clients.submit(() -> managerClient.wake("main", Duration.ofSeconds(60)));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!"starting".equals(managerClient.status("main").state())) {
+            assertThat(System.currentTimeMillis()).as("compute never seen starting").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        kms.disableKey(cmk);
+        long revokedAt = System.nanoTime();
+
+        EndpointStatus after = managerClient.status("main");
+        while (!"failed".equals(after.state())) {
+            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("compute terminated: %s", after)
+                    .isLessThan(Duration.ofSeconds(30));
+            Thread.sleep(100);
+            after = managerClient.status("main");
+        }
+        // whichever came first, the boot or the revocation, the outcome is the same
+        assertThat(after.lastError()).contains("revoked");
+        assertThat(after.pid()).isNull();
+        try {
+            wake.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).hasMessageContaining("revoked");
+        }
+        assertThat(managerClient.status("main").state()).as("after the wake returned").isEqualTo("failed");
+        assertThat(postgresProcessesUnder(computeStates)).as("postgres of the revoked tenant").isEmpty();
+        try (var left = Files.list(computeStates)) {
+            assertThat(left.toList()).as("compute-local state of the revoked tenant").isEmpty();
+        }
+
+        kms.enableKey(cmk);
+        assertThat(countOnceAwakeAgain("SELECT count(*) FROM pg_class WHERE relname = 'pg_class'")).isEqualTo(1);
+        execute("CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
+        assertThat(count("SELECT count(*) FROM t")).isEqualTo(1);
+    }
+
+    /** After the CMK is enabled again: the first wakes may still be refused until the KMS is asked again. */
+    private long countOnceAwakeAgain(String sql) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            try {
+                return count(sql);
+            } catch (SQLException e) {
+                assertThat(System.currentTimeMillis()).as("wake after restore: %s", e.getMessage()).isLessThan(deadline);
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static List<ProcessHandle> postgresProcessesUnder(Path root) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(root.toString())).orElse(false)).toList();
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 /** Runs pgbench against a connection string and reads its throughput. */
 final class Pgbench {
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final Pattern TRANSACTIONS = Pattern.compile("number of transactions actually processed: ([0-9]+)");
 
     private Pgbench() {
     }
@@ -35,10 +36,18 @@ final class Pgbench {
     }
 
     static double tps(String output) {
-        Matcher m = TPS.matcher(output);
+        return Double.parseDouble(find(TPS, "tps", output));
+    }
+
+    static long transactions(String output) {
+        return Long.parseLong(find(TRANSACTIONS, "transaction count", output));
+    }
+
+    private static String find(Pattern p, String what, String output) {
+        Matcher m = p.matcher(output);
         if (!m.find()) {
-            throw new IllegalStateException("no tps in pgbench output:\n" + output);
+            throw new IllegalStateException("no " + what + " in pgbench output:\n" + output);
         }
-        return Double.parseDouble(m.group(1));
+        return m.group(1);
     }
 }

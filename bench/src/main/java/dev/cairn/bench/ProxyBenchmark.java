@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through
@@ -108,13 +109,16 @@ final class ProxyBenchmark {
                                                String dbCores, String relayCores, String prefix) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         double directTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, direct + " sslmode=disable", dbCores));
-        double proxyTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, via + " sslmode=disable", dbCores));
-        double proxyTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, via + " sslmode=require", dbCores));
+        ProcessHandle proxy = ProcessHandle.current(); // the proxy runs in this JVM
+        Relayed plain = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
+        Relayed tls = Relayed.measure(proxy, pg, run, via + " sslmode=require", dbCores);
         r.put(prefix + "direct_tps", directTps);
-        r.put(prefix + "proxy_plaintext_tps", proxyTps);
-        r.put(prefix + "proxy_tls_tps", proxyTlsTps);
-        r.put(prefix + "ratio_proxy_over_direct", proxyTps / directTps);
-        r.put(prefix + "ratio_proxy_tls_over_direct", proxyTlsTps / directTps);
+        r.put(prefix + "proxy_plaintext_tps", plain.tps());
+        r.put(prefix + "proxy_tls_tps", tls.tps());
+        r.put(prefix + "ratio_proxy_over_direct", plain.tps() / directTps);
+        r.put(prefix + "ratio_proxy_tls_over_direct", tls.tps() / directTps);
+        r.put(prefix + "proxy_cpu_us_per_tx", plain.cpuMicrosPerTransaction());
+        r.put(prefix + "proxy_tls_cpu_us_per_tx", tls.cpuMicrosPerTransaction());
         if (!Pgbouncer.installed()) {
             r.put(prefix + "peer_pgbouncer", "not installed (" + Pgbouncer.BINARY + "): apt-get install pgbouncer");
             return r;
@@ -126,15 +130,38 @@ final class ProxyBenchmark {
             }
             String viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
             Pgbench.run(pg.binaries(), WARM_UP, viaBouncer + " sslmode=disable", dbCores);
-            double bouncerTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=disable", dbCores));
-            double bouncerTlsTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, viaBouncer + " sslmode=require", dbCores));
-            r.put(prefix + "peer_pgbouncer_tps", bouncerTps);
-            r.put(prefix + "peer_pgbouncer_tls_tps", bouncerTlsTps);
-            r.put(prefix + "ratio_pgbouncer_over_direct", bouncerTps / directTps);
-            r.put(prefix + "ratio_pgbouncer_tls_over_direct", bouncerTlsTps / directTps);
-            r.put(prefix + "ratio_proxy_over_pgbouncer", proxyTps / bouncerTps);
-            r.put(prefix + "ratio_proxy_tls_over_pgbouncer_tls", proxyTlsTps / bouncerTlsTps);
+            Relayed bouncerPlain = Relayed.measure(bouncer.process(), pg, run, viaBouncer + " sslmode=disable", dbCores);
+            Relayed bouncerTls = Relayed.measure(bouncer.process(), pg, run, viaBouncer + " sslmode=require", dbCores);
+            r.put(prefix + "peer_pgbouncer_tps", bouncerPlain.tps());
+            r.put(prefix + "peer_pgbouncer_tls_tps", bouncerTls.tps());
+            r.put(prefix + "ratio_pgbouncer_over_direct", bouncerPlain.tps() / directTps);
+            r.put(prefix + "ratio_pgbouncer_tls_over_direct", bouncerTls.tps() / directTps);
+            r.put(prefix + "ratio_proxy_over_pgbouncer", plain.tps() / bouncerPlain.tps());
+            r.put(prefix + "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
+            r.put(prefix + "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
+            r.put(prefix + "pgbouncer_tls_cpu_us_per_tx", bouncerTls.cpuMicrosPerTransaction());
         }
         return r;
+    }
+
+    /**
+     * One pgbench run through a relay, with the relay process's CPU time per transaction: the relay's own
+     * cost, which the TPS ratio mixes with how the machine schedules everything else.
+     */
+    private record Relayed(double tps, double cpuMicrosPerTransaction) {
+        static Relayed measure(ProcessHandle relay, PgCluster pg, List<String> run, String conninfo, String cores) {
+            Duration before = cpu(relay);
+            String out = Pgbench.run(pg.binaries(), run, conninfo, cores);
+            Duration used = cpu(relay).minus(before);
+            return new Relayed(Pgbench.tps(out), used.toNanos() / 1000.0 / Pgbench.transactions(out));
+        }
+
+        /** The relay and its descendants (PgBouncer runs under a user-switching wrapper). */
+        private static Duration cpu(ProcessHandle relay) {
+            return Stream.concat(Stream.of(relay), relay.descendants())
+                    .map(p -> p.info().totalCpuDuration().orElseThrow(
+                            () -> new IllegalStateException("no CPU time for relay process " + p.pid())))
+                    .reduce(Duration.ZERO, Duration::plus);
+        }
     }
 }

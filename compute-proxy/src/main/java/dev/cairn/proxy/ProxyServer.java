@@ -24,7 +24,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyServices services;
     private final Transport transport = Transport.best();
     private final EventLoopGroup boss = transport.newGroup(1);
-    private final EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
+    private final EventLoopGroup workers;
     private Channel listener;
 
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver) {
@@ -34,6 +34,7 @@ public final class ProxyServer implements AutoCloseable {
     /** limiter: e.g. {@code new ConnectionLimiter(idleSuspender)} to scale idle endpoints to zero. */
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver, ConnectionLimiter limiter) {
         this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry(), transport);
+        this.workers = transport.newGroup(config.eventLoops());
     }
 
     public ProxyServer start() throws InterruptedException {

@@ -65,6 +65,9 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--wake-timeout", defaultValue = "60", description = "Seconds a client waits for its endpoint's compute to start (default ${DEFAULT-VALUE}).")
     long wakeTimeoutSeconds;
 
+    @Option(names = "--event-loops", description = "Threads relaying sessions (default: one per core).")
+    Integer eventLoops;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -79,6 +82,10 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             err.println("cairn proxy: --tls-cert and --tls-key go together");
+            return 2;
+        }
+        if (eventLoops != null && eventLoops < 1) {
+            err.println("cairn proxy: --event-loops must be at least 1, got " + eventLoops);
             return 2;
         }
         if ((endpoints == null) == (computeManager == null)) {
@@ -115,7 +122,8 @@ public final class ProxyCommand implements Callable<Integer> {
                 : TlsContexts.of(SelfSignedCertificate.generate(List.of(tlsHost, "*." + tlsHost), Duration.ofDays(365)));
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
         ProxyConfig config = ProxyConfig.defaults(address, tls, allowPlaintext ? TlsPolicy.ALLOW : TlsPolicy.REQUIRE)
-                .withWakeTimeout(Duration.ofSeconds(wakeTimeoutSeconds));
+                .withWakeTimeout(Duration.ofSeconds(wakeTimeoutSeconds))
+                .withEventLoops(eventLoops != null ? eventLoops : ProxyConfig.defaultEventLoops());
         ProxyServer server = new ProxyServer(config, catalog, resolver, limiter).start();
         Thread hook = new Thread(server::close, "proxy-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -57,4 +57,15 @@ class ProxyCommandTest {
         }
         assertThat(runner.isAlive()).isFalse();
     }
+
+    @Test
+    void aNonPositiveEventLoopCountIsAUsageError(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        var cmd = CairnCommand.commandLine();
+        cmd.setErr(new PrintWriter(err, true));
+        int exit = cmd.execute("proxy", "--listen", "127.0.0.1:0", "--endpoints", dir.resolve("e.json").toString(),
+                "--event-loops", "0");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--event-loops must be at least 1, got 0");
+    }
 }

@@ -226,13 +226,7 @@ class ComputeLifecycleTest {
         }
         kms.disableKey(cmk);
         long revokedAt = System.nanoTime();
-        EndpointStatus after = managerClient.status("main");
-        while (!"failed".equals(after.state())) {
-            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("compute terminated: %s", after)
-                    .isLessThan(Duration.ofSeconds(30));
-            Thread.sleep(100);
-            after = managerClient.status("main");
-        }
+        EndpointStatus after = awaitTerminated(revokedAt);
         long terminatedMillis = Duration.ofNanos(System.nanoTime() - revokedAt).toMillis();
         assertThat(after.lastError()).contains("revoked").contains(timeline.tenant().toString());
         assertThat(ProcessHandle.of(running.pid()).filter(ProcessHandle::isAlive)).as("postgres after revocation").isEmpty();
@@ -272,14 +266,7 @@ class ComputeLifecycleTest {
         }
         kms.disableKey(cmk);
         long revokedAt = System.nanoTime();
-
-        EndpointStatus after = managerClient.status("main");
-        while (!"failed".equals(after.state())) {
-            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("compute terminated: %s", after)
-                    .isLessThan(Duration.ofSeconds(30));
-            Thread.sleep(100);
-            after = managerClient.status("main");
-        }
+        EndpointStatus after = awaitTerminated(revokedAt);
         // whichever came first, the boot or the revocation, the outcome is the same
         assertThat(after.lastError()).contains("revoked");
         assertThat(after.pid()).isNull();
@@ -298,6 +285,18 @@ class ComputeLifecycleTest {
         assertThat(countOnceAwakeAgain("SELECT count(*) FROM pg_class WHERE relname = 'pg_class'")).isEqualTo(1);
         execute("CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
         assertThat(count("SELECT count(*) FROM t")).isEqualTo(1);
+    }
+
+    /** The endpoint's status once it is "failed", at most 30 s after {@code revokedAt} (System.nanoTime). */
+    private EndpointStatus awaitTerminated(long revokedAt) throws InterruptedException {
+        EndpointStatus status = managerClient.status("main");
+        while (!"failed".equals(status.state())) {
+            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("compute terminated: %s", status)
+                    .isLessThan(Duration.ofSeconds(30));
+            Thread.sleep(100);
+            status = managerClient.status("main");
+        }
+        return status;
     }
 
     /** After the CMK is enabled again: the first wakes may still be refused until the KMS is asked again. */

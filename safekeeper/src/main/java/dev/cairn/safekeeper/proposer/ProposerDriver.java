@@ -167,7 +167,8 @@ public final class ProposerDriver implements AutoCloseable {
     public String describe() {
         try {
             return loop.submit(() -> proposer.phase() + " term " + proposer.term() + " commit " + proposer.commitLsn()
-                    + " log end " + proposer.logEnd() + " " + proposer.describePeers()).get(5, TimeUnit.SECONDS);
+                    + " log end " + proposer.logEnd() + " " + proposer.describePeers()
+                    + " stream errors " + acceptors.describeErrors()).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             return "(unavailable: " + e + ")";
         }

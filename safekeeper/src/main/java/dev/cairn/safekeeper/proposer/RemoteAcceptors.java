@@ -43,6 +43,8 @@ public final class RemoteAcceptors implements ProposerTransport, AutoCloseable {
     private final Map<Integer, StreamObserver<ProposerMessage>> streams = new HashMap<>();
     /** When each stream was opened or last delivered a message (nanoTime). */
     private final Map<Integer, Long> lastHeard = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Why each acceptor last ended its stream, until it answers again: e.g. the tenant's keys are revoked there. */
+    private final Map<Integer, String> lastError = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public RemoteAcceptors(TimelineKey timeline, String proposerId, List<AcceptorAddress> acceptors, Inbox inbox) {
         this.timeline = timeline;
@@ -52,6 +54,11 @@ public final class RemoteAcceptors implements ProposerTransport, AutoCloseable {
             channels.put(a.id(), NettyChannelBuilder.forAddress(a.host(), a.port()).usePlaintext()
                     .maxInboundMessageSize(Acceptor.MAX_WAL_PER_MESSAGE + 64 * 1024).build());
         }
+    }
+
+    /** The acceptors whose last stream failed, with the status they gave: "{} " when none did. */
+    public String describeErrors() {
+        return lastError.toString();
     }
 
     /** Opens every stream now (greetings tell the proposer the acceptors' terms). */
@@ -81,6 +88,7 @@ public final class RemoteAcceptors implements ProposerTransport, AutoCloseable {
             @Override
             public void onNext(AcceptorMessage m) {
                 lastHeard.put(id, System.nanoTime());
+                lastError.remove(id);
                 if (m.hasGreetingResponse()) {
                     inbox.greeted(id, m.getGreetingResponse().getTerm());
                     return;
@@ -95,6 +103,8 @@ public final class RemoteAcceptors implements ProposerTransport, AutoCloseable {
             @Override
             public void onError(Throwable t) {
                 LOG.debug("stream to safekeeper {} broke: {}", id, t.toString());
+                io.grpc.Status st = io.grpc.Status.fromThrowable(t);
+                lastError.put(id, st.getCode() + (st.getDescription() == null ? "" : ": " + st.getDescription()));
                 dropped(id, self[0]);
             }
 

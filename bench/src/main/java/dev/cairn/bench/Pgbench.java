@@ -12,12 +12,13 @@ import java.util.regex.Pattern;
 /** Runs pgbench against a connection string and reads its throughput. */
 final class Pgbench {
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final Pattern PROGRESS = Pattern.compile("progress: ([0-9.]+) s, ([0-9.]+) tps");
     private static final Pattern TRANSACTIONS = Pattern.compile("number of transactions actually processed: ([0-9]+)");
 
     private Pgbench() {
     }
 
-    /** Runs pgbench with {@code options} against {@code conninfo}; returns its output. */
+    /** Runs pgbench with {@code options} against {@code conninfo}; returns its output (stdout, then stderr). */
     static String run(PgBinaries bin, List<String> options, String conninfo) {
         return run(bin, options, conninfo, null);
     }
@@ -32,11 +33,31 @@ final class Pgbench {
             cmd = CorePinning.on(cores, cmd);
         }
         ProcessResult r = ProcessRunner.run(cmd, null, 900).requireSuccess("pgbench " + String.join(" ", options));
-        return r.stdout();
+        return r.stdout() + r.stderr();
     }
 
     static double tps(String output) {
         return Double.parseDouble(find(TPS, "tps", output));
+    }
+
+    /**
+     * Mean of the per-second throughput pgbench reported (-P 1) after {@code fromSecond}: fresh connections
+     * take seconds to reach their steady rate (each new backend maps shared buffers page by page).
+     */
+    static double steadyTps(String output, double fromSecond) {
+        Matcher m = PROGRESS.matcher(output);
+        double sum = 0;
+        int n = 0;
+        while (m.find()) {
+            if (Double.parseDouble(m.group(1)) > fromSecond) {
+                sum += Double.parseDouble(m.group(2));
+                n++;
+            }
+        }
+        if (n == 0) {
+            throw new IllegalStateException("no progress reports after " + fromSecond + " s in pgbench output (run it with -P 1):\n" + output);
+        }
+        return sum / n;
     }
 
     static long transactions(String output) {

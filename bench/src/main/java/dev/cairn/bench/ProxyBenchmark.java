@@ -34,17 +34,18 @@ import java.util.stream.Stream;
 final class ProxyBenchmark {
     private static final String PASSWORD = "bench-secret";
     private static final List<String> WARM_UP = select(3);
+    private static final int ROUNDS = 3;
 
-    /** The workload: pgbench select-only, 4 clients, for {@code seconds}. */
+    /** The workload: pgbench select-only, 4 clients, for {@code seconds}, reporting every second. */
     private static List<String> select(int seconds) {
-        return List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
+        return List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds), "-P", "1");
     }
 
     private ProxyBenchmark() {
     }
 
     static void run(Path resultsDir, String[] args) throws Exception {
-        int seconds = 10;
+        int seconds = 16;
         for (int i = 1; i < args.length - 1; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Integer.parseInt(args[i + 1]);
@@ -54,7 +55,10 @@ final class ProxyBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "proxy-overhead");
         result.put("time", Instant.now().toString());
-        result.put("workload", "pgbench -S -c 4 -j 2 -T " + seconds + ", scale 10");
+        result.put("workload", "pgbench -S -c 4 -j 2 -T " + seconds + ", scale 10, fresh connections each run, "
+                + ROUNDS + " rounds");
+        result.put("tps_over", "the last " + (seconds - seconds / 2) + " s of each run (steady state: new backends warm"
+                + " up for seconds); CPU per transaction over the whole run");
         try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
             pg.start(Map.of("fsync", "off", "max_connections", "50"));
             String direct = "host=127.0.0.1 port=" + pg.port() + " dbname=postgres user=postgres";
@@ -103,45 +107,76 @@ final class ProxyBenchmark {
 
     /**
      * Direct, through the proxy (plaintext and TLS) and through PgBouncer, with pgbench on {@code dbCores}
-     * and PgBouncer on {@code relayCores} (null: anywhere); keys carry {@code prefix}.
+     * and PgBouncer on {@code relayCores} (null: anywhere); keys carry {@code prefix}. {@link #ROUNDS} rounds,
+     * each running every configuration back to back; each figure is the median over the rounds (a ratio:
+     * the median of the rounds' ratios), with the rounds' values beside it: on this machine one run's
+     * throughput can be off by a third.
      */
     private static Map<String, Object> measure(PgCluster pg, List<String> run, String direct, String via, Path scratch,
                                                String dbCores, String relayCores, String prefix) throws Exception {
-        Map<String, Object> r = new LinkedHashMap<>();
-        double directTps = Pgbench.tps(Pgbench.run(pg.binaries(), run, direct + " sslmode=disable", dbCores));
+        Map<String, List<Double>> rounds = new LinkedHashMap<>();
         ProcessHandle proxy = ProcessHandle.current(); // the proxy runs in this JVM
-        Relayed plain = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
-        Relayed tls = Relayed.measure(proxy, pg, run, via + " sslmode=require", dbCores);
-        r.put(prefix + "direct_tps", directTps);
-        r.put(prefix + "proxy_plaintext_tps", plain.tps());
-        r.put(prefix + "proxy_tls_tps", tls.tps());
-        r.put(prefix + "ratio_proxy_over_direct", plain.tps() / directTps);
-        r.put(prefix + "ratio_proxy_tls_over_direct", tls.tps() / directTps);
-        r.put(prefix + "proxy_cpu_us_per_tx", plain.cpuMicrosPerTransaction());
-        r.put(prefix + "proxy_tls_cpu_us_per_tx", tls.cpuMicrosPerTransaction());
+        try (Pgbouncer bouncer = Pgbouncer.installed() ? Pgbouncer.start(scratch.resolve(prefix + "pgbouncer"), pg.port()) : null) {
+            String viaBouncer = null;
+            if (bouncer != null) {
+                if (relayCores != null) {
+                    CorePinning.pin(bouncer.process(), relayCores);
+                }
+                viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
+                Pgbench.run(pg.binaries(), WARM_UP, viaBouncer + " sslmode=disable", dbCores);
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                double directTps = Pgbench.steadyTps(Pgbench.run(pg.binaries(), run, direct + " sslmode=disable", dbCores),
+                        steadyFrom(run));
+                add(rounds, "direct_tps", directTps);
+                Relayed plain = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
+                Relayed tls = Relayed.measure(proxy, pg, run, via + " sslmode=require", dbCores);
+                add(rounds, "proxy_plaintext_tps", plain.tps());
+                add(rounds, "proxy_tls_tps", tls.tps());
+                add(rounds, "ratio_proxy_over_direct", plain.tps() / directTps);
+                add(rounds, "ratio_proxy_tls_over_direct", tls.tps() / directTps);
+                add(rounds, "proxy_cpu_us_per_tx", plain.cpuMicrosPerTransaction());
+                add(rounds, "proxy_tls_cpu_us_per_tx", tls.cpuMicrosPerTransaction());
+                if (bouncer == null) {
+                    continue;
+                }
+                // the peer: the same relaying and TLS termination by PgBouncer, in the same round
+                Relayed bouncerPlain = Relayed.measure(bouncer.process(), pg, run, viaBouncer + " sslmode=disable", dbCores);
+                Relayed bouncerTls = Relayed.measure(bouncer.process(), pg, run, viaBouncer + " sslmode=require", dbCores);
+                add(rounds, "peer_pgbouncer_tps", bouncerPlain.tps());
+                add(rounds, "peer_pgbouncer_tls_tps", bouncerTls.tps());
+                add(rounds, "ratio_pgbouncer_over_direct", bouncerPlain.tps() / directTps);
+                add(rounds, "ratio_pgbouncer_tls_over_direct", bouncerTls.tps() / directTps);
+                add(rounds, "ratio_proxy_over_pgbouncer", plain.tps() / bouncerPlain.tps());
+                add(rounds, "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
+                add(rounds, "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
+                add(rounds, "pgbouncer_tls_cpu_us_per_tx", bouncerTls.cpuMicrosPerTransaction());
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
         if (!Pgbouncer.installed()) {
             r.put(prefix + "peer_pgbouncer", "not installed (" + Pgbouncer.BINARY + "): apt-get install pgbouncer");
-            return r;
         }
-        // the peer: the same relaying and TLS termination by PgBouncer, in the same run
-        try (Pgbouncer bouncer = Pgbouncer.start(scratch.resolve(prefix + "pgbouncer"), pg.port())) {
-            if (relayCores != null) {
-                CorePinning.pin(bouncer.process(), relayCores);
-            }
-            String viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
-            Pgbench.run(pg.binaries(), WARM_UP, viaBouncer + " sslmode=disable", dbCores);
-            Relayed bouncerPlain = Relayed.measure(bouncer.process(), pg, run, viaBouncer + " sslmode=disable", dbCores);
-            Relayed bouncerTls = Relayed.measure(bouncer.process(), pg, run, viaBouncer + " sslmode=require", dbCores);
-            r.put(prefix + "peer_pgbouncer_tps", bouncerPlain.tps());
-            r.put(prefix + "peer_pgbouncer_tls_tps", bouncerTls.tps());
-            r.put(prefix + "ratio_pgbouncer_over_direct", bouncerPlain.tps() / directTps);
-            r.put(prefix + "ratio_pgbouncer_tls_over_direct", bouncerTls.tps() / directTps);
-            r.put(prefix + "ratio_proxy_over_pgbouncer", plain.tps() / bouncerPlain.tps());
-            r.put(prefix + "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
-            r.put(prefix + "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
-            r.put(prefix + "pgbouncer_tls_cpu_us_per_tx", bouncerTls.cpuMicrosPerTransaction());
-        }
+        rounds.forEach((key, values) -> {
+            r.put(prefix + key, median(values));
+            r.put(prefix + key + "_rounds", values);
+        });
         return r;
+    }
+
+    private static void add(Map<String, List<Double>> rounds, String key, double value) {
+        rounds.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The second of a run (its -T) after which its throughput counts. */
+    private static double steadyFrom(List<String> run) {
+        return Integer.parseInt(run.get(run.indexOf("-T") + 1)) / 2;
     }
 
     /**
@@ -153,7 +188,7 @@ final class ProxyBenchmark {
             Duration before = cpu(relay);
             String out = Pgbench.run(pg.binaries(), run, conninfo, cores);
             Duration used = cpu(relay).minus(before);
-            return new Relayed(Pgbench.tps(out), used.toNanos() / 1000.0 / Pgbench.transactions(out));
+            return new Relayed(Pgbench.steadyTps(out, steadyFrom(run)), used.toNanos() / 1000.0 / Pgbench.transactions(out));
         }
 
         /** The relay and its descendants (PgBouncer runs under a user-switching wrapper). */

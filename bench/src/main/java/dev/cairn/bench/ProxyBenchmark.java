@@ -46,9 +46,12 @@ final class ProxyBenchmark {
 
     static void run(Path resultsDir, String[] args) throws Exception {
         int seconds = 16;
+        int eventLoops = ProxyConfig.defaultEventLoops();
         for (int i = 1; i < args.length - 1; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--event-loops")) {
+                eventLoops = Integer.parseInt(args[i + 1]);
             }
         }
         Path scratch = PgCluster.scratchDirectory("cairn-bench-proxy");
@@ -70,7 +73,7 @@ final class ProxyBenchmark {
                     Map.of("bench", new BackendAddress("127.0.0.1", pg.port())));
             ProxyConfig config = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
                     TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost", "*.localhost"), Duration.ofDays(1))),
-                    TlsPolicy.ALLOW);
+                    TlsPolicy.ALLOW).withEventLoops(eventLoops);
             ProxyServer proxy = new ProxyServer(config, catalog, catalog).start();
             try {
                 String via = "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
@@ -79,6 +82,7 @@ final class ProxyBenchmark {
                 Pgbench.run(pg.binaries(), WARM_UP, direct); // warm-up
                 Pgbench.run(pg.binaries(), WARM_UP, via + " sslmode=disable");
                 result.put("transport", proxy.transportName());
+                result.put("proxy_event_loops", eventLoops);
                 result.put("tls_provider", TlsContexts.provider().name());
                 result.put("goal_ratio", 0.9);
                 // every process on both cores: the relay takes its CPU from pgbench and PostgreSQL

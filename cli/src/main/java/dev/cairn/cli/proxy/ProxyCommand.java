@@ -65,7 +65,7 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--wake-timeout", defaultValue = "60", description = "Seconds a client waits for its endpoint's compute to start (default ${DEFAULT-VALUE}).")
     long wakeTimeoutSeconds;
 
-    @Option(names = "--event-loops", description = "Threads relaying sessions (default: one per core).")
+    @Option(names = "--event-loops", description = "Threads relaying sessions (default: one per core, which relayed more than one loop on 2 shared cores).")
     Integer eventLoops;
 
     @picocli.CommandLine.Spec

@@ -26,19 +26,26 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through
- * the proxy (plaintext, and TLS from the client), and through the peer PgBouncer
- * (session mode, the same two ways) in the same run; reports the TPS ratios. Not pinned to one core: pgbench, postgres and the proxy share the
- * machine's cores, as they would on one small host.
+ * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through the proxy (plaintext, and TLS
+ * from the client), and through the peer PgBouncer (session mode, the same two ways) in the same run;
+ * reports the TPS ratios and each relay's CPU per transaction. Two layouts: every process on all cores, as
+ * on one small host; then the database on core 0 and the relay on core 1, as a proxy tier of its own.
  */
 final class ProxyBenchmark {
     private static final String PASSWORD = "bench-secret";
-    private static final List<String> WARM_UP = select(3);
+    private static final Workload WARM_UP = Workload.select(3);
     private static final int ROUNDS = 3;
 
-    /** The workload: pgbench select-only, 4 clients, for {@code seconds}, reporting every second. */
-    private static List<String> select(int seconds) {
-        return List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds), "-P", "1");
+    /**
+     * pgbench's arguments, and the second of the run after which its throughput counts (fresh connections
+     * take seconds to reach their steady rate).
+     */
+    private record Workload(List<String> args, int steadyFrom) {
+        /** pgbench select-only, 4 clients, for {@code seconds}, reporting every second; its second half counts. */
+        static Workload select(int seconds) {
+            return new Workload(List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds), "-P", "1"),
+                    seconds / 2);
+        }
     }
 
     private ProxyBenchmark() {
@@ -60,7 +67,8 @@ final class ProxyBenchmark {
         result.put("time", Instant.now().toString());
         result.put("workload", "pgbench -S -c 4 -j 2 -T " + seconds + ", scale 10, fresh connections each run, "
                 + ROUNDS + " rounds");
-        result.put("tps_over", "the last " + (seconds - seconds / 2) + " s of each run (steady state: new backends warm"
+        Workload run = Workload.select(seconds);
+        result.put("tps_over", "the last " + (seconds - run.steadyFrom()) + " s of each run (steady state: new backends warm"
                 + " up for seconds); CPU per transaction over the whole run");
         try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
             pg.start(Map.of("fsync", "off", "max_connections", "50"));
@@ -78,9 +86,8 @@ final class ProxyBenchmark {
             try {
                 String via = "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
                         + " password=" + PASSWORD + " options=endpoint=bench";
-                List<String> run = select(seconds);
-                Pgbench.run(pg.binaries(), WARM_UP, direct); // warm-up
-                Pgbench.run(pg.binaries(), WARM_UP, via + " sslmode=disable");
+                Pgbench.run(pg.binaries(), WARM_UP.args(), direct); // warm-up
+                Pgbench.run(pg.binaries(), WARM_UP.args(), via + " sslmode=disable");
                 result.put("transport", proxy.transportName());
                 result.put("proxy_event_loops", eventLoops);
                 result.put("tls_provider", TlsContexts.provider().name());
@@ -116,7 +123,7 @@ final class ProxyBenchmark {
      * the median of the rounds' ratios), with the rounds' values beside it: on this machine one run's
      * throughput can be off by a third.
      */
-    private static Map<String, Object> measure(PgCluster pg, List<String> run, String direct, String via, Path scratch,
+    private static Map<String, Object> measure(PgCluster pg, Workload run, String direct, String via, Path scratch,
                                                String dbCores, String relayCores, String prefix) throws Exception {
         Map<String, List<Double>> rounds = new LinkedHashMap<>();
         ProcessHandle proxy = ProcessHandle.current(); // the proxy runs in this JVM
@@ -127,11 +134,11 @@ final class ProxyBenchmark {
                     CorePinning.pin(bouncer.process(), relayCores);
                 }
                 viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
-                Pgbench.run(pg.binaries(), WARM_UP, viaBouncer + " sslmode=disable", dbCores);
+                Pgbench.run(pg.binaries(), WARM_UP.args(), viaBouncer + " sslmode=disable", dbCores);
             }
             for (int round = 0; round < ROUNDS; round++) {
-                double directTps = Pgbench.steadyTps(Pgbench.run(pg.binaries(), run, direct + " sslmode=disable", dbCores),
-                        steadyFrom(run));
+                double directTps = Pgbench.steadyTps(
+                        Pgbench.run(pg.binaries(), run.args(), direct + " sslmode=disable", dbCores), run.steadyFrom());
                 add(rounds, "direct_tps", directTps);
                 Relayed plain = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
                 Relayed tls = Relayed.measure(proxy, pg, run, via + " sslmode=require", dbCores);
@@ -178,21 +185,16 @@ final class ProxyBenchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /** The second of a run (its -T) after which its throughput counts. */
-    private static double steadyFrom(List<String> run) {
-        return Integer.parseInt(run.get(run.indexOf("-T") + 1)) / 2;
-    }
-
     /**
      * One pgbench run through a relay, with the relay process's CPU time per transaction: the relay's own
      * cost, which the TPS ratio mixes with how the machine schedules everything else.
      */
     private record Relayed(double tps, double cpuMicrosPerTransaction) {
-        static Relayed measure(ProcessHandle relay, PgCluster pg, List<String> run, String conninfo, String cores) {
+        static Relayed measure(ProcessHandle relay, PgCluster pg, Workload run, String conninfo, String cores) {
             Duration before = cpu(relay);
-            String out = Pgbench.run(pg.binaries(), run, conninfo, cores);
+            String out = Pgbench.run(pg.binaries(), run.args(), conninfo, cores);
             Duration used = cpu(relay).minus(before);
-            return new Relayed(Pgbench.steadyTps(out, steadyFrom(run)), used.toNanos() / 1000.0 / Pgbench.transactions(out));
+            return new Relayed(Pgbench.steadyTps(out, run.steadyFrom()), used.toNanos() / 1000.0 / Pgbench.transactions(out));
         }
 
         /** The relay and its descendants (PgBouncer runs under a user-switching wrapper). */

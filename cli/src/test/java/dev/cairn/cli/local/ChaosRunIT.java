@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.pgruntime.ProcessResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,8 @@ class ChaosRunIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void everyWorkloadUnderEveryNemesisClassWithoutAnomalies() throws Exception {
-        Path out = Files.createTempDirectory("cairn-chaos-it-");
+    void everyWorkloadUnderEveryNemesisClassWithoutAnomalies(
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path out) throws Exception { // a failed run's cluster is kept
         ProcessResult r = CairnJar.run(900, "chaos", "run", "--time", "150s", "--gap", "5s", "--hold", "6s",
                 "--seed", "20261124", "--clients", "3", "--port", Integer.toString(LocalClusterIT.freeBase()),
                 "--out", out.resolve("run").toString());

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
@@ -36,13 +38,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int IDLE_SUSPEND_SECONDS = 6;
-    private static Path dir;
+    /** Deleted after the class passes (each run leaves hundreds of MB); kept for a look when it fails. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static int port;
     private static String url;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("cairn-local-it-");
         port = freeBase();
         ProcessResult r = CairnJar.run(300, "local", "start", "--dir", dir.toString(), "--port", Integer.toString(port),
                 "--idle-suspend", Integer.toString(IDLE_SUSPEND_SECONDS));

@@ -1,5 +1,7 @@
 package dev.cairn.bench;
 
+import dev.cairn.pgruntime.ScratchDirectory;
+
 import java.nio.file.Path;
 
 /** Entry point: {@code bench/run NAME} runs one benchmark and writes bench/results/NAME.json. */
@@ -13,16 +15,20 @@ public final class BenchMain {
             System.exit(2);
         }
         Path results = Path.of(System.getProperty("cairn.bench.results", "bench/results"));
-        switch (args[0]) {
-            case "waldump" -> WaldumpBenchmark.run(results, args);
-            case "kms" -> KmsBenchmark.run(results);
-            case "pageserver" -> PageserverBenchmark.run(results, args);
-            case "proxy" -> ProxyBenchmark.run(results, args);
-            case "coldstart" -> ColdStartBenchmark.run(results, args);
-            case "commit" -> CommitBenchmark.run(results, args);
-            default -> {
-                System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver, proxy, coldstart, commit)");
-                System.exit(2);
+        // the benchmarks' data directories (up to a few GB) go when the run ends, however it ends
+        try (ScratchDirectory dir = ScratchDirectory.create("cairn-bench-" + args[0])) {
+            Path scratch = dir.path();
+            switch (args[0]) {
+                case "waldump" -> WaldumpBenchmark.run(results, scratch, args);
+                case "kms" -> KmsBenchmark.run(results);
+                case "pageserver" -> PageserverBenchmark.run(results, scratch, args);
+                case "proxy" -> ProxyBenchmark.run(results, scratch, args);
+                case "coldstart" -> ColdStartBenchmark.run(results, scratch, args);
+                case "commit" -> CommitBenchmark.run(results, scratch, args);
+                default -> {
+                    System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver, proxy, coldstart, commit)");
+                    System.exit(2);
+                }
             }
         }
     }

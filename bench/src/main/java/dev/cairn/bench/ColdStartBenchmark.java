@@ -33,7 +33,7 @@ final class ColdStartBenchmark {
     private ColdStartBenchmark() {
     }
 
-    static void run(Path resultsDir, String[] args) throws Exception {
+    static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
         int rounds = 10;
         List<Integer> scales = List.of(1, 70); // about 15 MB and 1 GB
         for (int i = 1; i < args.length - 1; i++) {
@@ -43,7 +43,6 @@ final class ColdStartBenchmark {
                 scales = java.util.Arrays.stream(args[i + 1].split(",")).map(String::trim).map(Integer::parseInt).toList();
             }
         }
-        Path scratch = PgCluster.scratchDirectory("cairn-bench-coldstart");
         PgBinaries pgBin = PgBinaries.locate();
         List<AutoCloseable> closeables = new ArrayList<>();
         Map<String, Object> result = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ final class CommitBenchmark {
     private CommitBenchmark() {
     }
 
-    static void run(Path resultsDir, String[] args) throws Exception {
+    static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
         int seconds = 20;
         for (int i = 1; i < args.length - 1; i++) {
             if (args[i].equals("--seconds")) {
@@ -39,7 +39,6 @@ final class CommitBenchmark {
         }
         List<String> workload = List.of("-n", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
         PgBinaries pgBin = PgBinaries.locate();
-        Path scratch = PgCluster.scratchDirectory("cairn-bench-commit");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "commit-quorum");
         result.put("time", Instant.now().toString());

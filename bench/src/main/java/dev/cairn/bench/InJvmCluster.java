@@ -59,7 +59,7 @@ final class InJvmCluster implements AutoCloseable {
         pageserver.create(key);
         manager = new ComputeManager(new ComputeManager.Config(scratch.resolve("cm"), safekeepers,
                 URI.create("http://127.0.0.1:" + api.port()), pgBin, "127.0.0.1",
-                PgCluster.scratchDirectory("cairn-bench-computes")), managerKeys(scratch.resolve("cm")));
+                scratch.resolve("computes")), managerKeys(scratch.resolve("cm")));
         closeables.add(manager);
         manager.put(new EndpointDefinition(ENDPOINT, key.tenant().toString(), key.timeline().toString(),
                 Map.of("postgres", ScramVerifier.fromPassword(password, 4096).encode()), 50));

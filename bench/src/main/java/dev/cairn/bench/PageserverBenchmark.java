@@ -51,10 +51,9 @@ final class PageserverBenchmark {
     private PageserverBenchmark() {
     }
 
-    static void run(Path resultsDir, String[] args) throws Exception {
+    static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
         int scale = intArg(args, "--scale", 70); // pgbench scale 70: a database of about 1 GB
         int seconds = intArg(args, "--seconds", 15);
-        Path scratch = PgCluster.scratchDirectory("cairn-bench-pageserver");
         PgBinaries bin = PgBinaries.locate();
         TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
         Map<String, Object> result = new LinkedHashMap<>();
@@ -141,8 +140,6 @@ final class PageserverBenchmark {
                         ((Number) result.get("store_bytes_all_versions")).doubleValue() / dataDirBytes);
                 result.put("storage_amplification_after_gc", (double) afterGc / dataDirBytes);
             }
-        } finally {
-            deleteTree(scratch);
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
         Files.createDirectories(resultsDir);
@@ -185,10 +182,6 @@ final class PageserverBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void deleteTree(Path root) {
-        ProcessRunner.run(List.of("rm", "-rf", root.toString()), null, 600);
     }
 
     private static List<String> concat(List<String> base, String... more) {

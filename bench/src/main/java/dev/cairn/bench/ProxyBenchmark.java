@@ -33,45 +33,53 @@ import java.util.stream.Stream;
  */
 final class ProxyBenchmark {
     private static final String PASSWORD = "bench-secret";
-    private static final Workload WARM_UP = Workload.select(3);
+    private static final Workload WARM_UP = Workload.select(3, 4);
     private static final int ROUNDS = 3;
+    /** Holds the whole scale-10 database (160 MB), so the workload reads from memory. */
+    private static final int SHARED_BUFFERS_MB = 256;
 
     /**
      * pgbench's arguments, and the second of the run after which its throughput counts (fresh connections
      * take seconds to reach their steady rate).
      */
     private record Workload(List<String> args, int steadyFrom) {
-        /** pgbench select-only, 4 clients, for {@code seconds}, reporting every second; its second half counts. */
-        static Workload select(int seconds) {
-            return new Workload(List.of("-n", "-S", "-c", "4", "-j", "2", "-T", Integer.toString(seconds), "-P", "1"),
-                    seconds / 2);
+        /** pgbench select-only for {@code seconds}, reporting every second; its second half counts. */
+        static Workload select(int seconds, int clients) {
+            return new Workload(List.of("-n", "-S", "-c", Integer.toString(clients), "-j", "2",
+                    "-T", Integer.toString(seconds), "-P", "1"), seconds / 2);
         }
     }
 
     private ProxyBenchmark() {
     }
 
-    static void run(Path resultsDir, String[] args) throws Exception {
+    static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
         int seconds = 16;
+        int clients = 4;
         int eventLoops = ProxyConfig.defaultEventLoops();
         for (int i = 1; i < args.length - 1; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--clients")) {
+                clients = Integer.parseInt(args[i + 1]);
             } else if (args[i].equals("--event-loops")) {
                 eventLoops = Integer.parseInt(args[i + 1]);
             }
         }
-        Path scratch = PgCluster.scratchDirectory("cairn-bench-proxy");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "proxy-overhead");
         result.put("time", Instant.now().toString());
-        result.put("workload", "pgbench -S -c 4 -j 2 -T " + seconds + ", scale 10, fresh connections each run, "
+        result.put("workload", "pgbench -S -c " + clients + " -j 2 -T " + seconds + ", scale 10, fresh connections each run, "
                 + ROUNDS + " rounds");
-        Workload run = Workload.select(seconds);
+        Workload run = Workload.select(seconds, clients);
         result.put("tps_over", "the last " + (seconds - run.steadyFrom()) + " s of each run (steady state: new backends warm"
                 + " up for seconds); CPU per transaction over the whole run");
         try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
-            pg.start(Map.of("fsync", "off", "max_connections", "50"));
+            // shared buffers in huge pages where the kernel has them (bench/run reserves them): see HugePages
+            boolean hugePages = HugePages.freeBytes() >= SHARED_BUFFERS_MB * 1.1 * (1 << 20);
+            pg.start(Map.of("fsync", "off", "max_connections", "120", "shared_buffers", SHARED_BUFFERS_MB + "MB",
+                    "huge_pages", hugePages ? "on" : "off"));
+            result.put("huge_pages", hugePages);
             String direct = "host=127.0.0.1 port=" + pg.port() + " dbname=postgres user=postgres";
             Pgbench.run(pg.binaries(), List.of("-i", "-q", "-s", "10"), direct);
 

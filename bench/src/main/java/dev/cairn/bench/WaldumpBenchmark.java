@@ -31,11 +31,10 @@ final class WaldumpBenchmark {
     private WaldumpBenchmark() {
     }
 
-    static void run(Path resultsDir, String[] args) throws Exception {
+    static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
         int scale = intArg(args, "--scale", 10);
         int transactions = intArg(args, "--transactions", 3000);
         PgBinaries bin = PgBinaries.locate();
-        Path scratch = PgCluster.scratchDirectory("cairn-bench-waldump");
         try (PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
             pg.start(Map.of("fsync", "off", "max_wal_size", "4GB", "wal_keep_size", "4GB", "checkpoint_timeout", "1h"));
             String port = Integer.toString(pg.port());

@@ -4,6 +4,7 @@ import dev.cairn.pageserver.api.BasebackupHeader;
 import dev.cairn.pageserver.api.PageserverClient;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.safekeeper.compute.ComputeAddress;
@@ -22,14 +23,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs one endpoint's compute (DESIGN.md section 6): sync the safekeepers to L, fetch the pageserver's
@@ -382,10 +381,10 @@ public final class ComputeAgent implements AutoCloseable {
     }
 
     private static void deleteTree(Path root) {
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot delete compute state {}: {}", root, e.getMessage());
+        try {
+            ScratchDirectory.deleteTree(root);
+        } catch (UncheckedIOException e) {
+            LOG.warn("compute state: {}: {}", e.getMessage(), e.getCause().getMessage());
         }
     }
 

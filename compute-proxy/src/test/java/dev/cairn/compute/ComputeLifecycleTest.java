@@ -12,7 +12,7 @@ import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.safekeeper.storage.KmsChunkCipher;
 import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgruntime.PgBinaries;
-import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
 import dev.cairn.proxy.TlsPolicy;
@@ -78,6 +78,10 @@ class ComputeLifecycleTest {
 
     @BeforeEach
     void startCluster() throws Exception {
+        // closed last, after the compute manager has stopped the postgres processes in it
+        ScratchDirectory states = ScratchDirectory.create("cairn-computes-");
+        closeables.add(states);
+        computeStates = states.path();
         // every service has its own key hierarchy; all of them wrap under the tenant's CMK in one local KMS
         safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, SEG, i -> {
             ServiceKeys keys = serviceKeys(dir.resolve("sk-keys-" + i));
@@ -96,7 +100,7 @@ class ComputeLifecycleTest {
         pageserver.createTimeline(timeline);
 
         manager = new ComputeManager(new ComputeManager.Config(dir.resolve("cm"), safekeepers.addresses(),
-                pageserver.base(), PgBinaries.locate(), "127.0.0.1", computeStates = PgCluster.scratchDirectory("cairn-computes-")),
+                pageserver.base(), PgBinaries.locate(), "127.0.0.1", computeStates),
                 serviceKeys(dir.resolve("cm")));
         closeables.add(manager);
         ComputeManagerHttpApi cmApi = ComputeManagerHttpApi.start(manager, new InetSocketAddress("127.0.0.1", 0));
@@ -183,7 +187,7 @@ class ComputeLifecycleTest {
     void aSecondComputeForTheTimelineFencesTheFirst() throws Exception {
         execute("CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
         ComputeAgent intruder = new ComputeAgent(new ComputeSpec("intruder", timeline, safekeepers.addresses(),
-                pageserver.base(), PgBinaries.locate(), "127.0.0.1", PgCluster.scratchDirectory("cairn-intruder-"), Map.of()));
+                pageserver.base(), PgBinaries.locate(), "127.0.0.1", computeStates.resolve("intruder"), Map.of()));
         closeables.add(intruder);
         intruder.start();
         long deadline = System.currentTimeMillis() + 30_000;

@@ -2,6 +2,7 @@ package dev.cairn.proxy;
 
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.proxy.endpoint.EndpointConfig;
@@ -43,13 +44,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProxyIntegrationTest {
     private static final String PASSWORD = "s3cret";
+    private static ScratchDirectory scratch;
     private static PgCluster backend;
     private static ProxyServer proxy;
 
     @BeforeAll
     static void start() throws Exception {
         PgBinaries bin = PgBinaries.locate();
-        Path dir = PgCluster.scratchDirectory("cairn-proxy-it");
+        scratch = ScratchDirectory.create("cairn-proxy-it");
+        Path dir = scratch.path();
         backend = PgCluster.initdb(bin, dir.resolve("data"), List.of());
         backend.start(Map.of());
         ScramVerifier verifier = ScramVerifier.fromPassword(PASSWORD, ScramVerifier.DEFAULT_ITERATIONS);
@@ -85,6 +88,9 @@ class ProxyIntegrationTest {
         }
         if (backend != null) {
             backend.close();
+        }
+        if (scratch != null) {
+            scratch.close();
         }
     }
 

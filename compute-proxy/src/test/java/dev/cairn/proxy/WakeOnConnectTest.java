@@ -2,6 +2,7 @@ package dev.cairn.proxy;
 
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.proxy.endpoint.EndpointCatalog;
@@ -40,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WakeOnConnectTest {
     private static final String PASSWORD = "pw-wake";
+    private static ScratchDirectory scratch;
     private static PgCluster backend;
     private static ProxyServer proxy;
     /** One pending wake per endpoint, completed by the test: stands in for the compute agent. */
@@ -47,7 +49,8 @@ class WakeOnConnectTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = PgCluster.scratchDirectory("cairn-proxy-wake");
+        scratch = ScratchDirectory.create("cairn-proxy-wake");
+        Path dir = scratch.path();
         backend = PgCluster.initdb(PgBinaries.locate(), dir.resolve("data"), List.of());
         backend.start(Map.of());
         ScramVerifier verifier = ScramVerifier.fromPassword(PASSWORD, ScramVerifier.DEFAULT_ITERATIONS);
@@ -69,6 +72,9 @@ class WakeOnConnectTest {
         }
         if (backend != null) {
             backend.close();
+        }
+        if (scratch != null) {
+            scratch.close();
         }
     }
 

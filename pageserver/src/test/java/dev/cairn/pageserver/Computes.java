@@ -4,6 +4,7 @@ import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
+import dev.cairn.pgruntime.ScratchDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,8 +40,9 @@ final class Computes {
     private Computes() {
     }
 
+    /** A new scratch directory; the caller deletes it ({@link ScratchDirectory#deleteTree}). */
     static Path scratch(String prefix) {
-        return PgCluster.scratchDirectory(prefix);
+        return ScratchDirectory.create(prefix).path();
     }
 
     static PgCluster initdb(Path scratch) {
@@ -110,19 +112,6 @@ final class Computes {
     static ProcessResult amcheck(PgCluster pg) {
         return pg.tool("pg_amcheck", List.of("-h", "127.0.0.1", "-p", Integer.toString(pg.port()), "-U", "postgres",
                 "--all", "--install-missing", "--heapallindexed"), 600);
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 
     /** Bytes of all regular files under {@code root}. */

@@ -18,6 +18,7 @@ import dev.cairn.pgformat.ForkNumber;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.RelFileLocator;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,7 @@ class GarbageCollectorTest {
 
     @AfterEach
     void cleanUp() {
-        Computes.deleteTree(dir);
+        ScratchDirectory.deleteTree(dir);
     }
 
     private byte[] page() {

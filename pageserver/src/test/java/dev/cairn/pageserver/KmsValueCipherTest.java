@@ -1,5 +1,6 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.kms.KeyHierarchy;
@@ -38,7 +39,7 @@ class KmsValueCipherTest {
 
     @AfterEach
     void cleanUp() {
-        Computes.deleteTree(dir);
+        ScratchDirectory.deleteTree(dir);
     }
 
     @Test

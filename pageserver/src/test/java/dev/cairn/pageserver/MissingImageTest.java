@@ -12,6 +12,7 @@ import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class MissingImageTest {
             assertThatThrownBy(() -> WalDirectoryIngest.ingest(ingest, pg.walDir()))
                     .isInstanceOf(IngestException.class).hasMessageContaining("stopped earlier");
         } finally {
-            Computes.deleteTree(scratch);
+            ScratchDirectory.deleteTree(scratch);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.safekeeper.compute.ComputeAddress;
@@ -56,6 +57,7 @@ class PageserverServiceTest {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<PgCluster> computes = new ArrayList<>();
+    private final List<ScratchDirectory> scratch = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -67,6 +69,14 @@ class PageserverServiceTest {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }
+        scratch.forEach(ScratchDirectory::close);
+    }
+
+    /** A directory for data directories, deleted after the test (@TempDir is private to this user; the server user must get in). */
+    private Path scratch(String prefix) {
+        ScratchDirectory dir = ScratchDirectory.create(prefix);
+        scratch.add(dir);
+        return dir.path();
     }
 
     @Test
@@ -113,13 +123,13 @@ class PageserverServiceTest {
 
     @Test
     void importsAPgBasebackupOfARunningClusterAsOfTheBackup() throws Exception {
-        PgCluster source = PgCluster.initdb(PgBinaries.locate(), PgCluster.scratchDirectory("cairn-src-").resolve("data"), List.of());
+        PgCluster source = PgCluster.initdb(PgBinaries.locate(), scratch("cairn-src-").resolve("data"), List.of());
         computes.add(source);
         source.start(Map.of("wal_level", "replica", "max_wal_senders", "4"));
         source.psql("CREATE TABLE items (id int PRIMARY KEY, note text)");
         source.psql("INSERT INTO items SELECT g, 'before the backup ' || g FROM generate_series(1, 5000) g");
         source.psql("CREATE INDEX items_note ON items (note)");
-        Path backups = PgCluster.scratchDirectory("cairn-pgbb-");
+        Path backups = scratch("cairn-pgbb-");
         source.user().own(backups);
         Path backup = backups.resolve("backup");
         source.tool("pg_basebackup", List.of("-D", backup.toString(), "-X", "stream", "-c", "fast", "-h", "127.0.0.1",
@@ -268,7 +278,7 @@ class PageserverServiceTest {
         if (lsn != null) {
             assertThat(header.dataLsn()).as("basebackup of %s taken at the sync LSN", name).isEqualTo(lsn);
         }
-        PgCluster pg = Computes.fromBasebackup(tar, PgCluster.scratchDirectory("cairn-ps-" + name).resolve("data"));
+        PgCluster pg = Computes.fromBasebackup(tar, scratch("cairn-ps-" + name).resolve("data"));
         computes.add(pg);
         return pg;
     }

@@ -17,6 +17,7 @@ import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class RevokedKeysIngestTest {
             assertThat(ingest.position().end()).isEqualTo(end);
             assertThat(new Timeline(store, tl).logicalSize(end)).as("table t and the catalogs").isGreaterThan(2000L * 100);
         } finally {
-            Computes.deleteTree(scratch);
+            ScratchDirectory.deleteTree(scratch);
         }
     }
 }

@@ -23,6 +23,7 @@ import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
+import dev.cairn.pgruntime.ScratchDirectory;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.junit.jupiter.api.AfterAll;
@@ -102,7 +103,7 @@ class RoundTripTest {
         store.close();
         keys.close();
         System.out.println(String.join("\n", log));
-        Computes.deleteTree(scratch);
+        ScratchDirectory.deleteTree(scratch);
     }
 
     @Test
@@ -235,7 +236,7 @@ class RoundTripTest {
             assertThat(pit.psql("SELECT string_agg(v, ',' ORDER BY id) FROM pit")).isEqualTo("before");
             assertThat(pit.psql("SELECT count(*) FROM pg_database WHERE datname IN ('db_wal', 'db_copy')")).isEqualTo("2");
         }
-        Computes.deleteTree(scratch.resolve("pit"));
+        ScratchDirectory.deleteTree(scratch.resolve("pit"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.pageserver.crypto.AesGcmValueCipher;
@@ -45,7 +46,7 @@ class StoredValueIntegrityTest {
 
     @AfterEach
     void cleanUp() {
-        Computes.deleteTree(dir);
+        ScratchDirectory.deleteTree(dir);
     }
 
     private void writeSample(PageStore store) {

@@ -32,17 +32,6 @@ public final class PgCluster implements AutoCloseable {
         this.runDir = dataDir.resolveSibling(dataDir.getFileName() + ".run");
     }
 
-    /** A scratch directory that the server user can traverse, for data directories. */
-    public static Path scratchDirectory(String prefix) {
-        try {
-            Path dir = Files.createTempDirectory(prefix);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a scratch directory", e);
-        }
-    }
-
     /** Runs initdb into {@code dataDir} (which must not exist yet). */
     public static PgCluster initdb(PgBinaries bin, Path dataDir, List<String> extraInitdbArgs) {
         ServerUser user = ServerUser.current();

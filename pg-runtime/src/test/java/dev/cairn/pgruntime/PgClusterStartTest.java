@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** start() returns once the server accepts connections, without waiting for pg_ctl's 100 ms polls. */
 @Timeout(120)
 class PgClusterStartTest {
+    private final ScratchDirectory dir = ScratchDirectory.create("cairn-pgcluster-start");
     private PgCluster cluster;
 
     @AfterEach
@@ -22,11 +22,11 @@ class PgClusterStartTest {
         if (cluster != null) {
             cluster.close();
         }
+        dir.close();
     }
 
     @Test
     void aServerKilledBeforeLeavesAReadyPidFileThatDoesNotCountForTheNextStart() throws Exception {
-        Path dir = PgCluster.scratchDirectory("cairn-pgcluster-start");
         cluster = PgCluster.initdb(PgBinaries.locate(), dir.resolve("data"), List.of());
         cluster.start(Map.of());
         assertThat(cluster.psql("select 1")).isEqualTo("1");
@@ -46,7 +46,6 @@ class PgClusterStartTest {
 
     @Test
     void aServerThatCannotStartIsAnErrorWithItsLog() throws Exception {
-        Path dir = PgCluster.scratchDirectory("cairn-pgcluster-start");
         cluster = PgCluster.initdb(PgBinaries.locate(), dir.resolve("data"), List.of());
         assertThatThrownBy(() -> cluster.start(Map.of("shared_buffers", "-5")))
                 .isInstanceOf(PgRuntimeException.class).hasMessageContaining("shared_buffers");

@@ -6,6 +6,7 @@ import dev.cairn.chaos.history.OpType;
 import dev.cairn.chaos.history.Operation;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,11 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connections must show up as failed or unknown operations, never as anomalies.
  */
 class WorkloadAgainstPostgresTest {
+    private static ScratchDirectory scratch;
     private static PgCluster pg;
 
     @BeforeAll
     static void start() {
-        pg = PgCluster.initdb(PgBinaries.locate(), PgCluster.scratchDirectory("cairn-chaos-wl-").resolve("data"), List.of());
+        scratch = ScratchDirectory.create("cairn-chaos-wl-");
+        pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of());
         pg.start(Map.of("max_connections", "60"));
     }
 
@@ -40,6 +43,7 @@ class WorkloadAgainstPostgresTest {
         if (pg != null) {
             pg.close();
         }
+        scratch.close();
     }
 
     private static Connection connect() throws SQLException {

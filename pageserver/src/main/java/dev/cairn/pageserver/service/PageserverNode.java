@@ -15,6 +15,7 @@ import dev.cairn.pageserver.crypto.ValueCipher;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.safekeeper.TimelineKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A pageserver: one encrypted page store in its data directory, the timelines it serves (each ingesting
@@ -155,17 +155,17 @@ public final class PageserverNode implements AutoCloseable {
         if (timelines.containsKey(key) || new Timeline(store, key).exists()) {
             throw new TimelineExistsException(key);
         }
-        Path scratch = PgCluster.scratchDirectory(importFrom == null ? "cairn-initdb-" : "cairn-import-");
+        ScratchDirectory scratch = ScratchDirectory.create(importFrom == null ? "cairn-initdb-" : "cairn-import-");
         try {
             Path data = importFrom == null
                     ? PgCluster.initdb(config.pgBinaries(), scratch.resolve("data"), List.of()).dataDir()
-                    : StockRecovery.recover(config.pgBinaries(), importFrom, scratch);
+                    : StockRecovery.recover(config.pgBinaries(), importFrom, scratch.path());
             DataDirImport.Result imported = DataDirImport.run(store, key, data);
             store.flush();
             LOG.info("created {} from {}: {} relation forks, {} pages, starts at {}", key,
                     importFrom == null ? "initdb" : importFrom, imported.relationForks(), imported.pages(), imported.lsn());
         } finally {
-            deleteTree(scratch);
+            removeScratch(scratch);
         }
         List<TimelineKey> all = new ArrayList<>(timelines.keySet());
         all.addAll(unopened.keySet());
@@ -210,14 +210,11 @@ public final class PageserverNode implements AutoCloseable {
                 .sorted(Comparator.comparing((TimelineInfo i) -> i.key().toString())).toList();
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("cannot remove scratch directory {}: {}", root, e.getMessage());
+    private static void removeScratch(ScratchDirectory scratch) {
+        try {
+            scratch.close();
+        } catch (UncheckedIOException e) {
+            LOG.warn("{}: {}", e.getMessage(), e.getCause().getMessage());
         }
     }
 

@@ -3,9 +3,9 @@ package dev.cairn.pgformat.control;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.fixture.SampleCluster;
-import dev.cairn.pgformat.fixture.ScratchDirectory;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ class ControlFileCodecTest {
 
     @AfterEach
     void deleteScratch() {
-        scratch.forEach(ScratchDirectory::delete);
+        scratch.forEach(ScratchDirectory::deleteTree);
     }
 
     private PgCluster copyOfSample(String prefix) {
@@ -39,8 +39,8 @@ class ControlFileCodecTest {
 
     @Test
     void freshClusterAndRunningClusterAfterWorkloadMatchPgControldata() {
-        Path scratch = PgCluster.scratchDirectory("cairn-control");
-        try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of("--wal-segsize=4"))) {
+        try (ScratchDirectory scratch = ScratchDirectory.create("cairn-control");
+             PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of("--wal-segsize=4"))) {
             ControlFile fresh = ControlFileCodec.readFromDataDirectory(pg.dataDir());
             assertMatchesPgControldata(pg, fresh);
             assertThat(fresh.state()).isEqualTo(DbState.SHUTDOWNED);
@@ -60,8 +60,6 @@ class ControlFileCodecTest {
             assertThat(running.settings()).isEqualTo(new ParameterSettings(WalLevel.LOGICAL, true, 42,
                     fresh.settings().maxWorkerProcesses(), fresh.settings().maxWalSenders(), 5,
                     fresh.settings().maxLocksPerXact(), true));
-        } finally {
-            ScratchDirectory.delete(scratch);
         }
     }
 

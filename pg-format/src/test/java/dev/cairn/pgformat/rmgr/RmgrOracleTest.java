@@ -11,6 +11,7 @@ import dev.cairn.pgformat.wal.WalFormatException;
 import dev.cairn.pgformat.wal.WalReader;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +48,8 @@ class RmgrOracleTest {
     @BeforeAll
     static void writeWal() throws IOException {
         PgBinaries bin = PgBinaries.locate();
-        Path scratch = PgCluster.scratchDirectory("cairn-rmgr-oracle");
-        try (PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
+        try (ScratchDirectory scratch = ScratchDirectory.create("cairn-rmgr-oracle");
+             PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
             pg.start(Map.of("wal_level", "logical", "max_prepared_transactions", "5", "track_commit_timestamp", "on",
                     "autovacuum", "off", "fsync", "off", "wal_keep_size", "1GB", "checkpoint_timeout", "1h"));
             Path tablespace = Files.createDirectories(scratch.resolve("tablespace"));

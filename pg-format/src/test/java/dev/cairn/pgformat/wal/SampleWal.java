@@ -2,6 +2,7 @@ package dev.cairn.pgformat.wal;
 
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,7 @@ public final class SampleWal {
 
     public static synchronized SampleWal get() {
         if (instance == null) {
-            Path scratch = PgCluster.scratchDirectory("cairn-sample-wal");
+            Path scratch = ScratchDirectory.create("cairn-sample-wal").deleteOnExit().path();
             try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
                 pg.start(Map.of("wal_compression", "lz4", "wal_consistency_checking", "all", "fsync", "off",
                         "wal_keep_size", "1GB"));

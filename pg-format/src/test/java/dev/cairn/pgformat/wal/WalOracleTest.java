@@ -4,6 +4,7 @@ import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,8 +31,8 @@ class WalOracleTest {
     @ValueSource(strings = {"off", "pglz", "lz4", "zstd"})
     void decodesEveryRecordLikePgWaldump(String compression) {
         PgBinaries bin = PgBinaries.locate();
-        Path scratch = PgCluster.scratchDirectory("cairn-wal-oracle");
-        try (PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
+        try (ScratchDirectory scratch = ScratchDirectory.create("cairn-wal-oracle");
+             PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
             pg.start(Map.of("wal_compression", compression, "max_prepared_transactions", "5",
                     "fsync", "off", "max_wal_size", "1GB", "checkpoint_timeout", "1h",
                     "wal_keep_size", "10GB"));

@@ -8,6 +8,7 @@ import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.WalStreamDecoder;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.safekeeper.consensus.ProposerPhase;
@@ -57,6 +58,7 @@ class ComputeQuorumCommitTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     // Commits blocked on sync replication never return by themselves: daemon threads, abandoned at the end.
     private final ExecutorService clients = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().unstarted(r));
+    private final ScratchDirectory scratch = ScratchDirectory.create("cairn-compute-");
     private PgCluster compute;
 
     @AfterEach
@@ -71,11 +73,12 @@ class ComputeQuorumCommitTest {
             safekeepers.close();
         }
         clients.shutdownNow();
+        scratch.close();
     }
 
     @Test
     void commitsAreAcknowledgedOnlyWhenAQuorumHasThemAndNeverAfterFencing() throws Exception {
-        compute = PgCluster.initdb(PgBinaries.locate(), PgCluster.scratchDirectory("cairn-compute-").resolve("data"),
+        compute = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"),
                 List.of());
         compute.start(Map.of(
                 "synchronous_standby_names", STANDBY,

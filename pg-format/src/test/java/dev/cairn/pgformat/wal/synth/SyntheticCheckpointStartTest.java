@@ -8,12 +8,12 @@ import dev.cairn.pgformat.control.ControlFileCodec;
 import dev.cairn.pgformat.control.DbState;
 import dev.cairn.pgformat.control.PgControldata;
 import dev.cairn.pgformat.fixture.SampleCluster;
-import dev.cairn.pgformat.fixture.ScratchDirectory;
 import dev.cairn.pgformat.wal.PgWaldumpOutput;
 import dev.cairn.pgformat.wal.PgWaldumpRecord;
 import dev.cairn.pgformat.wal.WalSegmentName;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
+import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -129,7 +129,7 @@ class SyntheticCheckpointStartTest {
             pg.start(SETTINGS);
             assertThat(pg.psql("SELECT count(*) FROM after_sync")).isEqualTo("1000");
         } finally {
-            ScratchDirectory.delete(pg.dataDir().getParent());
+            ScratchDirectory.deleteTree(pg.dataDir().getParent());
         }
     }
 

@@ -20,7 +20,7 @@ public final class BenchMain {
             Path scratch = dir.path();
             switch (args[0]) {
                 case "waldump" -> WaldumpBenchmark.run(results, scratch, args);
-                case "kms" -> KmsBenchmark.run(results);
+                case "kms" -> KmsBenchmark.run(results, scratch);
                 case "pageserver" -> PageserverBenchmark.run(results, scratch, args);
                 case "proxy" -> ProxyBenchmark.run(results, scratch, args);
                 case "coldstart" -> ColdStartBenchmark.run(results, scratch, args);

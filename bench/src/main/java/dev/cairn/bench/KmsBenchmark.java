@@ -36,8 +36,7 @@ final class KmsBenchmark {
     private KmsBenchmark() {
     }
 
-    static void run(Path resultsDir) throws Exception {
-        Path dataDir = Files.createTempDirectory("cairn-bench-kms");
+    static void run(Path resultsDir, Path dataDir) throws Exception {
         TenantId tenant = TenantId.of("0123456789abcdef0123456789abcdef");
         byte[][] pages = new byte[PAGES][PAGE];
         Random rnd = new Random(1);

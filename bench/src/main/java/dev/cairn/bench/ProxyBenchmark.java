@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  * from the client), and through the peer PgBouncer (session mode, the same two ways) in the same run;
  * reports the TPS ratios and each relay's CPU per transaction. Two layouts: every process on all cores, as
  * on one small host; then the database on core 0 and the relay on core 1, as a proxy tier of its own.
+ * PostgreSQL's shared buffers sit in huge pages where the kernel has them ({@link HugePages}), so fresh
+ * connections reach their steady rate within seconds.
  */
 final class ProxyBenchmark {
     private static final String PASSWORD = "bench-secret";

@@ -8,6 +8,7 @@ import dev.cairn.chaos.history.OpType;
 import dev.cairn.chaos.nemesis.FaultEvent;
 import dev.cairn.chaos.nemesis.NemesisClass;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class RunAnalysisTest {
     }
 
     @Test
-    void availabilityCountsOnlyOperationsUnderTheSelectedFaultAloneAndRecoveryIsFirstSuccessAfterAKill() throws Exception {
+    void availabilityCountsOnlyOperationsUnderTheSelectedFaultAloneAndRecoveryIsFirstSuccessAfterAKill(@TempDir Path dir) throws Exception {
         History h = new History();
         op(h, 1, 1, 2, OpType.OK, null);            // before any fault
         op(h, 2, 11, 12, OpType.FAIL, "08006");     // safekeeper kill window, unavailable
@@ -46,7 +47,6 @@ class RunAnalysisTest {
         assertThat(r.faultsByClass()).containsEntry("kill", 2);
         assertThat(r.passed()).isTrue();
 
-        Path dir = Files.createTempDirectory("report");
         ReportWriter.write(r, dir);
         TimelinePlot.write(dir.resolve("t.png"), 0, 40 * S, Map.of("register", h), faults);
         assertThat(Files.readString(dir.resolve("report.txt"))).contains("anomalies 0").contains("compute kill recovery: median 5000 ms");

@@ -23,8 +23,19 @@ final class GrpcErrors {
             }
         }
         if (e instanceof IllegalStateException) { // a timeline that stopped serving (fail-stop) or closed
-            return Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+            return Status.UNAVAILABLE.withDescription(withRootCause(e)).asRuntimeException();
         }
-        return Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+        return Status.INTERNAL.withDescription(withRootCause(e)).asRuntimeException();
+    }
+
+    /** The message and, when it does not say it already, the innermost cause's ("No space left on device"). */
+    private static String withRootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(e.getMessage());
+        return root == e || root.getMessage() == null || message.contains(root.getMessage())
+                ? message : message + ": " + root.getMessage();
     }
 }

@@ -43,8 +43,19 @@ public final class RemoteAcceptors implements ProposerTransport, AutoCloseable {
     private final Map<Integer, StreamObserver<ProposerMessage>> streams = new HashMap<>();
     /** When each stream was opened or last delivered a message (nanoTime). */
     private final Map<Integer, Long> lastHeard = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Why each acceptor last ended its stream, until it answers again: e.g. the tenant's keys are revoked there. */
-    private final Map<Integer, String> lastError = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /**
+     * Why each acceptor last ended its stream (its keys are revoked, its disk is full), and when. Kept after
+     * it answers again: an acceptor that fails each write after a good greeting would otherwise show no error
+     * half the time.
+     */
+    private final Map<Integer, StreamError> lastError = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    private record StreamError(String status, long atNanos) {
+        @Override
+        public String toString() {
+            return status + String.format(" (%.1f s ago)", (System.nanoTime() - atNanos) / 1e9);
+        }
+    }
 
     public RemoteAcceptors(TimelineKey timeline, String proposerId, List<AcceptorAddress> acceptors, Inbox inbox) {
         this.timeline = timeline;
@@ -56,7 +67,7 @@ public final class RemoteAcceptors implements ProposerTransport, AutoCloseable {
         }
     }
 
-    /** The acceptors whose last stream failed, with the status they gave: "{} " when none did. */
+    /** The acceptors whose stream failed, with the status they last gave and its age: "{}" when none did. */
     public String describeErrors() {
         return lastError.toString();
     }
@@ -88,7 +99,6 @@ public final class RemoteAcceptors implements ProposerTransport, AutoCloseable {
             @Override
             public void onNext(AcceptorMessage m) {
                 lastHeard.put(id, System.nanoTime());
-                lastError.remove(id);
                 if (m.hasGreetingResponse()) {
                     inbox.greeted(id, m.getGreetingResponse().getTerm());
                     return;
@@ -104,7 +114,8 @@ public final class RemoteAcceptors implements ProposerTransport, AutoCloseable {
             public void onError(Throwable t) {
                 LOG.debug("stream to safekeeper {} broke: {}", id, t.toString());
                 io.grpc.Status st = io.grpc.Status.fromThrowable(t);
-                lastError.put(id, st.getCode() + (st.getDescription() == null ? "" : ": " + st.getDescription()));
+                lastError.put(id, new StreamError(st.getCode() + (st.getDescription() == null ? "" : ": " + st.getDescription()),
+                        System.nanoTime()));
                 dropped(id, self[0]);
             }
 

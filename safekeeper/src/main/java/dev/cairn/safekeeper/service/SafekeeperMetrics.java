@@ -14,6 +14,7 @@ public final class SafekeeperMetrics {
     final LongAdder batches = new LongAdder();
     final LongAdder batchedRequests = new LongAdder();
     final LongAdder segmentsRemoved = new LongAdder();
+    final LongAdder storageFailures = new LongAdder();
     private final Map<RefusalReason, LongAdder> refusals = new EnumMap<>(RefusalReason.class);
 
     public SafekeeperMetrics() {
@@ -34,6 +35,8 @@ public final class SafekeeperMetrics {
         counter(s, "cairn_safekeeper_request_batches_total", "batches of requests handled together", batches.sum());
         counter(s, "cairn_safekeeper_batched_requests_total", "requests in those batches (ratio: mean batch size)", batchedRequests.sum());
         counter(s, "cairn_safekeeper_wal_segments_removed_total", "WAL segments removed after consumers had them durably", segmentsRemoved.sum());
+        counter(s, "cairn_safekeeper_storage_failures_total", "timelines stopped (fail-stop) by an error storing"
+                + " WAL: full disk, I/O error, unusable keys; each reopens from disk for the next proposer stream", storageFailures.sum());
         s.append("# HELP cairn_safekeeper_refusals_total requests refused, by reason\n");
         s.append("# TYPE cairn_safekeeper_refusals_total counter\n");
         refusals.forEach((reason, n) -> s.append("cairn_safekeeper_refusals_total{reason=\"")

@@ -132,6 +132,7 @@ public final class TimelineAcceptor implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) { // an Error (out of memory) leaves the state as untrustworthy
             failure = e;
+            metrics.storageFailures.increment();
             LOG.error("timeline {}: storage failure, stopping this timeline (fail-stop)", timeline, e);
         } finally {
             synchronized (progress) {

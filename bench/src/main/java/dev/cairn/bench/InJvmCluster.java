@@ -9,7 +9,6 @@ import dev.cairn.pageserver.api.PageserverHttpApi;
 import dev.cairn.pageserver.crypto.AesGcmValueCipher;
 import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgruntime.PgBinaries;
-import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;

@@ -23,6 +23,12 @@ final class CheckpointTracker {
         return current;
     }
 
+    /** Back to {@code earlier} (what {@link #current()} was before a record that could not be stored), unchanged. */
+    void reset(CheckPoint earlier) {
+        current = earlier;
+        changed = false;
+    }
+
     /** True if the fields changed since the last call. */
     boolean takeChanged() {
         boolean c = changed;

@@ -8,9 +8,11 @@ import dev.cairn.pageserver.read.LsnWatch;
 import dev.cairn.pageserver.store.IngestPosition;
 import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.PageStore;
+import dev.cairn.pageserver.store.StoreFullException;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.WriteSet;
 import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.control.CheckPoint;
 import dev.cairn.pgformat.rmgr.ClogRecord;
 import dev.cairn.pgformat.rmgr.DbaseRecord;
 import dev.cairn.pgformat.rmgr.MultiXactRecord;
@@ -85,8 +87,8 @@ public final class Ingest {
      * are skipped (WAL may be re-sent after a reconnect).
      *
      * @throws IngestException (or a subclass) when the record cannot be materialised; nothing of it is stored
-     * @throws IngestKeysUnavailableException when the tenant's keys are revoked or unreachable; nothing of it
-     *                                        is stored and ingest retries the record later
+     * @throws IngestPausedException when the tenant's keys are revoked or unreachable, or the store's disk is
+     *                               full; nothing of it is stored and ingest retries the record later
      */
     public synchronized void apply(DecodedRecord rec) {
         if (failure != null) {
@@ -101,6 +103,7 @@ public final class Ingest {
         }
         WriteSet writes = store.newWriteSet();
         RecordContext ctx = new RecordContext(timeline, writes, rec, rec.endLsn());
+        CheckPoint trackedBefore = tracker.current();
         try {
             storeImages(ctx);
             redo(ctx, RecordDecoder.decode(rec));
@@ -119,10 +122,14 @@ public final class Ingest {
             position = next;
             watch.advance(end);
         } catch (RuntimeException e) {
-            if (keysUnavailable(e)) {
-                // Not the record's fault: nothing of it was stored, and it applies once the keys are back.
+            IngestPausedException paused = pauseFor(e, rec.lsn());
+            if (paused != null) {
+                // Not the record's fault: nothing of it was stored, and it applies again later. What applying
+                // it changed in memory goes too, or the retry would not see those changes as new (and would
+                // not store the checkpoint fields it moves).
                 relations.invalidate();
-                throw new IngestKeysUnavailableException(ref, rec.lsn(), e);
+                tracker.reset(trackedBefore);
+                throw paused;
             }
             if (e instanceof IngestException ie) {
                 throw fail(ie);
@@ -135,14 +142,20 @@ public final class Ingest {
         }
     }
 
-    /** Revoked or unreachable keys, however deep in the store's or the redo's exceptions. */
-    private static boolean keysUnavailable(Throwable e) {
+    /**
+     * Revoked or unreachable keys, or a full disk, however deep in the store's or the redo's exceptions: the
+     * pause to report, or null when the record itself is at fault.
+     */
+    private IngestPausedException pauseFor(Throwable e, Lsn lsn) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof ValueKeyUnavailableException || c instanceof ValueKeyException) {
-                return true;
+                return new IngestKeysUnavailableException(ref, lsn, e);
+            }
+            if (c instanceof StoreFullException full) {
+                return new IngestStorageFullException(ref, lsn, full);
             }
         }
-        return false;
+        return null;
     }
 
     private IngestException fail(IngestException e) {

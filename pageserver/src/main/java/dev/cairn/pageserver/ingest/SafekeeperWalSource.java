@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class SafekeeperWalSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SafekeeperWalSource.class);
     private static final long MAX_BACKOFF_MILLIS = 5000;
-    private static final long KEYS_RETRY_MILLIS = 1000;
+    private static final long PAUSE_RETRY_MILLIS = 1000;
     /** A stream silent this long is checked against the other safekeepers' commit LSNs. */
     static final long STALL_MILLIS = 3000;
 
@@ -126,11 +126,11 @@ public final class SafekeeperWalSource implements AutoCloseable {
                 LOG.error("ingest of {} stopped: {}", ingest.timeline(), e.getMessage());
                 current = null;
                 return;
-            } catch (IngestKeysUnavailableException e) {
-                // no safekeeper's fault: stay with this one and retry once the keys may be back
+            } catch (IngestPausedException e) {
+                // no safekeeper's fault: stay with this one and retry once the keys or the room may be back
                 current = null;
                 LOG.warn("{}", e.getMessage());
-                sleep(KEYS_RETRY_MILLIS);
+                sleep(PAUSE_RETRY_MILLIS);
                 continue;
             } catch (RuntimeException e) {
                 if (closed) {

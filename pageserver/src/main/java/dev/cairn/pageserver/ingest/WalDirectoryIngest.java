@@ -2,7 +2,6 @@ package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.wal.DecodedRecord;
-import dev.cairn.pgformat.wal.WalFormatException;
 import dev.cairn.pgformat.wal.WalReader;
 import dev.cairn.pgformat.wal.synth.RecordPosition;
 
@@ -22,19 +21,8 @@ public final class WalDirectoryIngest {
             // the reader learns the segment size from the files; start where the next record can be
             Lsn start = RecordPosition.firstAtOrAfter(end, reader.segmentSize());
             try (WalReader from = WalReader.open(segments, start, null)) {
-                while (true) {
-                    DecodedRecord rec;
-                    try {
-                        rec = from.next();
-                    } catch (WalFormatException e) {
-                        if (e.isEndOfWal()) {
-                            break;
-                        }
-                        throw e;
-                    }
-                    if (rec == null) {
-                        break;
-                    }
+                DecodedRecord rec;
+                while ((rec = from.nextUntilEndOfWal()) != null) {
                     ingest.apply(rec);
                 }
             }

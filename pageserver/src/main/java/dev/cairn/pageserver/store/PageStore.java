@@ -13,6 +13,7 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -184,8 +185,14 @@ public final class PageStore implements VersionSource, AutoCloseable {
             }
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
-            throw new PageStoreException("cannot write " + keys.size() + " values to " + directory + ": " + e.getMessage(), e);
+            String what = "cannot write " + keys.size() + " values to " + directory + ": " + e.getMessage();
+            throw noSpace(e) ? new StoreFullException(what, e) : new PageStoreException(what, e);
         }
+    }
+
+    private static boolean noSpace(RocksDBException e) {
+        return e.getStatus() != null && e.getStatus().getSubCode() == Status.SubCode.NoSpace
+                || String.valueOf(e.getMessage()).contains("No space left on device");
     }
 
     /** Flushes memtables to SST files (tests and shutdown). */

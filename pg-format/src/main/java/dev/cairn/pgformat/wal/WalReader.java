@@ -107,6 +107,23 @@ public final class WalReader implements AutoCloseable {
         return timeline;
     }
 
+    /**
+     * Like {@link #next()}, but null also where written WAL ends (the pages after the last record are zeroed
+     * or left from a recycled segment), which {@link #next()} reports as an end-of-WAL error: for readers
+     * that want every record and nothing about where the WAL stops.
+     */
+    public DecodedRecord nextUntilEndOfWal() {
+        try {
+            return next();
+        } catch (WalFormatException e) {
+            if (e.isEndOfWal()) {
+                exhausted = true;
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** The next record, or null at the end of the files (or past the end LSN). */
     public DecodedRecord next() {
         if (exhausted) {

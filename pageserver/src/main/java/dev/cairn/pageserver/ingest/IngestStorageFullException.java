@@ -1,0 +1,13 @@
+package dev.cairn.pageserver.ingest;
+
+import dev.cairn.pageserver.store.StoreFullException;
+import dev.cairn.pgformat.Lsn;
+import dev.cairn.safekeeper.TimelineKey;
+
+/** Ingest waits for room on the page store's disk. */
+public class IngestStorageFullException extends IngestPausedException {
+    public IngestStorageFullException(TimelineKey timeline, Lsn lsn, StoreFullException cause) {
+        super("ingest of " + timeline + " waits at " + lsn + " for room on the page store's disk: " + cause.getMessage(),
+                cause);
+    }
+}

@@ -93,6 +93,7 @@ class FullDiskIngestTest {
                             assertThat(full.getMessage()).contains("No space left on device").contains(tl.toString());
                             assertThat(ingest.failure()).as("a full disk does not fail the timeline").isNull();
                             assertThat(ingest.position().end()).as("nothing of the record stored").isLessThan(rec.endLsn());
+                            assertThat(ingest.paused()).as("what the timeline's status reports").isSameAs(full);
                             if (waitingSince == 0) {
                                 pauses++;
                                 waitingSince = System.nanoTime();
@@ -110,6 +111,7 @@ class FullDiskIngestTest {
             }
             assertThat(pauses).as("times the disk filled up").isEqualTo(PAUSES);
             assertThat(ingest.position().end()).isEqualTo(walEnd);
+            assertThat(ingest.paused()).as("no longer waiting").isNull();
             disk.resize(512 * MIB);
 
             Timeline paused = new Timeline(store, tl);

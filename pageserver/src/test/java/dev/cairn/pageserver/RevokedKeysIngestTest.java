@@ -83,6 +83,7 @@ class RevokedKeysIngestTest {
         assertThat(e).as("ingest of a revoked tenant").isNotNull();
         assertThat(e.getMessage()).contains("revoked").contains(tl.toString());
         assertThat(ingest.failure()).as("a revocation does not stop the timeline").isNull();
+        assertThat(ingest.paused()).as("the timeline's status: paused, and why").isSameAs(e);
         Lsn paused = ingest.position().end();
         // the status's logical size reads relation sizes: it cannot while revoked (the status reports null)
         assertThatThrownBy(() -> new Timeline(store, tl).logicalSize(paused)).isInstanceOf(PageStoreException.class)
@@ -93,6 +94,7 @@ class RevokedKeysIngestTest {
         Lsn end = WalDirectoryIngest.ingest(ingest, pg.walDir());
         assertThat(end).isGreaterThan(paused).isGreaterThan(start);
         assertThat(ingest.failure()).isNull();
+        assertThat(ingest.paused()).isNull();
         assertThat(ingest.position().end()).isEqualTo(end);
         assertThat(new Timeline(store, tl).logicalSize(end)).as("table t and the catalogs").isGreaterThan(2000L * 100);
     }

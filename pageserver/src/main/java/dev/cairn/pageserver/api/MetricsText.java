@@ -29,6 +29,7 @@ final class MetricsText {
             s.append("cairn_pageserver_timeline_lsn{").append(labels).append(",kind=\"commit\"} ").append(t.commitLsn().value()).append('\n');
             s.append("cairn_pageserver_ingest_lag_bytes{").append(labels).append("} ").append(t.ingestLagBytes()).append('\n');
             s.append("cairn_pageserver_timeline_failed{").append(labels).append("} ").append("failed".equals(t.state()) ? 1 : 0).append('\n');
+            s.append("cairn_pageserver_timeline_paused{").append(labels).append("} ").append("paused".equals(t.state()) ? 1 : 0).append('\n');
         }
         return s.toString();
     }

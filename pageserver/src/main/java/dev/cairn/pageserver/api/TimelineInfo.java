@@ -15,8 +15,9 @@ import java.util.Map;
  * @param ingestedLsn  end of the last ingested record
  * @param durableLsn   ingested and flushed to RocksDB (safekeepers may trim WAL below it)
  * @param commitLsn    the newest commit LSN the WAL source reported (ingest lag = commitLsn - ingestedLsn)
- * @param state        "active" or "failed"
- * @param error        why ingest stopped, or null
+ * @param state        "active"; "paused" while a record waits for the tenant's keys or for room on the disk
+ *                     (retried); "failed" when ingest stopped
+ * @param error        why ingest waits or stopped, or null
  * @param walSource    the safekeeper currently streamed from, or null
  * @param logicalSizeBytes every relation fork at the ingested LSN, in bytes (what the database holds, before
  *                     versions, compression and encryption); null while the tenant's keys cannot be used

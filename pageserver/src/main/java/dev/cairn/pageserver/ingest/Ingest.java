@@ -53,6 +53,7 @@ public final class Ingest {
     private final CheckpointTracker tracker;
     private IngestPosition position;
     private IngestException failure;
+    private volatile IngestPausedException paused;
     private final LsnWatch watch;
 
     public Ingest(PageStore store, TimelineKey ref) {
@@ -76,6 +77,11 @@ public final class Ingest {
     /** Why ingest stopped, or null while it runs. */
     public synchronized IngestException failure() {
         return failure;
+    }
+
+    /** Why ingest waits (the tenant's keys, room on the disk) since its last record would not apply, or null. */
+    public IngestPausedException paused() {
+        return paused;
     }
 
     public synchronized IngestPosition position() {
@@ -120,6 +126,7 @@ public final class Ingest {
             writes.put(KeyCodec.position(ref), next.encode());
             writes.commit();
             position = next;
+            paused = null;
             watch.advance(end);
         } catch (RuntimeException e) {
             IngestPausedException paused = pauseFor(e, rec.lsn());
@@ -129,6 +136,7 @@ public final class Ingest {
                 // not store the checkpoint fields it moves).
                 relations.invalidate();
                 tracker.reset(trackedBefore);
+                this.paused = paused;
                 throw paused;
             }
             if (e instanceof IngestException ie) {

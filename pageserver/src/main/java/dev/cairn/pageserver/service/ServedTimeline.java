@@ -2,6 +2,8 @@ package dev.cairn.pageserver.service;
 
 import dev.cairn.pageserver.api.TimelineInfo;
 import dev.cairn.pageserver.ingest.Ingest;
+import dev.cairn.pageserver.ingest.IngestException;
+import dev.cairn.pageserver.ingest.IngestPausedException;
 import dev.cairn.pageserver.ingest.SafekeeperWalSource;
 import dev.cairn.pageserver.read.PageService;
 import dev.cairn.pageserver.store.IngestPosition;
@@ -40,12 +42,14 @@ public final class ServedTimeline implements AutoCloseable {
 
     public TimelineInfo info() {
         IngestPosition pos = ingest.position();
-        String error = ingest.failure() == null ? null : ingest.failure().getMessage();
+        IngestException failure = ingest.failure();
+        IngestPausedException paused = ingest.paused();
+        String state = failure != null ? "failed" : paused != null ? "paused" : "active";
+        String error = failure != null ? failure.getMessage() : paused != null ? paused.getMessage() : null;
         Lsn durable = source == null ? pos.end() : source.durableLsn();
         Lsn commit = source == null ? pos.end() : source.commitLsn();
         return new TimelineInfo(key, pos.importLsn(), pos.end(), pos.lastRecord(), durable, commit,
-                timeline.gcHorizon(), error == null ? "active" : "failed", error,
-                source == null ? null : source.currentSource(), logicalSize(pos.end()));
+                timeline.gcHorizon(), state, error, source == null ? null : source.currentSource(), logicalSize(pos.end()));
     }
 
     /** Null when the relation sizes cannot be read (a revoked tenant): the rest of the status still answers. */

@@ -36,6 +36,10 @@ final class StatusText {
         if (tl.has("ingestedLsn")) {
             s.append("ingested ").append(tl.path("ingestedLsn").asText()).append(", durable ")
                     .append(tl.path("durableLsn").asText());
+            if (!"active".equals(tl.path("state").asText("active"))) {
+                // paused (keys, disk room) or failed: the reason is what an operator needs first
+                s.append(", ingest ").append(tl.path("state").asText()).append(": ").append(tl.path("error").asText());
+            }
         }
         for (JsonNode e : c.path("endpoints")) {
             s.append("endpoint ").append(e.path("name").asText()).append(": ").append(e.path("state").asText());

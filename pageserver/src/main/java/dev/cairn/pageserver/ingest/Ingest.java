@@ -129,15 +129,15 @@ public final class Ingest {
             paused = null;
             watch.advance(end);
         } catch (RuntimeException e) {
-            IngestPausedException paused = pauseFor(e, rec.lsn());
-            if (paused != null) {
+            IngestPausedException pause = pauseFor(e, rec.lsn());
+            if (pause != null) {
                 // Not the record's fault: nothing of it was stored, and it applies again later. What applying
                 // it changed in memory goes too, or the retry would not see those changes as new (and would
                 // not store the checkpoint fields it moves).
                 relations.invalidate();
                 tracker.reset(trackedBefore);
-                this.paused = paused;
-                throw paused;
+                paused = pause;
+                throw pause;
             }
             if (e instanceof IngestException ie) {
                 throw fail(ie);

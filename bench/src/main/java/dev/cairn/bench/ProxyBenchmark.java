@@ -6,6 +6,7 @@ import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
+import dev.cairn.proxy.RelayCounts;
 import dev.cairn.proxy.TlsPolicy;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
@@ -26,9 +27,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through the proxy (plaintext, and TLS
- * from the client), and through the peer PgBouncer (session mode, the same two ways) in the same run;
- * reports the TPS ratios and each relay's CPU per transaction. Two layouts: every process on all cores, as
+ * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through the proxy (plaintext spliced in
+ * the kernel, plaintext relayed in user space, and TLS from the client), and through the peer PgBouncer
+ * (session mode, plaintext and TLS) in the same run; reports the TPS ratios, each relay's CPU per
+ * transaction and the whole machine's. Two layouts: every process on all cores, as
  * on one small host; then the database on core 0 and the relay on core 1, as a proxy tier of its own.
  * PostgreSQL's shared buffers sit in huge pages where the kernel has them ({@link HugePages}), so fresh
  * connections reach their steady rate within seconds.
@@ -92,30 +94,39 @@ final class ProxyBenchmark {
             ProxyConfig config = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
                     TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost", "*.localhost"), Duration.ofDays(1))),
                     TlsPolicy.ALLOW).withEventLoops(eventLoops);
+            // the proxy as it runs by default (plaintext sessions spliced in the kernel where it can), and one
+            // that relays every session in user space, as it must for TLS and does without CAP_BPF
             ProxyServer proxy = new ProxyServer(config, catalog, catalog).start();
+            ProxyServer userSpaceProxy = new ProxyServer(config.withKernelSplice(false), catalog, catalog).start();
             try {
                 String via = "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
                         + " password=" + PASSWORD + " options=endpoint=bench";
+                String viaUserSpace = via.replace("port=" + proxy.address().getPort(), "port=" + userSpaceProxy.address().getPort());
                 Pgbench.run(pg.binaries(), WARM_UP.args(), direct); // warm-up
                 Pgbench.run(pg.binaries(), WARM_UP.args(), via + " sslmode=disable");
+                result.put("kernel_splice", proxy.kernelSpliceStatus());
                 result.put("transport", proxy.transportName());
                 result.put("proxy_event_loops", eventLoops);
                 result.put("tls_provider", TlsContexts.provider().name());
                 result.put("goal_ratio", 0.9);
                 // every process on both cores: the relay takes its CPU from pgbench and PostgreSQL
-                result.putAll(measure(pg, run, direct, via, scratch, null, null, ""));
+                result.putAll(measure(pg, run, direct, via, viaUserSpace, scratch, null, null, ""));
                 // the database (pgbench + PostgreSQL) on core 0, the relay (this JVM's proxy, or PgBouncer) on
                 // core 1: a proxy tier runs on machines of its own, so this is the overhead a deployment sees
                 CorePinning.pin(ProcessHandle.current(), "1");
                 CorePinning.pin(pg.postmaster().orElseThrow(), "0");
                 try {
-                    result.putAll(measure(pg, run, direct, via, scratch, "0", "1", "split_"));
+                    result.putAll(measure(pg, run, direct, via, viaUserSpace, scratch, "0", "1", "split_"));
                 } finally {
                     CorePinning.pin(ProcessHandle.current(), "0-1");
                     CorePinning.pin(pg.postmaster().orElseThrow(), "0-1");
                 }
+                RelayCounts sessions = proxy.relayCounts();
+                result.put("proxy_sessions_spliced_in_kernel", sessions.kernel());
+                result.put("proxy_sessions_relayed_in_userspace", sessions.userSpace());
             } finally {
                 proxy.close();
+                userSpaceProxy.close();
             }
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -133,8 +144,8 @@ final class ProxyBenchmark {
      * the median of the rounds' ratios), with the rounds' values beside it: on this machine one run's
      * throughput can be off by a third.
      */
-    private static Map<String, Object> measure(PgCluster pg, Workload run, String direct, String via, Path scratch,
-                                               String dbCores, String relayCores, String prefix) throws Exception {
+    private static Map<String, Object> measure(PgCluster pg, Workload run, String direct, String via, String viaUserSpace,
+                                               Path scratch, String dbCores, String relayCores, String prefix) throws Exception {
         Map<String, List<Double>> rounds = new LinkedHashMap<>();
         ProcessHandle proxy = ProcessHandle.current(); // the proxy runs in this JVM
         try (Pgbouncer bouncer = Pgbouncer.installed() ? Pgbouncer.start(scratch.resolve(prefix + "pgbouncer"), pg.port()) : null) {
@@ -147,17 +158,25 @@ final class ProxyBenchmark {
                 Pgbench.run(pg.binaries(), WARM_UP.args(), viaBouncer + " sslmode=disable", dbCores);
             }
             for (int round = 0; round < ROUNDS; round++) {
-                double directTps = Pgbench.steadyTps(
-                        Pgbench.run(pg.binaries(), run.args(), direct + " sslmode=disable", dbCores), run.steadyFrom());
+                Relayed straight = Relayed.measure(null, pg, run, direct + " sslmode=disable", dbCores);
+                double directTps = straight.tps();
                 add(rounds, "direct_tps", directTps);
+                add(rounds, "direct_machine_cpu_us_per_tx", straight.machineCpuMicrosPerTransaction());
                 Relayed plain = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
+                Relayed userSpace = Relayed.measure(proxy, pg, run, viaUserSpace + " sslmode=disable", dbCores);
                 Relayed tls = Relayed.measure(proxy, pg, run, via + " sslmode=require", dbCores);
                 add(rounds, "proxy_plaintext_tps", plain.tps());
+                add(rounds, "proxy_userspace_tps", userSpace.tps());
                 add(rounds, "proxy_tls_tps", tls.tps());
                 add(rounds, "ratio_proxy_over_direct", plain.tps() / directTps);
+                add(rounds, "ratio_proxy_userspace_over_direct", userSpace.tps() / directTps);
                 add(rounds, "ratio_proxy_tls_over_direct", tls.tps() / directTps);
                 add(rounds, "proxy_cpu_us_per_tx", plain.cpuMicrosPerTransaction());
+                add(rounds, "proxy_userspace_cpu_us_per_tx", userSpace.cpuMicrosPerTransaction());
                 add(rounds, "proxy_tls_cpu_us_per_tx", tls.cpuMicrosPerTransaction());
+                add(rounds, "proxy_machine_cpu_us_per_tx", plain.machineCpuMicrosPerTransaction());
+                add(rounds, "proxy_userspace_machine_cpu_us_per_tx", userSpace.machineCpuMicrosPerTransaction());
+                add(rounds, "proxy_tls_machine_cpu_us_per_tx", tls.machineCpuMicrosPerTransaction());
                 if (bouncer == null) {
                     continue;
                 }
@@ -171,6 +190,7 @@ final class ProxyBenchmark {
                 add(rounds, "ratio_proxy_over_pgbouncer", plain.tps() / bouncerPlain.tps());
                 add(rounds, "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
                 add(rounds, "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
+                add(rounds, "pgbouncer_machine_cpu_us_per_tx", bouncerPlain.machineCpuMicrosPerTransaction());
                 add(rounds, "pgbouncer_tls_cpu_us_per_tx", bouncerTls.cpuMicrosPerTransaction());
             }
         }
@@ -196,15 +216,21 @@ final class ProxyBenchmark {
     }
 
     /**
-     * One pgbench run through a relay, with the relay process's CPU time per transaction: the relay's own
-     * cost, which the TPS ratio mixes with how the machine schedules everything else.
+     * One pgbench run, direct or through a relay: its throughput, the relay process's CPU time per
+     * transaction (its own cost, which the TPS ratio mixes with how the machine schedules everything else),
+     * and the whole machine's, which also holds what the kernel does on the relay's behalf.
      */
-    private record Relayed(double tps, double cpuMicrosPerTransaction) {
+    private record Relayed(double tps, double cpuMicrosPerTransaction, double machineCpuMicrosPerTransaction) {
+        /** {@code relay} null: a direct run, no relay process. */
         static Relayed measure(ProcessHandle relay, PgCluster pg, Workload run, String conninfo, String cores) {
-            Duration before = cpu(relay);
+            Duration before = relay == null ? Duration.ZERO : cpu(relay);
+            Duration machineBefore = MachineCpu.busy();
             String out = Pgbench.run(pg.binaries(), run.args(), conninfo, cores);
-            Duration used = cpu(relay).minus(before);
-            return new Relayed(Pgbench.steadyTps(out, run.steadyFrom()), used.toNanos() / 1000.0 / Pgbench.transactions(out));
+            Duration machine = MachineCpu.busy().minus(machineBefore);
+            Duration used = relay == null ? Duration.ZERO : cpu(relay).minus(before);
+            long transactions = Pgbench.transactions(out);
+            return new Relayed(Pgbench.steadyTps(out, run.steadyFrom()), used.toNanos() / 1000.0 / transactions,
+                    machine.toNanos() / 1000.0 / transactions);
         }
 
         /** The relay and its descendants (PgBouncer runs under a user-switching wrapper). */

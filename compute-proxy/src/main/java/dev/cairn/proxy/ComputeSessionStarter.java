@@ -151,10 +151,12 @@ final class ComputeSessionStarter {
         if (clientKey != null) {
             client.write(ServerMessages.backendKeyData(client.alloc(), clientKey));
         }
+        boolean inKernel = services.kernelRelay().handOver(client, compute, session.endpointName());
         client.writeAndFlush(backend.readyForQuery());
         if (!compute.isActive()) {
             client.close();
         }
-        log.debug("spliced client {} to compute {} for endpoint {}", client.remoteAddress(), address, session.endpointName());
+        log.debug("spliced client {} to compute {} for endpoint {} ({})", client.remoteAddress(), address,
+                session.endpointName(), inKernel ? "in the kernel" : "in user space");
     }
 }

@@ -33,7 +33,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /** limiter: e.g. {@code new ConnectionLimiter(idleSuspender)} to scale idle endpoints to zero. */
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver, ConnectionLimiter limiter) {
-        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry(), transport);
+        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry(), transport,
+                KernelRelay.open(config.kernelSplice(), transport, config.maxSessions()));
         this.workers = transport.newGroup(config.eventLoops());
     }
 
@@ -75,6 +76,20 @@ public final class ProxyServer implements AutoCloseable {
         return services.cancels();
     }
 
+    /** Whether authenticated plaintext sessions are forwarded by the kernel (see {@link KernelRelay}). */
+    public boolean kernelSplice() {
+        return services.kernelRelay().available();
+    }
+
+    /** "on", "off", or "unavailable: " and why. */
+    public String kernelSpliceStatus() {
+        return services.kernelRelay().status();
+    }
+
+    public RelayCounts relayCounts() {
+        return services.kernelRelay().counts();
+    }
+
     @Override
     public void close() {
         if (listener != null) {
@@ -82,5 +97,6 @@ public final class ProxyServer implements AutoCloseable {
         }
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        services.kernelRelay().close();
     }
 }

@@ -6,15 +6,30 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.buffer.Unpooled;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Splices bytes from its channel to the peer once a session is established. Back-pressure: a
  * peer that stops draining pauses reads here; when this channel's own output drains, the peer resumes.
+ * Once the kernel forwards the session ({@link KernelRelay}) this handler only passes on stray bytes
+ * read before the hand-over, and the end of the session.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
+    /**
+     * The kernel forwards through a work queue and drops what is queued for a socket that closes; a compute's
+     * last words (a FATAL error before it closes) must reach the client first, so the peer closes a moment later.
+     */
+    static final long KERNEL_DRAIN_MILLIS = 200;
+
     private final Channel peer;
+    private boolean kernelForwards;
 
     RelayHandler(Channel peer) {
         this.peer = peer;
+    }
+
+    void handOverToKernel() {
+        kernelForwards = true;
     }
 
     @Override
@@ -35,13 +50,19 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        peer.config().setAutoRead(ctx.channel().isWritable());
+        if (!kernelForwards) {
+            peer.config().setAutoRead(ctx.channel().isWritable());
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closeOnFlush(peer);
+        if (kernelForwards) {
+            peer.eventLoop().schedule(() -> closeOnFlush(peer), KERNEL_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            closeOnFlush(peer);
+        }
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.cairn.proxy;
 
-import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
-import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.proxy.endpoint.EndpointConfig;
@@ -44,30 +42,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProxyIntegrationTest {
     private static final String PASSWORD = "s3cret";
-    private static ScratchDirectory scratch;
+    private static ScramBackend scram;
     private static PgCluster backend;
     private static ProxyServer proxy;
 
     @BeforeAll
     static void start() throws Exception {
-        PgBinaries bin = PgBinaries.locate();
-        scratch = ScratchDirectory.create("cairn-proxy-it");
-        Path dir = scratch.path();
-        backend = PgCluster.initdb(bin, dir.resolve("data"), List.of());
-        backend.start(Map.of());
-        ScramVerifier verifier = ScramVerifier.fromPassword(PASSWORD, ScramVerifier.DEFAULT_ITERATIONS);
-        // The compute holds the same verifier as the proxy, so the proxy can log in with the client's ClientKey.
-        backend.psql("create role app login password '" + verifier.encode() + "'");
-        backend.psql("create database appdb owner app");
-        Files.writeString(backend.dataDir().resolve("pg_hba.conf"), """
-                local all all trust
-                host all postgres 127.0.0.1/32 trust
-                host all all 127.0.0.1/32 scram-sha-256
-                """);
-        backend.psql("select pg_reload_conf()");
-
-        BackendAddress address = new BackendAddress("127.0.0.1", backend.port());
-        Map<String, ScramVerifier> roles = Map.of("app", verifier);
+        scram = ScramBackend.start("cairn-proxy-it", PASSWORD);
+        backend = scram.cluster();
+        BackendAddress address = scram.address();
+        Map<String, ScramVerifier> roles = Map.of("app", scram.verifier());
         StaticEndpoints endpoints = new StaticEndpoints(
                 Map.of("ep1", new EndpointConfig("ep1", 50, roles),
                         "tiny", new EndpointConfig("tiny", 1, roles),
@@ -86,11 +70,8 @@ class ProxyIntegrationTest {
         if (proxy != null) {
             proxy.close();
         }
-        if (backend != null) {
-            backend.close();
-        }
-        if (scratch != null) {
-            scratch.close();
+        if (scram != null) {
+            scram.close();
         }
     }
 

@@ -1,0 +1,102 @@
+package dev.cairn.proxy.splice;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+
+/**
+ * The system calls the kernel splice needs, made through JNA: bpf(2) with a zeroed {@code union bpf_attr}
+ * the caller fills, getsockopt(SO_COOKIE), ioctl(FIONREAD) and close(2). Linux on x86_64 and aarch64 only.
+ */
+final class LinuxSyscalls {
+    static final int EPERM = 1;
+    static final int EINVAL = 22;
+
+    /** Big enough for every command used here; the kernel accepts a shorter attr than its own union. */
+    static final int ATTR_SIZE = 128;
+
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_COOKIE = 57;
+    private static final int FIONREAD = 0x541B;
+
+    private interface LibC extends Library {
+        long syscall(long number, Object... args) throws LastErrorException;
+
+        int getsockopt(int fd, int level, int option, Pointer value, IntByReference length) throws LastErrorException;
+
+        int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+    }
+
+    private final LibC libc;
+    private final long bpfSyscall;
+
+    private LinuxSyscalls(LibC libc, long bpfSyscall) {
+        this.libc = libc;
+        this.bpfSyscall = bpfSyscall;
+    }
+
+    static LinuxSyscalls load() throws BpfException {
+        if (!System.getProperty("os.name", "").equals("Linux")) {
+            throw new BpfException("load", 0, "sockmap splicing is Linux-only, this is " + System.getProperty("os.name"));
+        }
+        long number = switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> 321;
+            case "aarch64" -> 280;
+            default -> throw new BpfException("load", 0, "no bpf(2) system call number for " + System.getProperty("os.arch"));
+        };
+        try {
+            return new LinuxSyscalls(Native.load("c", LibC.class), number);
+        } catch (LinkageError e) {
+            throw new BpfException("load", 0, "cannot load libc through JNA: " + e.getMessage());
+        }
+    }
+
+    static Memory attr() {
+        Memory attr = new Memory(ATTR_SIZE);
+        attr.clear();
+        return attr;
+    }
+
+    /** bpf(cmd, attr); returns what the kernel returned (a new fd for MAP_CREATE and PROG_LOAD). */
+    int bpf(String operation, int command, Memory attr) throws BpfException {
+        try {
+            return (int) libc.syscall(bpfSyscall, command, attr, ATTR_SIZE);
+        } catch (LastErrorException e) {
+            throw new BpfException(operation, e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    /** The kernel's 64-bit identity of a socket: what the splice program sees for the socket that received data. */
+    long socketCookie(int fd) throws BpfException {
+        try (Memory value = new Memory(Long.BYTES)) {
+            libc.getsockopt(fd, SOL_SOCKET, SO_COOKIE, value, new IntByReference(Long.BYTES));
+            return value.getLong(0);
+        } catch (LastErrorException e) {
+            throw new BpfException("getsockopt(SO_COOKIE) on fd " + fd, e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    /** Bytes received on a socket and not yet read. */
+    int unreadBytes(int fd) throws BpfException {
+        IntByReference count = new IntByReference();
+        try {
+            libc.ioctl(fd, FIONREAD, count);
+            return count.getValue();
+        } catch (LastErrorException e) {
+            throw new BpfException("ioctl(FIONREAD) on fd " + fd, e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    void close(int fd) {
+        try {
+            libc.close(fd);
+        } catch (LastErrorException ignored) {
+            // closing a map or program fd we own cannot usefully fail
+        }
+    }
+}

@@ -147,11 +147,14 @@ final class ComputeSessionStarter {
         bp.addLast("relay", new RelayHandler(client));
         bp.remove("handshake");
         bp.remove("messages");
+        var keyData = clientKey == null ? null : ServerMessages.backendKeyData(client.alloc(), clientKey);
+        long ownWrites = backend.relayedMessages().readableBytes() + backend.readyForQuery().readableBytes()
+                + (keyData == null ? 0 : keyData.readableBytes());
         client.write(backend.relayedMessages());
-        if (clientKey != null) {
-            client.write(ServerMessages.backendKeyData(client.alloc(), clientKey));
+        if (keyData != null) {
+            client.write(keyData);
         }
-        boolean inKernel = services.kernelRelay().handOver(client, compute, session.endpointName());
+        boolean inKernel = services.kernelRelay().handOver(client, compute, session.endpointName(), ownWrites);
         client.writeAndFlush(backend.readyForQuery());
         if (!compute.isActive()) {
             client.close();

@@ -8,6 +8,8 @@ import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,11 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class KernelRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelRelay.class);
+    /** How often a spliced session's directions are checked for a receiver that fell behind. */
+    static final long CHECK_MILLIS = 20;
+    /** Bytes the kernel may hold for one direction before the direction moves to user space. */
+    static final long QUEUE_LIMIT_BYTES = 4L << 20;
 
     private final KernelSplicer splicer; // null: every session relays in user space
     private final String status;
     private final AtomicLong kernelSessions = new AtomicLong();
     private final AtomicLong userSessions = new AtomicLong();
+    private final AtomicLong directionsBack = new AtomicLong();
 
     private KernelRelay(KernelSplicer splicer, String status) {
         this.splicer = splicer;
@@ -61,9 +68,10 @@ final class KernelRelay implements AutoCloseable {
     /**
      * Call with both relay handlers installed and before the client is sent ReadyForQuery: until then the
      * client may not send and the compute has nothing to say, so no byte can slip past the hand-over.
-     * Returns whether the kernel now forwards the session.
+     * {@code ownWrites}: bytes the proxy writes to the client after this call (its messages up to
+     * ReadyForQuery). Returns whether the kernel now forwards the session.
      */
-    boolean handOver(Channel client, Channel compute, String endpoint) {
+    boolean handOver(Channel client, Channel compute, String endpoint, long ownWrites) {
         if (splicer == null || client.pipeline().get(SslHandler.class) != null
                 || !(client instanceof EpollSocketChannel c) || !(compute instanceof EpollSocketChannel b)) {
             userSessions.incrementAndGet();
@@ -71,8 +79,13 @@ final class KernelRelay implements AutoCloseable {
         }
         int clientFd = c.fd().intValue();
         int computeFd = b.fd().intValue();
+        SplicedFlow up;
+        SplicedFlow down;
+        KernelSplicer.SplicedPair pair;
         try {
-            splicer.splice(clientFd, computeFd);
+            up = new SplicedFlow(splicer.bytesTakenFrom(clientFd), splicer.bytesPutInto(computeFd), 0);
+            down = new SplicedFlow(splicer.bytesTakenFrom(computeFd), splicer.bytesPutInto(clientFd), ownWrites);
+            pair = splicer.splice(clientFd, computeFd);
         } catch (BpfException e) {
             log.warn("endpoint {}: cannot splice the session in the kernel ({}); relaying it in user space", endpoint, e.getMessage());
             userSessions.incrementAndGet();
@@ -84,8 +97,85 @@ final class KernelRelay implements AutoCloseable {
         compute.config().setAutoRead(false);
         drainUnread(c, clientFd);
         drainUnread(b, computeFd);
+        client.closeFuture().addListener(f -> splicer.release(pair));
+        compute.closeFuture().addListener(f -> splicer.release(pair));
+        new FlowWatch(endpoint, c, b, pair, up, down).start();
         kernelSessions.incrementAndGet();
         return true;
+    }
+
+    /**
+     * Watches both directions of a spliced session on its event loop and moves a direction back to user
+     * space when its receiver falls behind (see {@link SplicedFlow}). Between checks the kernel may queue
+     * what a sender writes in {@link #CHECK_MILLIS}. A receiver that acknowledged all it was sent is keeping
+     * up, which one ioctl tells, so an idle session costs two system calls per check.
+     */
+    private final class FlowWatch {
+        private final String endpoint;
+        private final Channel client;
+        private final Channel compute;
+        private final KernelSplicer.SplicedPair pair;
+        private final SplicedFlow up;
+        private final SplicedFlow down;
+        private ScheduledFuture<?> task;
+
+        FlowWatch(String endpoint, Channel client, Channel compute, KernelSplicer.SplicedPair pair, SplicedFlow up, SplicedFlow down) {
+            this.endpoint = endpoint;
+            this.client = client;
+            this.compute = compute;
+            this.pair = pair;
+            this.up = up;
+            this.down = down;
+        }
+
+        void start() {
+            task = client.eventLoop().scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            client.closeFuture().addListener(f -> task.cancel(false));
+            compute.closeFuture().addListener(f -> task.cancel(false));
+        }
+
+        private void check() {
+            if (!client.isActive() || !compute.isActive()) {
+                return;
+            }
+            try {
+                check(up, client, pair.socketA(), pair.cookieA(), compute, pair.socketB());
+                check(down, compute, pair.socketB(), pair.cookieB(), client, pair.socketA());
+            } catch (BpfException e) {
+                // a socket closing under us; its channel's close ends the session
+                log.debug("endpoint {}: spliced session check: {}", endpoint, e.getMessage());
+            }
+            if (up.state() == SplicedFlow.State.USER && down.state() == SplicedFlow.State.USER) {
+                task.cancel(false);
+            }
+        }
+
+        private void check(SplicedFlow flow, Channel from, int fromFd, long fromCookie, Channel to, int toFd) throws BpfException {
+            switch (flow.state()) {
+                case KERNEL -> {
+                    if (splicer.unackedBytes(toFd) == 0) {
+                        return; // the receiver has everything sent to it: nothing can be queued behind it
+                    }
+                    long put = splicer.bytesPutInto(toFd);
+                    if (flow.shouldStop(splicer.bytesTakenFrom(fromFd), put, QUEUE_LIMIT_BYTES)) {
+                        splicer.stopForwardingFrom(fromCookie);
+                        directionsBack.incrementAndGet();
+                        log.debug("endpoint {}: {} reads slower than {} writes; relaying that direction in user space",
+                                endpoint, to.remoteAddress(), from.remoteAddress());
+                    }
+                }
+                case DRAINING -> {
+                    long put = splicer.bytesPutInto(toFd);
+                    if (flow.drained(splicer.bytesTakenFrom(fromFd), put)) {
+                        from.pipeline().get(RelayHandler.class).returnToUserSpace();
+                        from.config().setAutoRead(to.isWritable());
+                        from.read();
+                    }
+                }
+                case USER -> {
+                }
+            }
+        }
     }
 
     /**
@@ -104,7 +194,7 @@ final class KernelRelay implements AutoCloseable {
 
     /** Sessions handed to the kernel, and sessions relayed in user space, since the proxy started. */
     RelayCounts counts() {
-        return new RelayCounts(kernelSessions.get(), userSessions.get());
+        return new RelayCounts(kernelSessions.get(), userSessions.get(), directionsBack.get());
     }
 
     @Override

@@ -28,8 +28,14 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         this.peer = peer;
     }
 
+    /** The kernel forwards what arrives on this channel. */
     void handOverToKernel() {
         kernelForwards = true;
+    }
+
+    /** This handler forwards what arrives on this channel again (the kernel has delivered all it took). */
+    void returnToUserSpace() {
+        kernelForwards = false;
     }
 
     @Override
@@ -50,7 +56,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!kernelForwards) {
+        // paces what the peer's handler forwards to this channel, unless the kernel does that
+        RelayHandler peerRelay = peer.pipeline().get(RelayHandler.class);
+        if (peerRelay == null || !peerRelay.kernelForwards) {
             peer.config().setAutoRead(ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();

@@ -77,6 +77,7 @@ class KernelSpliceProxyTest {
         p.setProperty("sslmode", sslmode);
         p.setProperty("options", "-c endpoint=ep1");
         p.setProperty("connectTimeout", "10");
+        p.setProperty("socketTimeout", "60"); // a stalled splice fails the test instead of hanging it
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + via.address().getPort() + "/appdb", p);
     }
 
@@ -152,6 +153,124 @@ class KernelSpliceProxyTest {
     }
 
     @Test
+    void aClientThatStopsReadingHoldsTheComputeBackAndThenGetsEveryByte() throws Exception {
+        // psql streams a 300 MB COPY into a pipe this test does not read yet: psql blocks and stops reading
+        // its socket. The kernel's redirect queue has no bound (unchecked, it took a 2 GB COPY while the
+        // client read nothing); the proxy must move that direction back to user space, where TCP holds the
+        // compute back, and then deliver every byte in order once the client reads again.
+        int rows = 300_000;
+        RelayCounts before = proxy.relayCounts();
+        ProcessBuilder pb = new ProcessBuilder(backend.cluster().binaries().tool("psql").toString(), "-X", "-q",
+                "-d", "host=127.0.0.1 port=" + proxy.address().getPort() + " user=app dbname=appdb sslmode=disable"
+                        + " options=endpoint=ep1 application_name=stalled_reader",
+                "-c", "COPY (select lpad(i::text, 1000, 'x') from generate_series(1, " + rows + ") i) TO STDOUT");
+        pb.environment().put("PGPASSWORD", PASSWORD);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process psql = pb.start();
+        try {
+            String waiting = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!waiting.equals("ClientWrite") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                waiting = backend.cluster().psql("select coalesce(max(wait_event), '') from pg_stat_activity"
+                        + " where application_name = 'stalled_reader'").strip();
+            }
+            assertThat(waiting).as("the compute is held back writing to its stalled client").isEqualTo("ClientWrite");
+            assertThat(proxy.relayCounts().directionsBackInUserSpace() - before.directionsBackInUserSpace()).isEqualTo(1);
+
+            long lines = 0;
+            long bytes = 0;
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(psql.getInputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines++;
+                    bytes += line.length() + 1;
+                    String number = Long.toString(lines);
+                    assertThat(line.length()).isEqualTo(1000);
+                    if (!line.endsWith(number) || line.charAt(999 - number.length()) != 'x') {
+                        throw new AssertionError("line " + lines + " out of order or damaged: ..." + line.substring(980));
+                    }
+                }
+            }
+            assertThat(psql.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(psql.exitValue()).isZero();
+            assertThat(lines).isEqualTo(rows);
+            assertThat(bytes).isEqualTo(rows * 1001L);
+        } finally {
+            psql.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aComputeThatStopsReadingHoldsTheClientBackAndThenGetsEveryRow() throws Exception {
+        // the other direction: the compute sleeps 5 s on the first COPY row while the client streams 200 MB
+        int rows = 200_000;
+        RelayCounts before = proxy.relayCounts();
+        try (Connection c = connect(proxy, "disable"); Statement s = c.createStatement()) {
+            s.execute("create table upload_t (id int, pad text)");
+            s.execute("create function upload_slow() returns trigger language plpgsql as $$"
+                    + " begin if new.id = 1 then perform pg_sleep(5); end if; return new; end $$");
+            s.execute("create trigger upload_slow before insert on upload_t for each row execute function upload_slow()");
+            CompletableFuture<Long> copy = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY upload_t FROM STDIN", new GeneratedRows(rows));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (proxy.relayCounts().directionsBackInUserSpace() == before.directionsBackInUserSpace()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(proxy.relayCounts().directionsBackInUserSpace() - before.directionsBackInUserSpace())
+                    .as("the client's direction went back to user space while the compute slept").isEqualTo(1);
+            assertThat(copy).as("the client is held back, not done").isNotDone();
+            assertThat(copy.get(60, TimeUnit.SECONDS)).isEqualTo(rows);
+            try (ResultSet rs = s.executeQuery("select count(*), sum(id), sum(length(pad)) from upload_t")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(rows);
+                assertThat(rs.getLong(2)).isEqualTo((long) rows * (rows + 1) / 2);
+                assertThat(rs.getLong(3)).isEqualTo(rows * 1000L);
+            }
+        }
+    }
+
+    /** COPY text rows "i\t" + 1000 characters, made as they are read. */
+    private static final class GeneratedRows extends java.io.InputStream {
+        private final int rows;
+        private int next = 1;
+        private byte[] line = new byte[0];
+        private int pos;
+
+        GeneratedRows(int rows) {
+            this.rows = rows;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos == line.length) {
+                if (next > rows) {
+                    return -1;
+                }
+                line = (next + "\t" + "y".repeat(1000) + "\n").getBytes(StandardCharsets.US_ASCII);
+                pos = 0;
+                next++;
+            }
+            int n = Math.min(len, line.length - pos);
+            System.arraycopy(line, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    @Test
     void theComputesFatalErrorReachesTheClientBeforeTheSessionCloses() throws Exception {
         // the kernel may still hold the error when the compute's socket reports its close: the client's
         // side must stay open long enough for it to arrive
@@ -223,7 +342,7 @@ class KernelSpliceProxyTest {
             try (Connection c = connect(plain, "disable"); Statement s = c.createStatement()) {
                 assertThat(backendPid(s)).isPositive();
             }
-            assertThat(plain.relayCounts()).isEqualTo(new RelayCounts(0, 1));
+            assertThat(plain.relayCounts()).isEqualTo(new RelayCounts(0, 1, 0));
         }
     }
 }

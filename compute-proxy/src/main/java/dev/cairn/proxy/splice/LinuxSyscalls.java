@@ -21,6 +21,11 @@ final class LinuxSyscalls {
     private static final int SOL_SOCKET = 1;
     private static final int SO_COOKIE = 57;
     private static final int FIONREAD = 0x541B;
+    private static final int SIOCOUTQ = 0x5411;
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_INFO = 11;
+    /** struct tcp_info from linux/tcp.h: its size and where the 64-bit byte counters sit. */
+    private static final int TCP_INFO_SIZE = 232, BYTES_ACKED_OFFSET = 120, BYTES_RECEIVED_OFFSET = 128;
 
     private interface LibC extends Library {
         long syscall(long number, Object... args) throws LastErrorException;
@@ -91,6 +96,34 @@ final class LinuxSyscalls {
             throw new BpfException("ioctl(FIONREAD) on fd " + fd, e.getErrorCode(), e.getMessage());
         }
     }
+
+    /** Bytes written to a TCP socket that its peer has not acknowledged yet (SIOCOUTQ). */
+    int unackedBytes(int fd) throws BpfException {
+        IntByReference count = new IntByReference();
+        try {
+            libc.ioctl(fd, SIOCOUTQ, count);
+            return count.getValue();
+        } catch (LastErrorException e) {
+            throw new BpfException("ioctl(SIOCOUTQ) on fd " + fd, e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    /** tcpi_bytes_received and tcpi_bytes_acked of a TCP socket. */
+    TcpBytes tcpBytes(int fd) throws BpfException {
+        try (Memory info = new Memory(TCP_INFO_SIZE)) {
+            info.clear();
+            IntByReference length = new IntByReference(TCP_INFO_SIZE);
+            libc.getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, length);
+            if (length.getValue() < BYTES_RECEIVED_OFFSET + Long.BYTES) {
+                throw new BpfException("getsockopt(TCP_INFO) on fd " + fd, 0, "the kernel's tcp_info has no byte counters");
+            }
+            return new TcpBytes(info.getLong(BYTES_RECEIVED_OFFSET), info.getLong(BYTES_ACKED_OFFSET));
+        } catch (LastErrorException e) {
+            throw new BpfException("getsockopt(TCP_INFO) on fd " + fd, e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    record TcpBytes(long received, long acked) {}
 
     void close(int fd) {
         try {

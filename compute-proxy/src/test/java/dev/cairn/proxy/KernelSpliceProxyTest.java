@@ -17,14 +17,12 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -71,14 +69,7 @@ class KernelSpliceProxyTest {
     }
 
     private static Connection connect(ProxyServer via, String sslmode) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "app");
-        p.setProperty("password", PASSWORD);
-        p.setProperty("sslmode", sslmode);
-        p.setProperty("options", "-c endpoint=ep1");
-        p.setProperty("connectTimeout", "10");
-        p.setProperty("socketTimeout", "60"); // a stalled splice fails the test instead of hanging it
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + via.address().getPort() + "/appdb", p);
+        return ScramBackend.connectVia(via, "ep1", PASSWORD, sslmode);
     }
 
     private static int backendPid(Statement s) throws SQLException {

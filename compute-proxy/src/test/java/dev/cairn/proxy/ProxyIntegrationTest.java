@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,7 +30,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -76,13 +74,7 @@ class ProxyIntegrationTest {
     }
 
     private static Connection connect(String endpoint, String password, String sslmode) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "app");
-        p.setProperty("password", password);
-        p.setProperty("sslmode", sslmode);
-        p.setProperty("options", "-c endpoint=" + endpoint);
-        p.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + proxy.address().getPort() + "/appdb", p);
+        return ScramBackend.connectVia(proxy, endpoint, password, sslmode);
     }
 
     private static String sqlState(ThrowingRunnable r) {

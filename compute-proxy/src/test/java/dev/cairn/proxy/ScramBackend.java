@@ -7,8 +7,12 @@ import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * A real stock PostgreSQL standing in for a compute: role {@code app} (database {@code appdb}) logs in
@@ -51,6 +55,18 @@ final class ScramBackend implements AutoCloseable {
 
     BackendAddress address() {
         return new BackendAddress("127.0.0.1", cluster.port());
+    }
+
+    /** pgjdbc as role app to database appdb through {@code proxy}, routed to {@code endpoint}. */
+    static Connection connectVia(ProxyServer proxy, String endpoint, String password, String sslmode) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "app");
+        p.setProperty("password", password);
+        p.setProperty("sslmode", sslmode);
+        p.setProperty("options", "-c endpoint=" + endpoint);
+        p.setProperty("connectTimeout", "10");
+        p.setProperty("socketTimeout", "60"); // a relay that stalls fails the test instead of hanging it
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + proxy.address().getPort() + "/appdb", p);
     }
 
     @Override

@@ -88,23 +88,21 @@ final class LinuxSyscalls {
 
     /** Bytes received on a socket and not yet read. */
     int unreadBytes(int fd) throws BpfException {
-        IntByReference count = new IntByReference();
-        try {
-            libc.ioctl(fd, FIONREAD, count);
-            return count.getValue();
-        } catch (LastErrorException e) {
-            throw new BpfException("ioctl(FIONREAD) on fd " + fd, e.getErrorCode(), e.getMessage());
-        }
+        return ioctlCount(fd, FIONREAD, "FIONREAD");
     }
 
-    /** Bytes written to a TCP socket that its peer has not acknowledged yet (SIOCOUTQ). */
+    /** Bytes written to a TCP socket that its peer has not acknowledged yet. */
     int unackedBytes(int fd) throws BpfException {
+        return ioctlCount(fd, SIOCOUTQ, "SIOCOUTQ");
+    }
+
+    private int ioctlCount(int fd, long request, String name) throws BpfException {
         IntByReference count = new IntByReference();
         try {
-            libc.ioctl(fd, SIOCOUTQ, count);
+            libc.ioctl(fd, request, count);
             return count.getValue();
         } catch (LastErrorException e) {
-            throw new BpfException("ioctl(SIOCOUTQ) on fd " + fd, e.getErrorCode(), e.getMessage());
+            throw new BpfException("ioctl(" + name + ") on fd " + fd, e.getErrorCode(), e.getMessage());
         }
     }
 

@@ -99,9 +99,8 @@ final class ProxyBenchmark {
             ProxyServer proxy = new ProxyServer(config, catalog, catalog).start();
             ProxyServer userSpaceProxy = new ProxyServer(config.withKernelSplice(false), catalog, catalog).start();
             try {
-                String via = "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
-                        + " password=" + PASSWORD + " options=endpoint=bench";
-                String viaUserSpace = via.replace("port=" + proxy.address().getPort(), "port=" + userSpaceProxy.address().getPort());
+                String via = conninfo(proxy);
+                String viaUserSpace = conninfo(userSpaceProxy);
                 Pgbench.run(pg.binaries(), WARM_UP.args(), direct); // warm-up
                 Pgbench.run(pg.binaries(), WARM_UP.args(), via + " sslmode=disable");
                 result.put("kernel_splice", proxy.kernelSpliceStatus());
@@ -135,6 +134,12 @@ final class ProxyBenchmark {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         System.out.println("-> " + out);
+    }
+
+    /** libpq connection string for the benchmark endpoint through {@code proxy}, without sslmode. */
+    private static String conninfo(ProxyServer proxy) {
+        return "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
+                + " password=" + PASSWORD + " options=endpoint=bench";
     }
 
     /**

@@ -103,8 +103,6 @@ final class KernelRelay implements AutoCloseable {
         compute.config().setAutoRead(false);
         drainUnread(c, clientFd);
         drainUnread(b, computeFd);
-        client.closeFuture().addListener(f -> splicer.release(pair));
-        compute.closeFuture().addListener(f -> splicer.release(pair));
         new FlowWatch(endpoint, c, b, pair, up, down).start();
         kernelSessions.incrementAndGet();
         return true;
@@ -136,8 +134,14 @@ final class KernelRelay implements AutoCloseable {
 
         void start() {
             task = client.eventLoop().scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
-            client.closeFuture().addListener(f -> task.cancel(false));
-            compute.closeFuture().addListener(f -> task.cancel(false));
+            client.closeFuture().addListener(f -> stop());
+            compute.closeFuture().addListener(f -> stop());
+        }
+
+        /** The session is ending: no more checks, and its routes are forgotten. */
+        private void stop() {
+            task.cancel(false);
+            splicer.release(pair);
         }
 
         private void check() {

@@ -141,12 +141,7 @@ public final class KernelSplicer implements AutoCloseable {
      * read, and count against its receive buffer. Bytes already taken are still delivered to the peer.
      */
     public void stopForwardingFrom(long cookie) throws BpfException {
-        try (Memory k = new Memory(Long.BYTES); Memory attr = LinuxSyscalls.attr()) {
-            k.setLong(0, cookie);
-            attr.setInt(0, routesFd);
-            attr.setPointer(8, k);
-            sys.bpf("bpf(BPF_MAP_DELETE_ELEM) for route " + cookie, BPF_MAP_DELETE_ELEM, attr);
-        }
+        deleteEntry(routesFd, cookie, "route " + cookie);
     }
 
     /** Forgets the pair's routes; call when the session ends (sockets leave the membership as they close). */
@@ -194,13 +189,19 @@ public final class KernelSplicer implements AutoCloseable {
     }
 
     private void delete(int map, long key) {
+        try {
+            deleteEntry(map, key, "key " + key);
+        } catch (BpfException ignored) {
+            // already gone: removed before, or the socket closed
+        }
+    }
+
+    private void deleteEntry(int map, long key, String what) throws BpfException {
         try (Memory k = new Memory(Long.BYTES); Memory attr = LinuxSyscalls.attr()) {
             k.setLong(0, key);
             attr.setInt(0, map);
             attr.setPointer(8, k);
-            sys.bpf("bpf(BPF_MAP_DELETE_ELEM)", BPF_MAP_DELETE_ELEM, attr);
-        } catch (BpfException ignored) {
-            // already gone: removed before, or the socket closed
+            sys.bpf("bpf(BPF_MAP_DELETE_ELEM) for " + what, BPF_MAP_DELETE_ELEM, attr);
         }
     }
 

@@ -32,8 +32,11 @@ final class Pgbouncer implements AutoCloseable {
         return Files.isExecutable(BINARY);
     }
 
-    /** Starts PgBouncer for database {@code postgres} on the server at {@code serverPort}, trusting user postgres. */
-    static Pgbouncer start(Path dir, int serverPort) throws IOException, InterruptedException {
+    /**
+     * Starts PgBouncer for database {@code postgres} on the server at {@code serverPort}, trusting user
+     * postgres, for up to {@code maxClients} sessions (each holds a server connection: session mode).
+     */
+    static Pgbouncer start(Path dir, int serverPort, int maxClients) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -52,8 +55,8 @@ final class Pgbouncer implements AutoCloseable {
                 "auth_type = trust",
                 "auth_file = " + dir.resolve("userlist.txt"),
                 "pool_mode = session",
-                "max_client_conn = 200",
-                "default_pool_size = 100",
+                "max_client_conn = " + maxClients,
+                "default_pool_size = " + maxClients,
                 "client_tls_sslmode = allow",
                 "client_tls_cert_file = " + dir.resolve("cert.pem"),
                 "client_tls_key_file = " + dir.resolve("key.pem"),
@@ -61,7 +64,10 @@ final class Pgbouncer implements AutoCloseable {
                 ""));
         ServerUser user = ServerUser.current();
         user.own(dir);
-        Process p = new ProcessBuilder(user.wrap(List.of(BINARY.toString(), dir.resolve("pgbouncer.ini").toString())))
+        // two descriptors a session: raise the soft limit (1024 after a user switch) to the hard one
+        List<String> command = List.of("sh", "-c", "ulimit -n \"$(ulimit -Hn)\" && exec \"$0\" \"$@\"",
+                BINARY.toString(), dir.resolve("pgbouncer.ini").toString());
+        Process p = new ProcessBuilder(user.wrap(command))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         Pgbouncer bouncer = new Pgbouncer(p, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

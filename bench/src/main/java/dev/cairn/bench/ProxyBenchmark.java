@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through the proxy (plaintext spliced in
@@ -153,7 +152,7 @@ final class ProxyBenchmark {
                                                Path scratch, String dbCores, String relayCores, String prefix) throws Exception {
         Map<String, List<Double>> rounds = new LinkedHashMap<>();
         ProcessHandle proxy = ProcessHandle.current(); // the proxy runs in this JVM
-        try (Pgbouncer bouncer = Pgbouncer.installed() ? Pgbouncer.start(scratch.resolve(prefix + "pgbouncer"), pg.port()) : null) {
+        try (Pgbouncer bouncer = Pgbouncer.installed() ? Pgbouncer.start(scratch.resolve(prefix + "pgbouncer"), pg.port(), 200) : null) {
             String viaBouncer = null;
             if (bouncer != null) {
                 if (relayCores != null) {
@@ -228,22 +227,14 @@ final class ProxyBenchmark {
     private record Relayed(double tps, double cpuMicrosPerTransaction, double machineCpuMicrosPerTransaction) {
         /** {@code relay} null: a direct run, no relay process. */
         static Relayed measure(ProcessHandle relay, PgCluster pg, Workload run, String conninfo, String cores) {
-            Duration before = relay == null ? Duration.ZERO : cpu(relay);
+            Duration before = relay == null ? Duration.ZERO : ProcessCpu.of(relay);
             Duration machineBefore = MachineCpu.busy();
             String out = Pgbench.run(pg.binaries(), run.args(), conninfo, cores);
             Duration machine = MachineCpu.busy().minus(machineBefore);
-            Duration used = relay == null ? Duration.ZERO : cpu(relay).minus(before);
+            Duration used = relay == null ? Duration.ZERO : ProcessCpu.of(relay).minus(before);
             long transactions = Pgbench.transactions(out);
             return new Relayed(Pgbench.steadyTps(out, run.steadyFrom()), used.toNanos() / 1000.0 / transactions,
                     machine.toNanos() / 1000.0 / transactions);
-        }
-
-        /** The relay and its descendants (PgBouncer runs under a user-switching wrapper). */
-        private static Duration cpu(ProcessHandle relay) {
-            return Stream.concat(Stream.of(relay), relay.descendants())
-                    .map(p -> p.info().totalCpuDuration().orElseThrow(
-                            () -> new IllegalStateException("no CPU time for relay process " + p.pid())))
-                    .reduce(Duration.ZERO, Duration::plus);
         }
     }
 }

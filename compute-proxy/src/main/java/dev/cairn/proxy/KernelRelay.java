@@ -8,8 +8,13 @@ import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +38,12 @@ final class KernelRelay implements AutoCloseable {
 
     private final KernelSplicer splicer; // null: every session relays in user space
     private final String status;
+    private final SlotWatch<FlowWatch> watched; // the next four are null without the splicer
+    private final Set<FlowWatch> draining = ConcurrentHashMap.newKeySet();
+    private final long[] forwarded;
+    private final ScheduledExecutorService watchThread;
+    private int splicedSessions; // guarded by this: the scans run only while there are any
+    private ScheduledFuture<?> scans;
     private final AtomicLong kernelSessions = new AtomicLong();
     private final AtomicLong userSessions = new AtomicLong();
     private final AtomicLong directionsBack = new AtomicLong();
@@ -40,6 +51,19 @@ final class KernelRelay implements AutoCloseable {
     private KernelRelay(KernelSplicer splicer, String status) {
         this.splicer = splicer;
         this.status = status;
+        if (splicer == null) {
+            this.watched = null;
+            this.forwarded = null;
+            this.watchThread = null;
+        } else {
+            this.watched = new SlotWatch<>(splicer.counterSlots());
+            this.forwarded = new long[splicer.counterSlots()];
+            this.watchThread = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "cairn-splice-watch");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
     }
 
     /** Uses the kernel splice when asked to and able; says which, and why not, in the log. */
@@ -108,11 +132,40 @@ final class KernelRelay implements AutoCloseable {
         return true;
     }
 
+    /** A timer that wakes 50 times a second costs something even with nothing to do: none without sessions. */
+    private synchronized void sessionSpliced() {
+        if (splicedSessions++ == 0) {
+            scans = watchThread.scheduleWithFixedDelay(this::scan, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void sessionEnded() {
+        if (--splicedSessions == 0) {
+            scans.cancel(false);
+        }
+    }
+
     /**
-     * Watches both directions of a spliced session on its event loop and moves a direction back to user
-     * space when its receiver falls behind (see {@link SplicedFlow}). Between checks the kernel may queue
-     * what a sender writes in {@link #CHECK_MILLIS}. Whether a receiver keeps up takes one ioctl
-     * ({@link #RECEIVER_BEHIND_BYTES}), so a session that keeps up costs two system calls per check.
+     * Every {@link #CHECK_MILLIS}, on the watch thread: queues a check on the event loop of each session
+     * whose kernel queue may have grown since its last check, that is, where the kernel forwarded bytes
+     * since then, and of each session with a direction draining. Idle sessions cost a memory read each.
+     */
+    private void scan() {
+        try {
+            int slots = splicer.readForwarded(forwarded);
+            watched.scan(forwarded, slots, FlowWatch::queueCheck);
+            draining.forEach(FlowWatch::queueCheck);
+        } catch (RuntimeException e) {
+            // an event loop shutting down refuses a check; an exception escaping here would end every later scan
+            log.debug("kernel splice watch: {}", e.toString());
+        }
+    }
+
+    /**
+     * Watches both directions of a spliced session and moves a direction back to user space when its
+     * receiver falls behind (see {@link SplicedFlow}). Between checks the kernel may queue what a sender
+     * writes in {@link #CHECK_MILLIS}. Whether a receiver keeps up takes one ioctl
+     * ({@link #RECEIVER_BEHIND_BYTES}), so a checked session that keeps up costs two system calls.
      */
     private final class FlowWatch {
         private final String endpoint;
@@ -121,7 +174,8 @@ final class KernelRelay implements AutoCloseable {
         private final KernelSplicer.SplicedPair pair;
         private final SplicedFlow up;
         private final SplicedFlow down;
-        private ScheduledFuture<?> task;
+        private final AtomicBoolean checkQueued = new AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
 
         FlowWatch(String endpoint, Channel client, Channel compute, KernelSplicer.SplicedPair pair, SplicedFlow up, SplicedFlow down) {
             this.endpoint = endpoint;
@@ -133,18 +187,38 @@ final class KernelRelay implements AutoCloseable {
         }
 
         void start() {
-            task = client.eventLoop().scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            sessionSpliced(); // before the close listeners, which may run at once and end it
+            watched.watch(pair.slotA(), this);
+            watched.watch(pair.slotB(), this);
             client.closeFuture().addListener(f -> stop());
             compute.closeFuture().addListener(f -> stop());
+            queueCheck(); // a scan between the splice and now saw the counters move with no one watching
         }
 
-        /** The session is ending: no more checks, and its routes are forgotten. */
+        /** The session is ending: no more checks, and its routes and counter slots are given back. */
         private void stop() {
-            task.cancel(false);
-            splicer.release(pair);
+            unwatch();
+            if (released.compareAndSet(false, true)) {
+                splicer.release(pair);
+                sessionEnded();
+            }
+        }
+
+        private void unwatch() {
+            watched.unwatch(pair.slotA(), this);
+            watched.unwatch(pair.slotB(), this);
+            draining.remove(this);
+        }
+
+        /** From the watch thread (or the session's event loop): at most one check waits on the event loop. */
+        void queueCheck() {
+            if (checkQueued.compareAndSet(false, true)) {
+                client.eventLoop().execute(this::check);
+            }
         }
 
         private void check() {
+            checkQueued.set(false);
             if (!client.isActive() || !compute.isActive()) {
                 return;
             }
@@ -155,8 +229,13 @@ final class KernelRelay implements AutoCloseable {
                 // a socket closing under us; its channel's close ends the session
                 log.debug("endpoint {}: spliced session check: {}", endpoint, e.getMessage());
             }
+            if (up.state() == SplicedFlow.State.DRAINING || down.state() == SplicedFlow.State.DRAINING) {
+                draining.add(this);
+            } else {
+                draining.remove(this);
+            }
             if (up.state() == SplicedFlow.State.USER && down.state() == SplicedFlow.State.USER) {
-                task.cancel(false);
+                unwatch(); // the kernel forwards nothing more; the close still releases the pair
             }
         }
 
@@ -207,9 +286,20 @@ final class KernelRelay implements AutoCloseable {
         return new RelayCounts(kernelSessions.get(), userSessions.get(), directionsBack.get());
     }
 
+    /** Call after the event loops have stopped: the splicer's counters are unmapped here. */
     @Override
     public void close() {
         if (splicer != null) {
+            watchThread.shutdownNow();
+            try {
+                if (!watchThread.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("kernel splice watch thread did not stop; leaving the splicer open");
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             splicer.close();
         }
     }

@@ -9,7 +9,8 @@ import com.sun.jna.ptr.IntByReference;
 
 /**
  * The system calls the kernel splice needs, made through JNA: bpf(2) with a zeroed {@code union bpf_attr}
- * the caller fills, getsockopt(SO_COOKIE), ioctl(FIONREAD) and close(2). Linux on x86_64 and aarch64 only.
+ * the caller fills, getsockopt(SO_COOKIE and TCP_INFO), ioctl(FIONREAD and SIOCOUTQ), mmap(2) and close(2).
+ * Linux on x86_64 and aarch64 only.
  */
 final class LinuxSyscalls {
     static final int EPERM = 1;
@@ -23,6 +24,7 @@ final class LinuxSyscalls {
     private static final int FIONREAD = 0x541B;
     private static final int SIOCOUTQ = 0x5411;
     private static final int IPPROTO_TCP = 6;
+    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
     private static final int TCP_INFO = 11;
     /** struct tcp_info from linux/tcp.h: its size and where the 64-bit byte counters sit. */
     private static final int TCP_INFO_SIZE = 232, BYTES_ACKED_OFFSET = 120, BYTES_RECEIVED_OFFSET = 128;
@@ -35,6 +37,10 @@ final class LinuxSyscalls {
         int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
+
+        Pointer mmap(Pointer address, long length, int protection, int flags, int fd, long offset) throws LastErrorException;
+
+        int munmap(Pointer address, long length) throws LastErrorException;
     }
 
     private final LibC libc;
@@ -122,6 +128,23 @@ final class LinuxSyscalls {
     }
 
     record TcpBytes(long received, long acked) {}
+
+    /** Maps {@code length} bytes of a BPF map created with BPF_F_MMAPABLE into this process, readable and writable. */
+    Pointer mapShared(int fd, long length, String what) throws BpfException {
+        try {
+            return libc.mmap(null, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        } catch (LastErrorException e) {
+            throw new BpfException("mmap(" + what + ")", e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    void unmap(Pointer address, long length) {
+        try {
+            libc.munmap(address, length);
+        } catch (LastErrorException ignored) {
+            // only fails for an address that was never mapped
+        }
+    }
 
     void close(int fd) {
         try {

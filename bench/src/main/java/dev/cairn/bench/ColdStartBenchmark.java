@@ -1,14 +1,11 @@
 package dev.cairn.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.compute.BootTimings;
 import dev.cairn.compute.ComputeManager;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.endpoint.BackendAddress;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -116,10 +113,7 @@ final class ColdStartBenchmark {
                 closeables.get(i).close();
             }
         }
-        Files.createDirectories(resultsDir);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(resultsDir.resolve("compute-cold-start.json").toFile(), result);
-        System.out.println(json.writeValueAsString(result));
+        BenchResults.writeAndPrint(resultsDir, "compute-cold-start.json", result);
     }
 
     private static long databaseSize(BackendAddress a) throws Exception {

@@ -3,8 +3,6 @@ package dev.cairn.bench;
 import dev.cairn.pgformat.Lsn;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.endpoint.BackendAddress;
@@ -91,10 +89,7 @@ final class CommitBenchmark {
         result.put("ratio_cairn_over_postgres_quorum", cairn / quorum);
         result.put("ratio_cairn_over_postgres_alone", cairn / alone);
         result.put("cpus", Runtime.getRuntime().availableProcessors());
-        Files.createDirectories(resultsDir);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(resultsDir.resolve("commit-quorum.json").toFile(), result);
-        System.out.println(json.writeValueAsString(result));
+        BenchResults.writeAndPrint(resultsDir, "commit-quorum.json", result);
     }
 
     private static String psql(PgBinaries bin, String conninfo, String sql) {

@@ -1,7 +1,5 @@
 package dev.cairn.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.ProxyConfig;
@@ -20,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,11 +85,7 @@ final class IdleSessionsBenchmark {
             }
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
-        Files.createDirectories(resultsDir);
-        Path out = resultsDir.resolve("proxy-idle-sessions.json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
-        System.out.println("-> " + out);
+        BenchResults.writeAndPrint(resultsDir, "proxy-idle-sessions.json", result);
     }
 
     private static String proxyUrl(ProxyServer proxy) {

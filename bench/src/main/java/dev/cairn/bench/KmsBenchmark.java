@@ -1,7 +1,5 @@
 package dev.cairn.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.kms.Aad;
 import dev.cairn.kms.DekId;
 import dev.cairn.kms.KeyHierarchy;
@@ -9,7 +7,6 @@ import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.TenantId;
 import dev.cairn.kms.provider.KeyRef;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,9 +116,7 @@ final class KmsBenchmark {
         result.put("provider", "local");
         result.put("cpus_available_to_jvm", Runtime.getRuntime().availableProcessors());
         result.put("java", System.getProperty("java.version"));
-        Files.createDirectories(resultsDir);
-        Path out = resultsDir.resolve("kms-envelope.json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+        Path out = BenchResults.write(resultsDir, "kms-envelope.json", result);
         System.out.printf("8 KiB pages, one core: copy %.0f MB/s; AES-256-GCM encrypt %.0f MB/s, decrypt %.0f MB/s,"
                         + " encrypt+decrypt of each page %.0f MB/s (ratio to copy %.3f, goal >= 1000 MB/s)%n",
                 result.get("copy_mb_per_s"), result.get("encrypt_mb_per_s"), result.get("decrypt_mb_per_s"),

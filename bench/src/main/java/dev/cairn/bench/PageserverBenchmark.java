@@ -1,7 +1,5 @@
 package dev.cairn.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.provider.KeyRef;
@@ -142,11 +140,7 @@ final class PageserverBenchmark {
             }
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
-        Files.createDirectories(resultsDir);
-        Path out = resultsDir.resolve("pageserver.json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
-        System.out.println("-> " + out);
+        BenchResults.writeAndPrint(resultsDir, "pageserver.json", result);
     }
 
     /** p50 and p99 of GetPage@LSN over random blocks of the relation (microseconds). */

@@ -1,7 +1,5 @@
 package dev.cairn.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.ProxyConfig;
@@ -16,7 +14,6 @@ import dev.cairn.proxy.tls.SelfSignedCertificate;
 import dev.cairn.proxy.tls.TlsContexts;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,11 +125,7 @@ final class ProxyBenchmark {
             }
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
-        Files.createDirectories(resultsDir);
-        Path out = resultsDir.resolve("proxy-overhead.json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
-        System.out.println("-> " + out);
+        BenchResults.writeAndPrint(resultsDir, "proxy-overhead.json", result);
     }
 
     /** libpq connection string for the benchmark endpoint through {@code proxy}, without sslmode. */

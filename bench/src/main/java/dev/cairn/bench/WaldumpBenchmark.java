@@ -1,7 +1,5 @@
 package dev.cairn.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.WalFormatException;
 import dev.cairn.pgformat.wal.WalReader;
@@ -10,7 +8,6 @@ import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,9 +92,7 @@ final class WaldumpBenchmark {
             result.put("ratio_cairn_over_pg_waldump", theirsMedian / oursMedian);
             result.put("cpus_available_to_jvm", Runtime.getRuntime().availableProcessors());
             result.put("java", System.getProperty("java.version"));
-            Files.createDirectories(resultsDir);
-            Path out = resultsDir.resolve("waldump-decode.json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+            Path out = BenchResults.write(resultsDir, "waldump-decode.json", result);
             System.out.printf("WAL: %.1f MB, %d records%n", mb, records);
             System.out.printf("cairn decoder : %8.1f MB/s (median of %d)%n", mb / oursMedian, ITERATIONS);
             System.out.printf("pg_waldump -z : %8.1f MB/s (median of %d)%n", mb / theirsMedian, ITERATIONS);

@@ -53,4 +53,8 @@ public record ProxyConfig(InetSocketAddress listen, SslContext sslContext, TlsPo
     public ProxyConfig withKernelSplice(boolean on) {
         return new ProxyConfig(listen, sslContext, tlsPolicy, startupTimeout, wakeTimeout, backendConnectTimeout, eventLoops, on, maxSessions);
     }
+
+    public ProxyConfig withMaxSessions(int sessions) {
+        return new ProxyConfig(listen, sslContext, tlsPolicy, startupTimeout, wakeTimeout, backendConnectTimeout, eventLoops, kernelSplice, sessions);
+    }
 }

@@ -52,9 +52,12 @@ class KernelSpliceProxyTest {
     }
 
     private static ProxyServer startProxy(boolean kernelSplice) throws InterruptedException {
-        var tls = TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost"), Duration.ofDays(1)));
-        ProxyConfig config = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0), tls, TlsPolicy.ALLOW)
-                .withKernelSplice(kernelSplice);
+        return startProxy(ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
+                TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost"), Duration.ofDays(1))), TlsPolicy.ALLOW)
+                .withKernelSplice(kernelSplice));
+    }
+
+    private static ProxyServer startProxy(ProxyConfig config) throws InterruptedException {
         return new ProxyServer(config, endpoints, endpoints).start();
     }
 
@@ -334,6 +337,26 @@ class KernelSpliceProxyTest {
                 assertThat(backendPid(s)).isPositive();
             }
             assertThat(plain.relayCounts()).isEqualTo(new RelayCounts(0, 1, 0));
+        }
+    }
+
+    @Test
+    void sessionsBeyondWhatTheSpliceHoldsRelayInUserSpaceAndAClosedSessionMakesRoom() throws Exception {
+        ProxyConfig oneSession = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0), null, TlsPolicy.ALLOW)
+                .withMaxSessions(1);
+        try (ProxyServer small = startProxy(oneSession)) {
+            try (Connection first = connect(small, "disable"); Statement s1 = first.createStatement();
+                 Connection second = connect(small, "disable"); Statement s2 = second.createStatement()) {
+                assertThat(small.relayCounts()).isEqualTo(new RelayCounts(1, 1, 0));
+                assertThat(backendPid(s1)).isNotEqualTo(backendPid(s2)); // both work, either way relayed
+            }
+            // the closed session's sockets leave the kernel's maps once the proxy has closed them (after
+            // RelayHandler.KERNEL_DRAIN_MILLIS); a session after that is spliced again
+            Thread.sleep(3 * RelayHandler.KERNEL_DRAIN_MILLIS);
+            try (Connection third = connect(small, "disable"); Statement s3 = third.createStatement()) {
+                assertThat(backendPid(s3)).isPositive();
+            }
+            assertThat(small.relayCounts()).isEqualTo(new RelayCounts(2, 1, 0));
         }
     }
 }

@@ -34,7 +34,7 @@ import java.util.Map;
 final class ProxyBenchmark {
     private static final String PASSWORD = "bench-secret";
     private static final Workload WARM_UP = Workload.select(3, 4);
-    private static final int ROUNDS = 3;
+    private static final int DEFAULT_ROUNDS = 3;
     /** Holds the whole scale-10 database (160 MB), so the workload reads from memory. */
     private static final int SHARED_BUFFERS_MB = 256;
 
@@ -56,10 +56,13 @@ final class ProxyBenchmark {
     static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
         int seconds = 16;
         int clients = 4;
+        int rounds = DEFAULT_ROUNDS;
         int eventLoops = ProxyConfig.defaultEventLoops();
         for (int i = 1; i < args.length - 1; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--rounds")) {
+                rounds = Integer.parseInt(args[i + 1]);
             } else if (args[i].equals("--clients")) {
                 clients = Integer.parseInt(args[i + 1]);
             } else if (args[i].equals("--event-loops")) {
@@ -70,7 +73,7 @@ final class ProxyBenchmark {
         result.put("benchmark", "proxy-overhead");
         result.put("time", Instant.now().toString());
         result.put("workload", "pgbench -S -c " + clients + " -j 2 -T " + seconds + ", scale 10, fresh connections each run, "
-                + ROUNDS + " rounds");
+                + rounds + " rounds");
         Workload run = Workload.select(seconds, clients);
         result.put("tps_over", "the last " + (seconds - run.steadyFrom()) + " s of each run (steady state: new backends warm"
                 + " up for seconds); CPU per transaction over the whole run");
@@ -105,13 +108,13 @@ final class ProxyBenchmark {
                 result.put("tls_provider", TlsContexts.provider().name());
                 result.put("goal_ratio", 0.9);
                 // every process on both cores: the relay takes its CPU from pgbench and PostgreSQL
-                result.putAll(measure(pg, run, direct, via, viaUserSpace, scratch, null, null, ""));
+                result.putAll(measure(pg, run, rounds, direct, via, viaUserSpace, scratch, null, null, ""));
                 // the database (pgbench + PostgreSQL) on core 0, the relay (this JVM's proxy, or PgBouncer) on
                 // core 1: a proxy tier runs on machines of its own, so this is the overhead a deployment sees
                 CorePinning.pin(ProcessHandle.current(), "1");
                 CorePinning.pin(pg.postmaster().orElseThrow(), "0");
                 try {
-                    result.putAll(measure(pg, run, direct, via, viaUserSpace, scratch, "0", "1", "split_"));
+                    result.putAll(measure(pg, run, rounds, direct, via, viaUserSpace, scratch, "0", "1", "split_"));
                 } finally {
                     CorePinning.pin(ProcessHandle.current(), "0-1");
                     CorePinning.pin(pg.postmaster().orElseThrow(), "0-1");
@@ -139,14 +142,14 @@ final class ProxyBenchmark {
 
     /**
      * Direct, through the proxy (plaintext and TLS) and through PgBouncer, with pgbench on {@code dbCores}
-     * and PgBouncer on {@code relayCores} (null: anywhere); keys carry {@code prefix}. {@link #ROUNDS} rounds,
+     * and PgBouncer on {@code relayCores} (null: anywhere); keys carry {@code prefix}. {@code rounds} rounds,
      * each running every configuration back to back; each figure is the median over the rounds (a ratio:
      * the median of the rounds' ratios), with the rounds' values beside it: on this machine one run's
      * throughput can be off by a third.
      */
-    private static Map<String, Object> measure(PgCluster pg, Workload run, String direct, String via, String viaUserSpace,
+    private static Map<String, Object> measure(PgCluster pg, Workload run, int rounds, String direct, String via, String viaUserSpace,
                                                Path scratch, String dbCores, String relayCores, String prefix) throws Exception {
-        Map<String, List<Double>> rounds = new LinkedHashMap<>();
+        Map<String, List<Double>> byRound = new LinkedHashMap<>();
         ProcessHandle proxy = ProcessHandle.current(); // the proxy runs in this JVM
         try (Pgbouncer bouncer = Pgbouncer.installed() ? Pgbouncer.start(scratch.resolve(prefix + "pgbouncer"), pg.port(), 200) : null) {
             String viaBouncer = null;
@@ -157,56 +160,56 @@ final class ProxyBenchmark {
                 viaBouncer = "host=127.0.0.1 port=" + bouncer.port() + " dbname=postgres user=postgres";
                 Pgbench.run(pg.binaries(), WARM_UP.args(), viaBouncer + " sslmode=disable", dbCores);
             }
-            for (int round = 0; round < ROUNDS; round++) {
+            for (int round = 0; round < rounds; round++) {
                 Relayed straight = Relayed.measure(null, pg, run, direct + " sslmode=disable", dbCores);
                 double directTps = straight.tps();
-                add(rounds, "direct_tps", directTps);
-                add(rounds, "direct_machine_cpu_us_per_tx", straight.machineCpuMicrosPerTransaction());
+                add(byRound, "direct_tps", directTps);
+                add(byRound, "direct_machine_cpu_us_per_tx", straight.machineCpuMicrosPerTransaction());
                 Relayed plain = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
                 Relayed userSpace = Relayed.measure(proxy, pg, run, viaUserSpace + " sslmode=disable", dbCores);
                 Relayed tls = Relayed.measure(proxy, pg, run, via + " sslmode=require", dbCores);
-                add(rounds, "proxy_plaintext_tps", plain.tps());
-                add(rounds, "proxy_userspace_tps", userSpace.tps());
-                add(rounds, "proxy_tls_tps", tls.tps());
-                add(rounds, "ratio_proxy_over_direct", plain.tps() / directTps);
-                add(rounds, "ratio_proxy_userspace_over_direct", userSpace.tps() / directTps);
-                add(rounds, "ratio_proxy_tls_over_direct", tls.tps() / directTps);
-                add(rounds, "proxy_cpu_us_per_tx", plain.cpuMicrosPerTransaction());
-                add(rounds, "proxy_userspace_cpu_us_per_tx", userSpace.cpuMicrosPerTransaction());
-                add(rounds, "proxy_tls_cpu_us_per_tx", tls.cpuMicrosPerTransaction());
-                add(rounds, "proxy_machine_cpu_us_per_tx", plain.machineCpuMicrosPerTransaction());
-                add(rounds, "proxy_userspace_machine_cpu_us_per_tx", userSpace.machineCpuMicrosPerTransaction());
-                add(rounds, "proxy_tls_machine_cpu_us_per_tx", tls.machineCpuMicrosPerTransaction());
+                add(byRound, "proxy_plaintext_tps", plain.tps());
+                add(byRound, "proxy_userspace_tps", userSpace.tps());
+                add(byRound, "proxy_tls_tps", tls.tps());
+                add(byRound, "ratio_proxy_over_direct", plain.tps() / directTps);
+                add(byRound, "ratio_proxy_userspace_over_direct", userSpace.tps() / directTps);
+                add(byRound, "ratio_proxy_tls_over_direct", tls.tps() / directTps);
+                add(byRound, "proxy_cpu_us_per_tx", plain.cpuMicrosPerTransaction());
+                add(byRound, "proxy_userspace_cpu_us_per_tx", userSpace.cpuMicrosPerTransaction());
+                add(byRound, "proxy_tls_cpu_us_per_tx", tls.cpuMicrosPerTransaction());
+                add(byRound, "proxy_machine_cpu_us_per_tx", plain.machineCpuMicrosPerTransaction());
+                add(byRound, "proxy_userspace_machine_cpu_us_per_tx", userSpace.machineCpuMicrosPerTransaction());
+                add(byRound, "proxy_tls_machine_cpu_us_per_tx", tls.machineCpuMicrosPerTransaction());
                 if (bouncer == null) {
                     continue;
                 }
                 // the peer: the same relaying and TLS termination by PgBouncer, in the same round
                 Relayed bouncerPlain = Relayed.measure(bouncer.process(), pg, run, viaBouncer + " sslmode=disable", dbCores);
                 Relayed bouncerTls = Relayed.measure(bouncer.process(), pg, run, viaBouncer + " sslmode=require", dbCores);
-                add(rounds, "peer_pgbouncer_tps", bouncerPlain.tps());
-                add(rounds, "peer_pgbouncer_tls_tps", bouncerTls.tps());
-                add(rounds, "ratio_pgbouncer_over_direct", bouncerPlain.tps() / directTps);
-                add(rounds, "ratio_pgbouncer_tls_over_direct", bouncerTls.tps() / directTps);
-                add(rounds, "ratio_proxy_over_pgbouncer", plain.tps() / bouncerPlain.tps());
-                add(rounds, "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
-                add(rounds, "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
-                add(rounds, "pgbouncer_machine_cpu_us_per_tx", bouncerPlain.machineCpuMicrosPerTransaction());
-                add(rounds, "pgbouncer_tls_cpu_us_per_tx", bouncerTls.cpuMicrosPerTransaction());
+                add(byRound, "peer_pgbouncer_tps", bouncerPlain.tps());
+                add(byRound, "peer_pgbouncer_tls_tps", bouncerTls.tps());
+                add(byRound, "ratio_pgbouncer_over_direct", bouncerPlain.tps() / directTps);
+                add(byRound, "ratio_pgbouncer_tls_over_direct", bouncerTls.tps() / directTps);
+                add(byRound, "ratio_proxy_over_pgbouncer", plain.tps() / bouncerPlain.tps());
+                add(byRound, "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
+                add(byRound, "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
+                add(byRound, "pgbouncer_machine_cpu_us_per_tx", bouncerPlain.machineCpuMicrosPerTransaction());
+                add(byRound, "pgbouncer_tls_cpu_us_per_tx", bouncerTls.cpuMicrosPerTransaction());
             }
         }
         Map<String, Object> r = new LinkedHashMap<>();
         if (!Pgbouncer.installed()) {
             r.put(prefix + "peer_pgbouncer", "not installed (" + Pgbouncer.BINARY + "): apt-get install pgbouncer");
         }
-        rounds.forEach((key, values) -> {
+        byRound.forEach((key, values) -> {
             r.put(prefix + key, median(values));
             r.put(prefix + key + "_rounds", values);
         });
         return r;
     }
 
-    private static void add(Map<String, List<Double>> rounds, String key, double value) {
-        rounds.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    private static void add(Map<String, List<Double>> byRound, String key, double value) {
+        byRound.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
 
     private static double median(List<Double> values) {

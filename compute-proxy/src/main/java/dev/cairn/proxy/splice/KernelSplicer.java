@@ -3,8 +3,6 @@ package dev.cairn.proxy.splice;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * forwards through a queue per receiving socket which has no bound: when a receiver reads slower than its
  * sender writes, the queue grows without limit, so the owner must watch it ({@link #bytesTakenFrom},
  * {@link #bytesPutInto}) and {@link #stopForwardingFrom} a sender that outruns its peer. The queue can only
- * have grown where {@link #forwarded} moved, which costs no system call to read. Bytes in that
+ * have grown where its counter ({@link #readForwarded}) moved, which costs no system call to read. Bytes in that
  * queue are dropped if the socket they are bound for closes, so whoever closes a spliced socket should give
  * it a moment, and then {@link #release} the pair.
  */
@@ -30,7 +28,6 @@ public final class KernelSplicer implements AutoCloseable {
     private static final int MAP_TYPE_HASH = 1, MAP_TYPE_ARRAY = 2, MAP_TYPE_SOCKHASH = 18;
     private static final int BPF_F_MMAPABLE = 1 << 10;
     private static final long PAGE = 4096;
-    private static final VarHandle COUNTER = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final int PROG_TYPE_SK_SKB = 14;
     private static final int ATTACH_SK_SKB_VERDICT = 38;
     private static final int VERIFIER_LOG_SIZE = 1 << 16;
@@ -49,7 +46,7 @@ public final class KernelSplicer implements AutoCloseable {
 
     /**
      * Two sockets spliced to each other, with the cookies their routes are keyed by and the slots of the
-     * counters of what the kernel forwarded from each ({@link #forwarded}).
+     * counters of what the kernel forwarded from each ({@link #readForwarded}).
      */
     public record SplicedPair(int socketA, long cookieA, int slotA, int socketB, long cookieB, int slotB) {}
 
@@ -180,22 +177,16 @@ public final class KernelSplicer implements AutoCloseable {
         }
     }
 
-    /**
-     * Bytes the kernel has forwarded through this counter slot since the splicer opened: it grows while a
-     * pair holds the slot and its route exists. A plain memory read, so cheap enough to poll every session.
-     */
-    public long forwarded(int slot) {
-        return (long) COUNTER.getAcquire(counters, slot * Long.BYTES);
-    }
-
     /** How many counter slots there are: two per session the splicer can hold. */
     public int counterSlots() {
         return freeSlots.length;
     }
 
     /**
-     * The {@link #forwarded} counts of every slot handed out so far, at once, into the start of {@code into}
-     * (of {@link #counterSlots} entries); returns how many. A bulk copy: thousands of sessions in microseconds.
+     * The counts of every slot handed out so far, into the start of {@code into} (of {@link #counterSlots}
+     * entries); returns how many. A slot's count is the bytes the kernel has forwarded through it since the
+     * splicer opened: it grows while a pair holds the slot and its route exists. A bulk copy from memory the
+     * kernel shares, no system call: thousands of sessions in microseconds.
      */
     public int readForwarded(long[] into) {
         int slots = slotsEverUsed;

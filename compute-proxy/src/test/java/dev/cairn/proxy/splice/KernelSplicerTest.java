@@ -75,8 +75,8 @@ class KernelSplicerTest {
     void theKernelCountsWhatItForwardsEachWayAndNothingOnceTheRouteIsGone() throws Exception {
         try (KernelSplicer splicer = openOrSkip(8); Relay relay = Relay.open()) {
             KernelSplicer.SplicedPair pair = splicer.splice(relay.fromClientFd(), relay.toServerFd());
-            long upBefore = splicer.forwarded(pair.slotA());
-            long downBefore = splicer.forwarded(pair.slotB());
+            long upBefore = forwarded(splicer, pair.slotA());
+            long downBefore = forwarded(splicer, pair.slotB());
             byte[] request = new byte[100_000];
             new Random(7).nextBytes(request);
             relay.client.getOutputStream().write(request);
@@ -84,14 +84,14 @@ class KernelSplicerTest {
             relay.server.getOutputStream().write(new byte[3000]);
             assertThat(relay.client.getInputStream().readNBytes(3000)).hasSize(3000);
 
-            assertThat(splicer.forwarded(pair.slotA()) - upBefore).isEqualTo(request.length);
-            assertThat(splicer.forwarded(pair.slotB()) - downBefore).isEqualTo(3000);
+            assertThat(forwarded(splicer, pair.slotA()) - upBefore).isEqualTo(request.length);
+            assertThat(forwarded(splicer, pair.slotB()) - downBefore).isEqualTo(3000);
 
             splicer.stopForwardingFrom(pair.cookieA());
             relay.client.getOutputStream().write(new byte[500]);
             relay.server.setSoTimeout(300);
             assertThatThrownBy(() -> relay.server.getInputStream().read()).isInstanceOf(IOException.class);
-            assertThat(splicer.forwarded(pair.slotA()) - upBefore).isEqualTo(request.length);
+            assertThat(forwarded(splicer, pair.slotA()) - upBefore).isEqualTo(request.length);
             assertThat(splicer.unreadBytes(relay.fromClientFd())).isEqualTo(500); // left for the owner to read
             splicer.release(pair);
         }
@@ -115,10 +115,16 @@ class KernelSplicerTest {
             assertThat(new String(three.server.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
             long[] counts = new long[splicer.counterSlots()];
             assertThat(splicer.readForwarded(counts)).as("slots handed out so far").isEqualTo(4);
-            assertThat(counts[third.slotA()]).isEqualTo(splicer.forwarded(third.slotA())).isGreaterThanOrEqualTo(4);
+            assertThat(counts[third.slotA()]).isGreaterThanOrEqualTo(4);
             splicer.release(second);
             splicer.release(third);
         }
+    }
+
+    private static long forwarded(KernelSplicer splicer, int slot) {
+        long[] counts = new long[splicer.counterSlots()];
+        assertThat(splicer.readForwarded(counts)).isGreaterThan(slot);
+        return counts[slot];
     }
 
     private static KernelSplicer openOrSkip(int maxSockets) {

@@ -123,7 +123,8 @@ public final class SafekeeperWalSource implements AutoCloseable {
                 failuresInARow = 0;
             } catch (IngestException e) {
                 metrics.ingestErrors.increment();
-                LOG.error("ingest of {} stopped: {}", ingest.timeline(), e.getMessage());
+                // with the stack: a record that cannot be applied is a bug or damage, and its cause chain says which
+                LOG.error("ingest of {} stopped: {}", ingest.timeline(), e.getMessage(), e);
                 current = null;
                 return;
             } catch (IngestPausedException e) {

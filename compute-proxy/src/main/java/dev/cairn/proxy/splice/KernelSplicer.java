@@ -3,8 +3,8 @@ package dev.cairn.proxy.splice;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -39,7 +39,7 @@ public final class KernelSplicer implements AutoCloseable {
     private final int programFd;
     private final Pointer countersMapping;
     private final long countersLength;
-    private final ByteBuffer counters;
+    private final LongBuffer counters; // a view of the mapping; read with absolute gets only
     private final int[] freeSlots; // a stack, lowest slot on top: slots in use stay packed at the low end
     private int freeSlotCount;
     private volatile int slotsEverUsed;
@@ -59,7 +59,7 @@ public final class KernelSplicer implements AutoCloseable {
         this.programFd = programFd;
         this.countersMapping = countersMapping;
         this.countersLength = countersLength;
-        this.counters = countersMapping.getByteBuffer(0, countersLength);
+        this.counters = countersMapping.getByteBuffer(0, countersLength).order(ByteOrder.nativeOrder()).asLongBuffer();
         this.freeSlots = new int[slots];
         for (int slot = 0; slot < slots; slot++) {
             freeSlots[slot] = slots - 1 - slot;
@@ -190,7 +190,7 @@ public final class KernelSplicer implements AutoCloseable {
      */
     public int readForwarded(long[] into) {
         int slots = slotsEverUsed;
-        counters.duplicate().order(ByteOrder.nativeOrder()).asLongBuffer().get(0, into, 0, slots);
+        counters.get(0, into, 0, slots);
         return slots;
     }
 

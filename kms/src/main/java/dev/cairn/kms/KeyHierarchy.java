@@ -6,6 +6,7 @@ import dev.cairn.kms.audit.AuditOutcome;
 import dev.cairn.kms.cache.CachedTenantKeys;
 import dev.cairn.kms.crypto.AesGcm;
 import dev.cairn.kms.crypto.Envelope;
+import dev.cairn.kms.crypto.KeyDestroyedException;
 import dev.cairn.kms.crypto.KeyMaterial;
 import dev.cairn.kms.crypto.NonceSequence;
 import dev.cairn.kms.provider.KeyRef;
@@ -236,13 +237,12 @@ public final class KeyHierarchy implements AutoCloseable {
     public byte[] encrypt(DekId dek, Aad aad, byte[] plaintext) {
         TenantRuntime t = runtime(dek.tenant());
         for (int attempt = 0; ; attempt++) {
-            CachedTenantKeys k = access.keys(t);
-            KeyMaterial key = access.dek(t, k, dek.sequence());
-            byte[] nonce = nextNonce(t, dek);
             try {
-                return Envelope.seal(key, dek.sequence(), nonce, t.binding(aad), plaintext);
-            } catch (IllegalStateException destroyed) {
-                retryAfterEviction(t, attempt, destroyed);
+                CachedTenantKeys k = access.keys(t);
+                KeyMaterial key = access.dek(t, k, dek.sequence());
+                return Envelope.seal(key, dek.sequence(), nextNonce(t, dek), t.binding(aad), plaintext);
+            } catch (KeyDestroyedException evicted) {
+                retryAfterEviction(t, attempt, evicted);
             }
         }
     }
@@ -286,21 +286,17 @@ public final class KeyHierarchy implements AutoCloseable {
             throw new DecryptionFailedException(tenant, "not a valid envelope: " + e.getMessage(), e);
         }
         for (int attempt = 0; ; attempt++) {
-            CachedTenantKeys k = access.keys(t);
-            KeyMaterial key;
             try {
-                key = access.dek(t, k, seq);
+                CachedTenantKeys k = access.keys(t);
+                return Envelope.open(access.dek(t, k, seq), envelope, t.binding(aad));
             } catch (UnknownDekException e) {
                 throw new DecryptionFailedException(tenant, "envelope names dek-" + seq
                         + ", which this tenant does not have (destroyed, or the envelope was altered)", e);
-            }
-            try {
-                return Envelope.open(key, envelope, t.binding(aad));
             } catch (AEADBadTagException e) {
                 throw new DecryptionFailedException(tenant, "envelope failed authentication under "
                         + new DekId(tenant, seq) + " (altered, or not sealed for " + aad + ")", e);
-            } catch (IllegalStateException destroyed) {
-                retryAfterEviction(t, attempt, destroyed);
+            } catch (KeyDestroyedException evicted) {
+                retryAfterEviction(t, attempt, evicted);
             }
         }
     }
@@ -314,7 +310,8 @@ public final class KeyHierarchy implements AutoCloseable {
         }
     }
 
-    private void retryAfterEviction(TenantRuntime t, int attempt, IllegalStateException cause) {
+    /** Keys zeroed under a caller (a cache refresh or revocation in between): retry with the tenant's current keys. */
+    private void retryAfterEviction(TenantRuntime t, int attempt, KeyDestroyedException cause) {
         access.ensureActive(t);
         if (attempt >= 2) {
             throw new KeyUnavailableException(t.id, t.keyring.cmk(), "keys evicted repeatedly", cause);

@@ -1,5 +1,6 @@
 package dev.cairn.kms.cache;
 
+import dev.cairn.kms.crypto.KeyDestroyedException;
 import dev.cairn.kms.crypto.KeyMaterial;
 
 import java.time.Duration;
@@ -80,7 +81,7 @@ public final class CachedTenantKeys {
     private KeyMaterial put(Map<Long, KeyMaterial> map, long id, KeyMaterial key) {
         if (destroyed) {
             key.destroy();
-            throw new IllegalStateException("key cache entry was evicted");
+            throw new KeyDestroyedException("key cache entry was evicted");
         }
         KeyMaterial existing = map.putIfAbsent(id, key);
         if (existing != null) {

@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * A 256-bit AES key held in one array that {@link #destroy()} zeroes. After destruction every use
- * throws {@link IllegalStateException}, so a key zeroed by revocation can never silently encrypt under
+ * throws {@link KeyDestroyedException}, so a key zeroed by revocation can never silently encrypt under
  * an all-zero key. JCE receives short-lived copies through {@link #getEncoded()}.
  */
 public final class KeyMaterial implements SecretKey, Destroyable {
@@ -44,7 +44,7 @@ public final class KeyMaterial implements SecretKey, Destroyable {
     @Override
     public synchronized byte[] getEncoded() {
         if (destroyed) {
-            throw new IllegalStateException("key material was destroyed");
+            throw new KeyDestroyedException("key material was destroyed");
         }
         return bytes.clone();
     }

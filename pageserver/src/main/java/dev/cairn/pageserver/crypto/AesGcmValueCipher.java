@@ -1,5 +1,7 @@
 package dev.cairn.pageserver.crypto;
 
+import dev.cairn.kms.crypto.PerThreadCipher;
+
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -30,7 +32,7 @@ public final class AesGcmValueCipher implements ValueCipher {
     private final SecretKeySpec key;
     private final int noncePrefix;
     private final AtomicLong counter = new AtomicLong();
-    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(AesGcmValueCipher::newCipher);
+    private final PerThreadCipher ciphers = new PerThreadCipher("AES/GCM/NoPadding");
 
     public AesGcmValueCipher(int keyId, byte[] key256) {
         if (key256.length != 32) {
@@ -52,11 +54,12 @@ public final class AesGcmValueCipher implements ValueCipher {
         byte[] out = new byte[HEADER + plaintext.length + TAG_BYTES];
         ByteBuffer.wrap(out).put(VERSION).putInt(keyId).putInt(noncePrefix).putLong(counter.incrementAndGet());
         try {
-            Cipher c = ciphers.get();
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, out, 5, 12));
-            c.updateAAD(out, 0, HEADER);
-            c.updateAAD(aad);
-            c.doFinal(plaintext, 0, plaintext.length, out, HEADER);
+            ciphers.apply(c -> {
+                c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, out, 5, 12));
+                c.updateAAD(out, 0, HEADER);
+                c.updateAAD(aad);
+                return c.doFinal(plaintext, 0, plaintext.length, out, HEADER);
+            });
             return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
@@ -76,23 +79,16 @@ public final class AesGcmValueCipher implements ValueCipher {
             throw new ValueAuthenticationException("value is sealed under key " + id + ", this store holds key " + keyId, null);
         }
         try {
-            Cipher c = ciphers.get();
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, sealed, 5, 12));
-            c.updateAAD(sealed, 0, HEADER);
-            c.updateAAD(aad);
-            return c.doFinal(sealed, HEADER, sealed.length - HEADER);
+            return ciphers.apply(c -> {
+                c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, sealed, 5, 12));
+                c.updateAAD(sealed, 0, HEADER);
+                c.updateAAD(aad);
+                return c.doFinal(sealed, HEADER, sealed.length - HEADER);
+            });
         } catch (AEADBadTagException e) {
             throw new ValueAuthenticationException("authentication failed (corrupted value, wrong key, or value moved)", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM decryption failed", e);
-        }
-    }
-
-    private static Cipher newCipher() {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no AES/GCM in this JDK", e);
         }
     }
 }

@@ -5,18 +5,10 @@ import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
 import dev.cairn.proxy.RelayCounts;
-import dev.cairn.proxy.TlsPolicy;
-import dev.cairn.proxy.auth.ScramVerifier;
-import dev.cairn.proxy.endpoint.BackendAddress;
-import dev.cairn.proxy.endpoint.EndpointConfig;
-import dev.cairn.proxy.endpoint.StaticEndpoints;
-import dev.cairn.proxy.tls.SelfSignedCertificate;
-import dev.cairn.proxy.tls.TlsContexts;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +26,6 @@ import java.util.concurrent.TimeUnit;
  * that watching costs when there is nothing to see.
  */
 final class IdleSessionsBenchmark {
-    private static final String PASSWORD = "bench-secret";
 
     private IdleSessionsBenchmark() {
     }
@@ -59,21 +50,15 @@ final class IdleSessionsBenchmark {
                 + " the proxies run in this JVM, so its CPU with no sessions is given as the baseline");
         try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
             pg.start(Map.of("fsync", "off", "max_connections", Integer.toString(sessions + 20), "shared_buffers", "128MB"));
-            EndpointConfig endpoint = new EndpointConfig("bench", sessions + 10,
-                    Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, ScramVerifier.DEFAULT_ITERATIONS)));
-            StaticEndpoints catalog = new StaticEndpoints(Map.of("bench", endpoint),
-                    Map.of("bench", new BackendAddress("127.0.0.1", pg.port())));
-            ProxyConfig config = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
-                    TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost"), Duration.ofDays(1))), TlsPolicy.ALLOW);
             ProcessHandle jvm = ProcessHandle.current();
-            try (ProxyServer proxy = new ProxyServer(config, catalog, catalog).start();
-                 ProxyServer userSpaceProxy = new ProxyServer(config.withKernelSplice(false), catalog, catalog).start()) {
+            try (BenchProxies proxies = BenchProxies.start(pg.port(), sessions + 10, ProxyConfig.defaultEventLoops())) {
+                ProxyServer proxy = proxies.spliced();
                 result.put("kernel_splice", proxy.kernelSpliceStatus());
                 result.put("proxy_jvm_no_sessions_cpu_percent", cpuPercent(jvm, window));
-                result.put("proxy_spliced_cpu_percent", heldThrough(jvm, proxyUrl(proxy), sessions, window));
+                result.put("proxy_spliced_cpu_percent", heldThrough(jvm, BenchProxies.jdbcUrl(proxy), sessions, window));
                 RelayCounts counts = proxy.relayCounts();
                 result.put("proxy_sessions_spliced_in_kernel", counts.kernel());
-                result.put("proxy_userspace_cpu_percent", heldThrough(jvm, proxyUrl(userSpaceProxy), sessions, window));
+                result.put("proxy_userspace_cpu_percent", heldThrough(jvm, BenchProxies.jdbcUrl(proxies.userSpace()), sessions, window));
             }
             if (Pgbouncer.installed()) {
                 try (Pgbouncer bouncer = Pgbouncer.start(scratch.resolve("pgbouncer"), pg.port(), sessions + 10)) {
@@ -88,15 +73,11 @@ final class IdleSessionsBenchmark {
         BenchResults.writeAndPrint(resultsDir, "proxy-idle-sessions.json", result);
     }
 
-    private static String proxyUrl(ProxyServer proxy) {
-        return "jdbc:postgresql://127.0.0.1:" + proxy.address().getPort() + "/postgres?sslmode=disable&options=endpoint%3Dbench";
-    }
-
     /** Opens {@code sessions} idle sessions through {@code url} from a child process, then measures {@code relay}. */
     private static double heldThrough(ProcessHandle relay, String url, int sessions, Duration window) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process clients = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), IdleClients.class.getName(),
-                Integer.toString(sessions), url, PASSWORD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                Integer.toString(sessions), url, BenchProxies.PASSWORD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();

@@ -5,15 +5,8 @@ import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
 import dev.cairn.proxy.RelayCounts;
-import dev.cairn.proxy.TlsPolicy;
-import dev.cairn.proxy.auth.ScramVerifier;
-import dev.cairn.proxy.endpoint.BackendAddress;
-import dev.cairn.proxy.endpoint.EndpointConfig;
-import dev.cairn.proxy.endpoint.StaticEndpoints;
-import dev.cairn.proxy.tls.SelfSignedCertificate;
 import dev.cairn.proxy.tls.TlsContexts;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +25,6 @@ import java.util.Map;
  * connections reach their steady rate within seconds.
  */
 final class ProxyBenchmark {
-    private static final String PASSWORD = "bench-secret";
     private static final Workload WARM_UP = Workload.select(3, 4);
     private static final int DEFAULT_ROUNDS = 3;
     /** Holds the whole scale-10 database (160 MB), so the workload reads from memory. */
@@ -86,20 +78,10 @@ final class ProxyBenchmark {
             String direct = "host=127.0.0.1 port=" + pg.port() + " dbname=postgres user=postgres";
             Pgbench.run(pg.binaries(), List.of("-i", "-q", "-s", "10"), direct);
 
-            EndpointConfig endpoint = new EndpointConfig("bench", 100,
-                    Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, ScramVerifier.DEFAULT_ITERATIONS)));
-            StaticEndpoints catalog = new StaticEndpoints(Map.of("bench", endpoint),
-                    Map.of("bench", new BackendAddress("127.0.0.1", pg.port())));
-            ProxyConfig config = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
-                    TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost", "*.localhost"), Duration.ofDays(1))),
-                    TlsPolicy.ALLOW).withEventLoops(eventLoops);
-            // the proxy as it runs by default (plaintext sessions spliced in the kernel where it can), and one
-            // that relays every session in user space, as it must for TLS and does without CAP_BPF
-            ProxyServer proxy = new ProxyServer(config, catalog, catalog).start();
-            ProxyServer userSpaceProxy = new ProxyServer(config.withKernelSplice(false), catalog, catalog).start();
-            try {
-                String via = conninfo(proxy);
-                String viaUserSpace = conninfo(userSpaceProxy);
+            try (BenchProxies proxies = BenchProxies.start(pg.port(), 100, eventLoops)) {
+                ProxyServer proxy = proxies.spliced();
+                String via = BenchProxies.conninfo(proxy);
+                String viaUserSpace = BenchProxies.conninfo(proxies.userSpace());
                 Pgbench.run(pg.binaries(), WARM_UP.args(), direct); // warm-up
                 Pgbench.run(pg.binaries(), WARM_UP.args(), via + " sslmode=disable");
                 result.put("kernel_splice", proxy.kernelSpliceStatus());
@@ -125,19 +107,10 @@ final class ProxyBenchmark {
                 // spliced directions the flow check moved back to user space (a reader fell 4 MiB behind):
                 // none expected for pgbench -S, whose messages are small
                 result.put("proxy_spliced_directions_back_in_userspace", sessions.directionsBackInUserSpace());
-            } finally {
-                proxy.close();
-                userSpaceProxy.close();
             }
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
         BenchResults.writeAndPrint(resultsDir, "proxy-overhead.json", result);
-    }
-
-    /** libpq connection string for the benchmark endpoint through {@code proxy}, without sslmode. */
-    private static String conninfo(ProxyServer proxy) {
-        return "host=127.0.0.1 port=" + proxy.address().getPort() + " dbname=postgres user=postgres"
-                + " password=" + PASSWORD + " options=endpoint=bench";
     }
 
     /**

@@ -71,7 +71,9 @@ public final class KernelSplicer implements AutoCloseable {
     public static KernelSplicer open(int maxSockets) throws BpfException {
         LinuxSyscalls sys = LinuxSyscalls.load();
         // keys: socket cookies; a member's value is its fd (on update), a route's its peer's cookie and counter slot
-        int members = createMap(sys, "SOCKHASH", MAP_TYPE_SOCKHASH, Long.BYTES, Integer.BYTES, maxSockets, 0);
+        // room for twice the sockets: a member leaves when its socket closes, which can be a while after its
+        // session gave back its slots, and the slots alone should decide whether a new session is spliced
+        int members = createMap(sys, "SOCKHASH", MAP_TYPE_SOCKHASH, Long.BYTES, Integer.BYTES, 2 * maxSockets, 0);
         int routes = -1;
         int counters = -1;
         int program = -1;

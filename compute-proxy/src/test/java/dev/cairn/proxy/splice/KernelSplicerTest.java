@@ -108,8 +108,10 @@ class KernelSplicerTest {
                     .isInstanceOf(BpfException.class)
                     .hasMessageContaining("all 2 spliced sessions are in use");
             splicer.release(first);
-            one.close(); // its sockets leave the membership as they close
+            // its sockets are still members until they close (the proxy closes them a while after the session
+            // ends): the freed slots alone decide that the next session is spliced
             KernelSplicer.SplicedPair third = splicer.splice(three.fromClientFd(), three.toServerFd());
+            one.close();
             assertThat(List.of(third.slotA(), third.slotB())).containsExactlyInAnyOrder(first.slotA(), first.slotB());
             three.client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(three.server.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");

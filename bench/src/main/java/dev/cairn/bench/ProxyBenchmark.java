@@ -153,6 +153,10 @@ final class ProxyBenchmark {
                 add(byRound, "proxy_machine_cpu_us_per_tx", plain.machineCpuMicrosPerTransaction());
                 add(byRound, "proxy_userspace_machine_cpu_us_per_tx", userSpace.machineCpuMicrosPerTransaction());
                 add(byRound, "proxy_tls_machine_cpu_us_per_tx", tls.machineCpuMicrosPerTransaction());
+                // with both cores busy, throughput is the inverse of machine CPU per transaction: the ratio the
+                // extra CPU alone allows, whatever the scheduling did in this round
+                add(byRound, "cpu_bound_ratio_proxy_over_direct", straight.cpuBoundRatioOf(plain));
+                add(byRound, "cpu_bound_ratio_proxy_userspace_over_direct", straight.cpuBoundRatioOf(userSpace));
                 if (bouncer == null) {
                     continue;
                 }
@@ -167,6 +171,7 @@ final class ProxyBenchmark {
                 add(byRound, "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
                 add(byRound, "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
                 add(byRound, "pgbouncer_machine_cpu_us_per_tx", bouncerPlain.machineCpuMicrosPerTransaction());
+                add(byRound, "cpu_bound_ratio_pgbouncer_over_direct", straight.cpuBoundRatioOf(bouncerPlain));
                 add(byRound, "pgbouncer_tls_cpu_us_per_tx", bouncerTls.cpuMicrosPerTransaction());
             }
         }
@@ -197,6 +202,11 @@ final class ProxyBenchmark {
      * and the whole machine's, which also holds what the kernel does on the relay's behalf.
      */
     private record Relayed(double tps, double cpuMicrosPerTransaction, double machineCpuMicrosPerTransaction) {
+        /** This (direct) run's machine CPU per transaction over {@code relayed}'s. */
+        double cpuBoundRatioOf(Relayed relayed) {
+            return machineCpuMicrosPerTransaction / relayed.machineCpuMicrosPerTransaction;
+        }
+
         /** {@code relay} null: a direct run, no relay process. */
         static Relayed measure(ProcessHandle relay, PgCluster pg, Workload run, String conninfo, String cores) {
             Duration before = relay == null ? Duration.ZERO : ProcessCpu.of(relay);

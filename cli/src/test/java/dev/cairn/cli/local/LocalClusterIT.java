@@ -110,9 +110,8 @@ class LocalClusterIT {
         long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
         assertThat(computePid).isPositive();
         String dataDir = component(status(), "compute-manager").at("/endpoints/0/dataDirectory").asText();
-        JsonNode suspended = awaitStatus(s -> "suspended".equals(component(s, "compute-manager")
-                .at("/endpoints/0/state").asText()), 60);
-        assertThat(suspended).isNotNull();
+        awaitStatus("the endpoint suspended", s -> "suspended".equals(component(s, "compute-manager")
+                .at("/endpoints/0/state").asText()), 60, "compute-manager", "proxy");
         assertThat(ProcessHandle.of(computePid).filter(ProcessHandle::isAlive)).as("postgres of the suspended compute").isEmpty();
         assertThat(Path.of(dataDir)).as("compute-local state of the suspended compute").doesNotExist();
         try (Connection c = jdbc(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
@@ -132,11 +131,10 @@ class LocalClusterIT {
             s.executeUpdate("UPDATE accounts SET balance = balance - 10 WHERE id = 1");
             s.executeUpdate("UPDATE accounts SET balance = balance + 10 WHERE id = 2");
         }
-        JsonNode after = awaitStatus(s -> {
+        JsonNode after = awaitStatus("safekeeper-2 restarted by the supervisor", s -> {
             JsonNode c = component(s, "safekeeper-2");
             return c.get("restarts").asInt() >= 1 && "running".equals(c.get("state").asText());
-        }, 60);
-        assertThat(after).as("supervisor restarted safekeeper-2").isNotNull();
+        }, 60, "supervisor");
         assertThat(component(after, "safekeeper-2").get("pid").asLong()).isNotEqualTo(sk2.get("pid").asLong());
         assertThat(Files.readString(dir.resolve("logs/supervisor.log"))).contains("safekeeper-2").contains("restarting");
     }
@@ -207,10 +205,9 @@ class LocalClusterIT {
             ProcessResult disable = CairnJar.run(60, "keys", "cmk", "disable", cmk, "--local-kms", keyring);
             assertThat(disable.exitCode()).as(disable.stderr()).isZero();
             assertThat(disable.stdout()).contains("disabled");
-            JsonNode terminated = awaitStatus(s -> component(s, "compute-manager").at("/endpoints/0/state").asText()
-                    .equals("failed"), 30);
-            assertThat(terminated).as("compute terminated after the CMK was disabled; last status:\n%s\n"
-                    + "compute-manager log:\n%s", status(), tail("compute-manager")).isNotNull();
+            JsonNode terminated = awaitStatus("the compute terminated after the CMK was disabled",
+                    s -> component(s, "compute-manager").at("/endpoints/0/state").asText().equals("failed"), 30,
+                    "compute-manager");
             assertThat(component(terminated, "compute-manager").at("/endpoints/0/lastError").asText()).contains("revoked");
             assertThat(ProcessHandle.of(computePid).filter(ProcessHandle::isAlive)).as("postgres of the revoked tenant").isEmpty();
             // the proxy's idle timer fires after the termination; it must not hide the revocation as "suspended"
@@ -271,8 +268,8 @@ class LocalClusterIT {
                 lsn = rs.getString(1);
             }
         }
-        JsonNode durable = awaitStatus(st -> lsnAtLeast(component(st, "pageserver").at("/timeline/durableLsn").asText(), lsn), 60);
-        assertThat(durable).as("pageserver durable past %s", lsn).isNotNull();
+        awaitStatus("the pageserver durable past " + lsn,
+                st -> lsnAtLeast(component(st, "pageserver").at("/timeline/durableLsn").asText(), lsn), 60, "pageserver");
         byte[] needle = marker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<Path> files = new java.util.ArrayList<>();
         ClusterDir cluster = new ClusterDir(dir);
@@ -325,16 +322,27 @@ class LocalClusterIT {
         return JSON.readTree(r.stdout());
     }
 
-    private static JsonNode awaitStatus(Predicate<JsonNode> condition, int seconds) throws Exception {
+    /**
+     * The first status that meets {@code condition}; fails with the last status seen (each component's state
+     * and error) and the end of the named components' logs.
+     */
+    private static JsonNode awaitStatus(String what, Predicate<JsonNode> condition, int seconds, String... logs)
+            throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
+        JsonNode last = null;
         while (System.currentTimeMillis() < deadline) {
-            JsonNode s = status();
-            if (condition.test(s)) {
-                return s;
+            last = status();
+            if (condition.test(last)) {
+                return last;
             }
             Thread.sleep(500);
         }
-        return null;
+        StringBuilder failure = new StringBuilder("expected " + what + " within " + seconds + " s; last status:\n")
+                .append(last.toPrettyString());
+        for (String component : logs) {
+            failure.append("\n").append(component).append(" log:\n").append(tail(component));
+        }
+        throw new AssertionError(failure);
     }
 
     private static JsonNode component(JsonNode status, String name) {

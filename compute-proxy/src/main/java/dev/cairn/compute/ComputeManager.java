@@ -155,8 +155,11 @@ public final class ComputeManager implements AutoCloseable {
                 try {
                     address = agent.start();
                 } catch (RuntimeException e) {
-                    if (keys.state(tenant) == TenantState.REVOKED) {
-                        throw revokedError(tenant); // the revocation cut this boot short: say that, not how
+                    // the revocation may have cut this boot short before this process noticed it (the pageserver
+                    // broke off the basebackup): ask the KMS, and if so say that, not how the boot broke
+                    if (keys.state(tenant) == TenantState.REVOKED || keys.hierarchy().refresh(tenant) == TenantState.REVOKED) {
+                        agent.terminate(revokedReason(tenant, keys.hierarchy().status(tenant).revocationReason()));
+                        throw revokedError(tenant);
                     }
                     throw e;
                 }

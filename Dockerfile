@@ -1,13 +1,21 @@
 # The Cairn jar on the official PostgreSQL image: every service runs from this one image, and the
 # compute manager starts the image's own stock postgres binaries as computes.
 #   docker compose up --build
-FROM eclipse-temurin:21-jdk AS build
+# The base images are arguments so that machines without Docker Hub can build on local stand-ins
+# (tools/docker/standin-images.sh); the defaults are the official images.
+ARG JDK_IMAGE=eclipse-temurin:21-jdk
+ARG JRE_IMAGE=eclipse-temurin:21-jre
+ARG POSTGRES_IMAGE=postgres:15-bookworm
+
+FROM ${JRE_IMAGE} AS jre
+
+FROM ${JDK_IMAGE} AS build
 WORKDIR /src
 COPY . .
 RUN ./mvnw -B -ntp -q -DskipTests -pl cli -am package
 
-FROM postgres:15-bookworm
-COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk
+FROM ${POSTGRES_IMAGE}
+COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:$PATH \
     CAIRN_PG_BIN=/usr/lib/postgresql/15/bin

@@ -2,6 +2,7 @@ package dev.cairn.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,9 @@ class DockerComposeFileTest {
             assertThat(composeFlags).as("flags of %s", spec.name()).isEqualTo(flags(spec.cairnArgs()));
             assertThat(value(command, "--listen")).as("listen port of %s", spec.name()).endsWith(":" + spec.port());
             assertThat(service.toString()).as("port of %s", spec.name()).contains(Integer.toString(spec.port()));
+            // Computes' postmasters are orphaned to PID 1 when they stop; Java there would never reap them.
+            assertThat(inherited(compose, service, "init").asBoolean()).as("%s runs under an init that reaps zombies", spec.name())
+                    .isTrue();
         }
         assertThat(value(list(services.get("pageserver")), "--safekeepers").split(","))
                 .as("safekeepers the pageserver streams from").hasSize(LocalTopology.SAFEKEEPERS);
@@ -47,6 +51,22 @@ class DockerComposeFileTest {
         String init = services.get("init").get("command").get(0).asText();
         assertThat(init).contains("timeline create").contains("endpoint create " + config.endpoint())
                 .contains("--role " + config.role());
+    }
+
+    /**
+     * A service's own setting, else the one it merges in from the shared {@code x-cairn} block ({@code <<: *cairn};
+     * Jackson reads the alias as its name, not as the block).
+     */
+    private static JsonNode inherited(JsonNode compose, JsonNode service, String field) {
+        JsonNode own = service.get(field);
+        if (own != null) {
+            return own;
+        }
+        JsonNode merge = service.get("<<");
+        if (merge == null || !merge.asText().equals("cairn")) {
+            return MissingNode.getInstance();
+        }
+        return compose.get("x-cairn").path(field);
     }
 
     private static List<String> list(JsonNode service) {

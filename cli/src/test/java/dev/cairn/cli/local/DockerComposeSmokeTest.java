@@ -1,10 +1,13 @@
 package dev.cairn.cli.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.ComposeContainer;
+import org.testcontainers.containers.ContainerState;
 import org.testcontainers.containers.wait.strategy.Wait;
 
 import java.io.File;
@@ -30,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it used.
  */
 class DockerComposeSmokeTest {
+    private static final int IDLE_SUSPEND_SECONDS = 5;
 
     @Test
     void composeStackServesSqlThroughTheProxy() throws Exception {
@@ -39,6 +43,7 @@ class DockerComposeSmokeTest {
                 .withLocalCompose(true)
                 .withBuild(true)
                 .withEnv("CAIRN_PASSWORD", "smoke-test")
+                .withEnv("CAIRN_IDLE_SUSPEND", Integer.toString(IDLE_SUSPEND_SECONDS))
                 .withExposedService("proxy", 15432, Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(10)))) {
             System.out.println("compose smoke test: postgres image " + imageOrDefault("CAIRN_POSTGRES_IMAGE", "postgres:15-bookworm")
                     + ", JDK image " + imageOrDefault("CAIRN_JDK_IMAGE", "eclipse-temurin:21-jdk"));
@@ -63,12 +68,54 @@ class DockerComposeSmokeTest {
             DockerClient docker = DockerClientFactory.instance().client();
             docker.killContainerCmd(manager).exec();
             docker.startContainerCmd(manager).exec();
+            ContainerState managerContainer = stack.getContainerByServiceName("compute-manager").orElseThrow();
+            String secondCompute;
+            JsonNode running;
             try (Connection c = connectWhenReady(url, p); Statement s = c.createStatement()) {
-                assertThat(computeStartTime(s)).as("postmaster start time of the compute now serving")
-                        .isNotEqualTo(firstCompute);
+                running = endpoint(managerContainer);
+                secondCompute = computeStartTime(s);
+                assertThat(secondCompute).as("postmaster start time of the compute now serving").isNotEqualTo(firstCompute);
                 assertThat(count(s)).as("rows after the compute's container was killed").isEqualTo(100);
             }
+            // With no connection left the proxy suspends the endpoint: its postgres and its PGDATA are gone.
+            assertThat(running.get("state").asText()).isEqualTo("running");
+            JsonNode suspended = awaitState(managerContainer, "suspended", Duration.ofSeconds(IDLE_SUSPEND_SECONDS + 60));
+            assertThat(suspended.get("pid").isNull()).as("pid of a suspended endpoint").isTrue();
+            var gone = managerContainer.execInContainer("sh", "-c", "test ! -e /proc/" + running.get("pid").asLong()
+                    + " && test ! -e '" + running.get("dataDirectory").asText() + "'");
+            assertThat(gone.getExitCode()).as("postgres %s and PGDATA %s gone after suspend", running.get("pid"),
+                    running.get("dataDirectory")).isZero();
+            try (Connection c = connectWhenReady(url, p); Statement s = c.createStatement()) {
+                assertThat(computeStartTime(s)).as("a woken compute").isNotEqualTo(secondCompute);
+                assertThat(count(s)).as("rows after suspend and wake").isEqualTo(100);
+            }
         }
+    }
+
+    /** The endpoint as the compute manager reports it, asked with the CLI inside its container. */
+    private static JsonNode endpoint(ContainerState manager) throws Exception {
+        var listed = manager.execInContainer("java", "-jar", "/opt/cairn/cairn.jar", "endpoint", "list", "--json",
+                "--compute-manager", "http://localhost:15437");
+        assertThat(listed.getExitCode()).as("endpoint list: %s", listed.getStderr()).isZero();
+        for (JsonNode e : new ObjectMapper().readTree(listed.getStdout())) {
+            if (e.get("name").asText().equals("main")) {
+                return e;
+            }
+        }
+        throw new AssertionError("endpoint main not listed: " + listed.getStdout());
+    }
+
+    private static JsonNode awaitState(ContainerState manager, String state, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode e = endpoint(manager);
+        while (!e.get("state").asText().equals(state)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("endpoint main not " + state + " after " + timeout + ": " + e);
+            }
+            Thread.sleep(1000);
+            e = endpoint(manager);
+        }
+        return e;
     }
 
     private static String computeStartTime(Statement s) throws SQLException {

@@ -32,7 +32,7 @@ record BenchProxies(ProxyServer spliced, ProxyServer userSpace) implements AutoC
         ProxyConfig config = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
                 TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost", "*.localhost"), Duration.ofDays(1))),
                 TlsPolicy.ALLOW).withEventLoops(eventLoops);
-        ProxyServer spliced = new ProxyServer(config, catalog, catalog).start();
+        ProxyServer spliced = new ProxyServer(config.withKernelSplice(true), catalog, catalog).start();
         try {
             return new BenchProxies(spliced, new ProxyServer(config.withKernelSplice(false), catalog, catalog).start());
         } catch (RuntimeException | InterruptedException e) {

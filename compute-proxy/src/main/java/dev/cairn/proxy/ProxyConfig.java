@@ -30,7 +30,7 @@ public record ProxyConfig(InetSocketAddress listen, SslContext sslContext, TlsPo
 
     public static ProxyConfig defaults(InetSocketAddress listen, SslContext sslContext, TlsPolicy policy) {
         return new ProxyConfig(listen, sslContext, policy, Duration.ofSeconds(60), Duration.ofSeconds(60),
-                Duration.ofSeconds(10), defaultEventLoops(), true, 16_384);
+                Duration.ofSeconds(10), defaultEventLoops(), false, 16_384); // kernel splice: opt-in, see README
     }
 
     /**

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * bulk bytes both ways, the compute's last words, the client leaving, cancel, and what stays in user space.
  * Needs CAP_BPF and CAP_NET_ADMIN (root here and in CI); elsewhere it is skipped with the kernel's reason.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a stalled stream blocks in read: interrupt it
 class KernelSpliceProxyTest {
     private static final String PASSWORD = "spl1ce";
     private static ScramBackend backend;
@@ -343,7 +343,7 @@ class KernelSpliceProxyTest {
     @Test
     void sessionsBeyondWhatTheSpliceHoldsRelayInUserSpaceAndAClosedSessionMakesRoom() throws Exception {
         ProxyConfig oneSession = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0), null, TlsPolicy.ALLOW)
-                .withMaxSessions(1);
+                .withKernelSplice(true).withMaxSessions(1);
         try (ProxyServer small = startProxy(oneSession)) {
             try (Connection first = connect(small, "disable"); Statement s1 = first.createStatement();
                  Connection second = connect(small, "disable"); Statement s2 = second.createStatement()) {

@@ -68,9 +68,12 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--event-loops", description = "Threads relaying sessions (default: one per core, which relayed more than one loop on 2 shared cores).")
     Integer eventLoops;
 
-    @Option(names = "--kernel-splice", negatable = true, defaultValue = "true", fallbackValue = "true",
+    // Off by default: a spliced session whose client read slowly received about 58 KB more than the compute
+    // sent (a corrupted stream) in about 1 run in 5 of KernelSpliceProxyTest; not yet understood.
+    @Option(names = "--kernel-splice", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "Once a plaintext session is authenticated, let the kernel forward its bytes (BPF sockmap; needs "
-                    + "Linux 5.13+, CAP_BPF and CAP_NET_ADMIN, else sessions relay in user space). Default on.")
+                    + "Linux 5.13+, CAP_BPF and CAP_NET_ADMIN, else sessions relay in user space). Experimental, default "
+                    + "off: see the README on a stream corruption seen with a slow client.")
     boolean kernelSplice;
 
     @picocli.CommandLine.Spec

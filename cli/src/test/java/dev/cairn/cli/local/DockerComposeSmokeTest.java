@@ -64,24 +64,23 @@ class DockerComposeSmokeTest {
             }
             // Kill the container the compute runs in: the next connection gets a fresh compute, built from
             // the safekeepers and the pageserver, with every acknowledged row.
-            String manager = stack.getContainerByServiceName("compute-manager").orElseThrow().getContainerId();
+            ContainerState manager = stack.getContainerByServiceName("compute-manager").orElseThrow();
             DockerClient docker = DockerClientFactory.instance().client();
-            docker.killContainerCmd(manager).exec();
-            docker.startContainerCmd(manager).exec();
-            ContainerState managerContainer = stack.getContainerByServiceName("compute-manager").orElseThrow();
+            docker.killContainerCmd(manager.getContainerId()).exec();
+            docker.startContainerCmd(manager.getContainerId()).exec();
             String secondCompute;
             JsonNode running;
             try (Connection c = connectWhenReady(url, p); Statement s = c.createStatement()) {
-                running = endpoint(managerContainer);
+                running = endpoint(manager);
                 secondCompute = computeStartTime(s);
                 assertThat(secondCompute).as("postmaster start time of the compute now serving").isNotEqualTo(firstCompute);
                 assertThat(count(s)).as("rows after the compute's container was killed").isEqualTo(100);
             }
             // With no connection left the proxy suspends the endpoint: its postgres and its PGDATA are gone.
             assertThat(running.get("state").asText()).isEqualTo("running");
-            JsonNode suspended = awaitState(managerContainer, "suspended", Duration.ofSeconds(IDLE_SUSPEND_SECONDS + 60));
+            JsonNode suspended = awaitState(manager, "suspended", Duration.ofSeconds(IDLE_SUSPEND_SECONDS + 60));
             assertThat(suspended.get("pid").isNull()).as("pid of a suspended endpoint").isTrue();
-            var gone = managerContainer.execInContainer("sh", "-c", "test ! -e /proc/" + running.get("pid").asLong()
+            var gone = manager.execInContainer("sh", "-c", "test ! -e /proc/" + running.get("pid").asLong()
                     + " && test ! -e '" + running.get("dataDirectory").asText() + "'");
             assertThat(gone.getExitCode()).as("postgres %s and PGDATA %s gone after suspend", running.get("pid"),
                     running.get("dataDirectory")).isZero();

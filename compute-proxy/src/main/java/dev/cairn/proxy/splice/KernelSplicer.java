@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  * before {@link #splice} still sit in the socket for its owner to read ({@link #unreadBytes}). The kernel
  * forwards through a queue per receiving socket which has no bound: when a receiver reads slower than its
  * sender writes, the queue grows without limit, so the owner must watch it ({@link #bytesTakenFrom},
- * {@link #bytesPutInto}) and {@link #stopForwardingFrom} a sender that outruns its peer. The queue can only
+ * {@link #bytesPutInto}) and {@link #stopForwardingFrom} a sender that outruns its peer (on Linux 6.18.44
+ * reading what such a sender's socket keeps, under back-pressure, returned a 64 KiB segment twice: README,
+ * why the splice is off by default). The queue can only
  * have grown where its counter ({@link #readForwarded}) moved, which costs no system call to read. Bytes in that
  * queue are dropped if the socket they are bound for closes, so whoever closes a spliced socket should give
  * it a moment, and then {@link #release} the pair.

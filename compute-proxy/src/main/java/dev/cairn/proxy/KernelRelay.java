@@ -125,8 +125,6 @@ final class KernelRelay implements AutoCloseable {
         compute.pipeline().get(RelayHandler.class).handOverToKernel();
         client.config().setAutoRead(false);
         compute.config().setAutoRead(false);
-        drainUnread(c, clientFd);
-        drainUnread(b, computeFd);
         new FlowWatch(endpoint, c, b, pair, up, down).start();
         kernelSessions.incrementAndGet();
         return true;
@@ -264,20 +262,6 @@ final class KernelRelay implements AutoCloseable {
                 case USER -> {
                 }
             }
-        }
-    }
-
-    /**
-     * Bytes that arrived before the splice wait in the socket until more arrive behind them; a client that
-     * pipelined its first query would wait forever. One user-space read forwards them through the relay handler.
-     */
-    private void drainUnread(Channel channel, int fd) {
-        try {
-            if (splicer.unreadBytes(fd) > 0) {
-                channel.read();
-            }
-        } catch (BpfException e) {
-            channel.read();
         }
     }
 

@@ -13,8 +13,7 @@ import java.nio.charset.StandardCharsets;
  * SOCKHASH (keyed by their own cookie; a socket leaves it when it closes), and a route map sends each
  * member's bytes out of its peer ({@link RedirectProgram}).
  *
- * <p>Needs Linux 5.13+ (sk_skb verdict programs) and CAP_BPF with CAP_NET_ADMIN. Bytes already received
- * before {@link #splice} still sit in the socket for its owner to read ({@link #unreadBytes}). The kernel
+ * <p>Needs Linux 5.13+ (sk_skb verdict programs) and CAP_BPF with CAP_NET_ADMIN. The kernel
  * forwards through a queue per receiving socket which has no bound: when a receiver reads slower than its
  * sender writes, the queue grows without limit, so the owner must watch it ({@link #bytesTakenFrom},
  * {@link #bytesPutInto}) and {@link #stopForwardingFrom} a sender that outruns its peer (on Linux 6.18.44
@@ -158,8 +157,9 @@ public final class KernelSplicer implements AutoCloseable {
     }
 
     /**
-     * From now on, bytes arriving on either socket leave through the other without reaching user space.
-     * Both must be connected TCP sockets. On failure neither socket is forwarded.
+     * From now on, bytes arriving on either socket leave through the other without reaching user space; bytes
+     * that arrived before are forwarded now, in order. Both must be connected TCP sockets. On failure neither
+     * socket is forwarded.
      */
     public SplicedPair splice(int socketA, int socketB) throws BpfException {
         long cookieA = sys.socketCookie(socketA);
@@ -172,6 +172,9 @@ public final class KernelSplicer implements AutoCloseable {
             addMember(pair.cookieB(), socketB);
             addRoute(pair.cookieA(), pair.cookieB(), pair.slotA(), socketA);
             addRoute(pair.cookieB(), pair.cookieA(), pair.slotB(), socketB);
+            // the program runs when bytes arrive: what arrived before would wait for the next segment
+            sys.nudge(socketA);
+            sys.nudge(socketB);
             return pair;
         } catch (BpfException e) {
             release(pair);
@@ -231,11 +234,6 @@ public final class KernelSplicer implements AutoCloseable {
         delete(routesFd, pair.cookieA());
         delete(routesFd, pair.cookieB());
         returnSlots(pair);
-    }
-
-    /** Bytes the socket received that are still waiting to be read by its owner. */
-    public int unreadBytes(int socket) throws BpfException {
-        return sys.unreadBytes(socket);
     }
 
     /** Bytes written to the socket that its peer has not acknowledged yet. */

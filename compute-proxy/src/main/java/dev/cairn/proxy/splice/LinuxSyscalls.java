@@ -9,7 +9,8 @@ import com.sun.jna.ptr.IntByReference;
 
 /**
  * The system calls the kernel splice needs, made through JNA: bpf(2) with a zeroed {@code union bpf_attr}
- * the caller fills, getsockopt(SO_COOKIE and TCP_INFO), ioctl(FIONREAD and SIOCOUTQ), mmap(2) and close(2).
+ * the caller fills, getsockopt(SO_COOKIE and TCP_INFO), ioctl(FIONREAD and SIOCOUTQ), recv(2) to peek, mmap(2)
+ * and close(2).
  * Linux on x86_64 and aarch64 only.
  */
 final class LinuxSyscalls {
@@ -24,6 +25,7 @@ final class LinuxSyscalls {
     private static final int FIONREAD = 0x541B;
     private static final int SIOCOUTQ = 0x5411;
     private static final int IPPROTO_TCP = 6;
+    private static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
     private static final int TCP_INFO = 11;
     /** struct tcp_info from linux/tcp.h: its size and where the 64-bit byte counters sit. */
@@ -35,6 +37,8 @@ final class LinuxSyscalls {
         int getsockopt(int fd, int level, int option, Pointer value, IntByReference length) throws LastErrorException;
 
         int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
+
+        long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
 
@@ -95,6 +99,18 @@ final class LinuxSyscalls {
     /** Bytes received on a socket and not yet read. */
     int unreadBytes(int fd) throws BpfException {
         return ioctlCount(fd, FIONREAD, "FIONREAD");
+    }
+
+    /**
+     * Peeks at a socket without waiting or taking anything. For a sockmap member this runs the splice program
+     * over bytes that arrived before it joined (Linux 6.18 does so on a read), and its owner reads nothing.
+     */
+    void nudge(int fd) {
+        try (Memory one = new Memory(1)) {
+            libc.recv(fd, one, 1, MSG_PEEK | MSG_DONTWAIT);
+        } catch (LastErrorException ignored) {
+            // EAGAIN: nothing left for the owner, as it should be; a closing socket: its session is ending
+        }
     }
 
     /** Bytes written to a TCP socket that its peer has not acknowledged yet. */

@@ -92,7 +92,22 @@ class KernelSplicerTest {
             relay.server.setSoTimeout(300);
             assertThatThrownBy(() -> relay.server.getInputStream().read()).isInstanceOf(IOException.class);
             assertThat(forwarded(splicer, pair.slotA()) - upBefore).isEqualTo(request.length);
-            assertThat(splicer.unreadBytes(relay.fromClientFd())).isEqualTo(500); // left for the owner to read
+            // left for the owner to read: received, and not taken
+            assertThat(splicer.bytesTakenFrom(relay.fromClientFd())).isEqualTo(request.length);
+            splicer.release(pair);
+        }
+    }
+
+    @Test
+    void bytesThatArrivedBeforeTheSpliceAreForwardedWithoutWaitingForMore() throws Exception {
+        try (KernelSplicer splicer = openOrSkip(8); Relay relay = Relay.open()) {
+            // a client that sends before the relay is ready (its first query right behind the password)
+            relay.client.getOutputStream().write("early".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(100); // received by the relay's socket, which reads nothing
+            KernelSplicer.SplicedPair pair = splicer.splice(relay.fromClientFd(), relay.toServerFd());
+            assertThat(new String(relay.server.getInputStream().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("early");
+            relay.client.getOutputStream().write("later".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(relay.server.getInputStream().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("later");
             splicer.release(pair);
         }
     }

@@ -68,8 +68,8 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--event-loops", description = "Threads relaying sessions (default: one per core, which relayed more than one loop on 2 shared cores).")
     Integer eventLoops;
 
-    // Off by default: a spliced session whose client read slowly received about 58 KB more than the compute
-    // sent (a corrupted stream) in about 1 run in 5 of KernelSpliceProxyTest; not yet understood.
+    // Off by default: with a slow client, the kernel (Linux 6.18.44) delivered one segment of a spliced stream
+    // twice in about 1 run in 5 of KernelSpliceProxyTest; the README gives the evidence.
     @Option(names = "--kernel-splice", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "Once a plaintext session is authenticated, let the kernel forward its bytes (BPF sockmap; needs "
                     + "Linux 5.13+, CAP_BPF and CAP_NET_ADMIN, else sessions relay in user space). Experimental, default "

@@ -19,14 +19,18 @@ import java.util.Map;
  * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through the proxy (plaintext spliced in
  * the kernel, plaintext relayed in user space, and TLS from the client), and through the peer PgBouncer
  * (session mode, plaintext and TLS) in the same run; reports the TPS ratios, each relay's CPU per
- * transaction and the whole machine's. Two layouts: every process on all cores, as
- * on one small host; then the database on core 0 and the relay on core 1, as a proxy tier of its own.
+ * transaction and the whole machine's, the machine's context switches per transaction, and what one switch
+ * between processes costs here ({@link TaskSwitchProbe}): a relay in a process adds two to every transaction.
+ * Two layouts: every process on all cores, as on one small host; then the database on core 0 and the relay on
+ * core 1, as a proxy tier of its own.
  * PostgreSQL's shared buffers sit in huge pages where the kernel has them ({@link HugePages}), so fresh
  * connections reach their steady rate within seconds.
  */
 final class ProxyBenchmark {
     private static final Workload WARM_UP = Workload.select(3, 4);
     private static final int DEFAULT_ROUNDS = 3;
+    /** shared: every process on both cores; split: the database on core 0, the relay on core 1. */
+    private static final List<String> LAYOUTS = List.of("shared", "split");
     /** Holds the whole scale-10 database (160 MB), so the workload reads from memory. */
     private static final int SHARED_BUFFERS_MB = 256;
 
@@ -50,6 +54,7 @@ final class ProxyBenchmark {
         int clients = 4;
         int rounds = DEFAULT_ROUNDS;
         int eventLoops = ProxyConfig.defaultEventLoops();
+        List<String> layouts = LAYOUTS;
         for (int i = 1; i < args.length - 1; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Integer.parseInt(args[i + 1]);
@@ -59,13 +64,20 @@ final class ProxyBenchmark {
                 clients = Integer.parseInt(args[i + 1]);
             } else if (args[i].equals("--event-loops")) {
                 eventLoops = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--layouts")) {
+                layouts = List.of(args[i + 1].split(","));
             }
+        }
+        if (layouts.isEmpty() || !LAYOUTS.containsAll(layouts)) {
+            throw new IllegalArgumentException("--layouts takes a comma-separated subset of " + LAYOUTS + ", not " + layouts);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "proxy-overhead");
         result.put("time", Instant.now().toString());
         result.put("workload", "pgbench -S -c " + clients + " -j 2 -T " + seconds + ", scale 10, fresh connections each run, "
                 + rounds + " rounds");
+        // before anything else runs: what a wake-up of another process costs here (the relays add two a transaction)
+        result.putAll(TaskSwitchProbe.measure(Path.of("bench", "probes"), scratch, TaskSwitchProbe.HOPS));
         Workload run = Workload.select(seconds, clients);
         result.put("tps_over", "the last " + (seconds - run.steadyFrom()) + " s of each run (steady state: new backends warm"
                 + " up for seconds); CPU per transaction over the whole run");
@@ -90,16 +102,20 @@ final class ProxyBenchmark {
                 result.put("tls_provider", TlsContexts.provider().name());
                 result.put("goal_ratio", 0.9);
                 // every process on both cores: the relay takes its CPU from pgbench and PostgreSQL
-                result.putAll(measure(pg, run, rounds, direct, via, viaUserSpace, scratch, null, null, ""));
+                if (layouts.contains("shared")) {
+                    result.putAll(measure(pg, run, rounds, direct, via, viaUserSpace, scratch, null, null, ""));
+                }
                 // the database (pgbench + PostgreSQL) on core 0, the relay (this JVM's proxy, or PgBouncer) on
                 // core 1: a proxy tier runs on machines of its own, so this is the overhead a deployment sees
-                CorePinning.pin(ProcessHandle.current(), "1");
-                CorePinning.pin(pg.postmaster().orElseThrow(), "0");
-                try {
-                    result.putAll(measure(pg, run, rounds, direct, via, viaUserSpace, scratch, "0", "1", "split_"));
-                } finally {
-                    CorePinning.pin(ProcessHandle.current(), "0-1");
-                    CorePinning.pin(pg.postmaster().orElseThrow(), "0-1");
+                if (layouts.contains("split")) {
+                    CorePinning.pin(ProcessHandle.current(), "1");
+                    CorePinning.pin(pg.postmaster().orElseThrow(), "0");
+                    try {
+                        result.putAll(measure(pg, run, rounds, direct, via, viaUserSpace, scratch, "0", "1", "split_"));
+                    } finally {
+                        CorePinning.pin(ProcessHandle.current(), "0-1");
+                        CorePinning.pin(pg.postmaster().orElseThrow(), "0-1");
+                    }
                 }
                 RelayCounts sessions = proxy.relayCounts();
                 result.put("proxy_sessions_spliced_in_kernel", sessions.kernel());
@@ -138,6 +154,7 @@ final class ProxyBenchmark {
                 double directTps = straight.tps();
                 add(byRound, "direct_tps", directTps);
                 add(byRound, "direct_machine_cpu_us_per_tx", straight.machineCpuMicrosPerTransaction());
+                add(byRound, "direct_context_switches_per_tx", straight.contextSwitchesPerTransaction());
                 Relayed plain = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
                 Relayed userSpace = Relayed.measure(proxy, pg, run, viaUserSpace + " sslmode=disable", dbCores);
                 Relayed tls = Relayed.measure(proxy, pg, run, via + " sslmode=require", dbCores);
@@ -153,6 +170,10 @@ final class ProxyBenchmark {
                 add(byRound, "proxy_machine_cpu_us_per_tx", plain.machineCpuMicrosPerTransaction());
                 add(byRound, "proxy_userspace_machine_cpu_us_per_tx", userSpace.machineCpuMicrosPerTransaction());
                 add(byRound, "proxy_tls_machine_cpu_us_per_tx", tls.machineCpuMicrosPerTransaction());
+                // every core's switches: a relay in a process adds two wake-ups of it per transaction, the
+                // kernel splice work-queue wake-ups (kernel threads, no address-space switch)
+                add(byRound, "proxy_context_switches_per_tx", plain.contextSwitchesPerTransaction());
+                add(byRound, "proxy_userspace_context_switches_per_tx", userSpace.contextSwitchesPerTransaction());
                 // with both cores busy, throughput is the inverse of machine CPU per transaction: the ratio the
                 // extra CPU alone allows, whatever the scheduling did in this round
                 add(byRound, "cpu_bound_ratio_proxy_over_direct", straight.cpuBoundRatioOf(plain));
@@ -171,6 +192,7 @@ final class ProxyBenchmark {
                 add(byRound, "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
                 add(byRound, "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
                 add(byRound, "pgbouncer_machine_cpu_us_per_tx", bouncerPlain.machineCpuMicrosPerTransaction());
+                add(byRound, "pgbouncer_context_switches_per_tx", bouncerPlain.contextSwitchesPerTransaction());
                 add(byRound, "cpu_bound_ratio_pgbouncer_over_direct", straight.cpuBoundRatioOf(bouncerPlain));
                 add(byRound, "pgbouncer_tls_cpu_us_per_tx", bouncerTls.cpuMicrosPerTransaction());
             }
@@ -201,7 +223,8 @@ final class ProxyBenchmark {
      * transaction (its own cost, which the TPS ratio mixes with how the machine schedules everything else),
      * and the whole machine's, which also holds what the kernel does on the relay's behalf.
      */
-    private record Relayed(double tps, double cpuMicrosPerTransaction, double machineCpuMicrosPerTransaction) {
+    private record Relayed(double tps, double cpuMicrosPerTransaction, double machineCpuMicrosPerTransaction,
+                           double contextSwitchesPerTransaction) {
         /** This (direct) run's machine CPU per transaction over {@code relayed}'s. */
         double cpuBoundRatioOf(Relayed relayed) {
             return machineCpuMicrosPerTransaction / relayed.machineCpuMicrosPerTransaction;
@@ -211,12 +234,14 @@ final class ProxyBenchmark {
         static Relayed measure(ProcessHandle relay, PgCluster pg, Workload run, String conninfo, String cores) {
             Duration before = relay == null ? Duration.ZERO : ProcessCpu.of(relay);
             Duration machineBefore = MachineCpu.busy();
+            long switchesBefore = MachineCpu.contextSwitches();
             String out = Pgbench.run(pg.binaries(), run.args(), conninfo, cores);
+            long switches = MachineCpu.contextSwitches() - switchesBefore;
             Duration machine = MachineCpu.busy().minus(machineBefore);
             Duration used = relay == null ? Duration.ZERO : ProcessCpu.of(relay).minus(before);
             long transactions = Pgbench.transactions(out);
             return new Relayed(Pgbench.steadyTps(out, run.steadyFrom()), used.toNanos() / 1000.0 / transactions,
-                    machine.toNanos() / 1000.0 / transactions);
+                    machine.toNanos() / 1000.0 / transactions, (double) switches / transactions);
         }
     }
 }

@@ -13,12 +13,12 @@ import java.util.Map;
 /**
  * What waking another task costs on this machine (bench/probes/process-ring.c, built with the system's C
  * compiler): microseconds per hop of a byte around a ring of 2, 3 and 8 tasks on one core, as processes and
- * as threads of one process. A relay in its own process adds two such hops to every transaction, so this
- * bounds the proxy benchmark's ratio from below the relay's own code.
+ * as threads of one process. A relay in its own process adds two such hops to every transaction: a cost no
+ * relay in a process avoids, whatever its own code does.
  */
 final class TaskSwitchProbe {
     private static final List<Integer> RING_SIZES = List.of(2, 3, 8);
-    /** Hops per ring: about 5 s in all here. */
+    /** Hops per ring: about 20 s for all six rings here. */
     static final int HOPS = 400_000;
 
     private TaskSwitchProbe() {

@@ -233,15 +233,13 @@ final class ProxyBenchmark {
         /** {@code relay} null: a direct run, no relay process. */
         static Relayed measure(ProcessHandle relay, PgCluster pg, Workload run, String conninfo, String cores) {
             Duration before = relay == null ? Duration.ZERO : ProcessCpu.of(relay);
-            Duration machineBefore = MachineCpu.busy();
-            long switchesBefore = MachineCpu.contextSwitches();
+            MachineCpu machineBefore = MachineCpu.now();
             String out = Pgbench.run(pg.binaries(), run.args(), conninfo, cores);
-            long switches = MachineCpu.contextSwitches() - switchesBefore;
-            Duration machine = MachineCpu.busy().minus(machineBefore);
+            MachineCpu machine = MachineCpu.now().since(machineBefore);
             Duration used = relay == null ? Duration.ZERO : ProcessCpu.of(relay).minus(before);
             long transactions = Pgbench.transactions(out);
             return new Relayed(Pgbench.steadyTps(out, run.steadyFrom()), used.toNanos() / 1000.0 / transactions,
-                    machine.toNanos() / 1000.0 / transactions, (double) switches / transactions);
+                    machine.busy().toNanos() / 1000.0 / transactions, (double) machine.contextSwitches() / transactions);
         }
     }
 }

@@ -33,11 +33,11 @@ class TaskSwitchProbeTest {
 
     @Test
     void theMachineCountsTheSwitchesOfAThreadThatSleeps() throws InterruptedException {
-        long before = MachineCpu.contextSwitches();
+        MachineCpu before = MachineCpu.now();
         for (int i = 0; i < 50; i++) {
             Thread.sleep(1); // each sleep switches this thread out and, a millisecond later, back in
         }
 
-        assertThat(MachineCpu.contextSwitches() - before).isGreaterThanOrEqualTo(50);
+        assertThat(MachineCpu.now().since(before).contextSwitches()).isGreaterThanOrEqualTo(50);
     }
 }

@@ -34,11 +34,10 @@ static void pin_to_core_0(void) {
     }
 }
 
-/* Task i (1..K-1): wait for the byte, pass it on. */
+/* Task i (1..K-1): wait for the byte, pass it on. It inherits main's pinning, as threads and children do. */
 static void *forward(void *arg) {
     long i = (long) arg;
     char c;
-    pin_to_core_0();
     for (long lap = 0; lap < laps; lap++) {
         if (read(pipes[i][0], &c, 1) != 1 || write(pipes[(i + 1) % tasks][1], &c, 1) != 1) {
             perror("forward");

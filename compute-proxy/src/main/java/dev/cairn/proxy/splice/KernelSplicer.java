@@ -18,10 +18,9 @@ import java.nio.charset.StandardCharsets;
  * sender writes, the queue grows without limit, so the owner must watch it ({@link #bytesTakenFrom},
  * {@link #bytesPutInto}) and {@link #stopForwardingFrom} a sender that outruns its peer (on Linux 6.18.44
  * reading what such a sender's socket keeps, under back-pressure, returned a 64 KiB segment twice: README,
- * why the splice is off by default). The queue can only
- * have grown where its counter ({@link #readForwarded}) moved, which costs no system call to read. Bytes in that
- * queue are dropped if the socket they are bound for closes, so whoever closes a spliced socket should give
- * it a moment, and then {@link #release} the pair.
+ * why the splice is off by default). The queue can only have grown where its counter ({@link #readForwarded})
+ * moved, which costs no system call to read. Bytes in that queue are dropped if the socket they are bound for
+ * closes, so whoever closes a spliced socket should give it a moment, and then {@link #release} the pair.
  */
 public final class KernelSplicer implements AutoCloseable {
     private static final int BPF_MAP_CREATE = 0, BPF_MAP_UPDATE_ELEM = 2, BPF_MAP_DELETE_ELEM = 3;

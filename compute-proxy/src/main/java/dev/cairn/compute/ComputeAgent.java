@@ -317,6 +317,11 @@ public final class ComputeAgent implements AutoCloseable {
             r.proposer().close();
         }
         if (r.root() != null) {
+            try {
+                TablespaceLocations.deleteWrittenOutside(r.root().resolve("data"));
+            } catch (UncheckedIOException e) {
+                LOG.warn("endpoint {}: tablespace directories outside the compute: {}", spec.endpoint(), e.getMessage());
+            }
             deleteTree(r.root());
         }
     }

@@ -167,6 +167,84 @@ class LocalClusterIT {
         }
     }
 
+    /**
+     * Backpressure (DESIGN.md 2.4): while the pageserver cannot ingest (SIGSTOP, then SIGKILL and the
+     * supervisor's restart), a burst's commits stop once the quorum is ahead of the pageserver by the bound
+     * (64 MiB by default) plus the one transaction in flight, and go on once it ingests again; nothing
+     * acknowledged is lost.
+     */
+    @Test
+    @Order(7)
+    void burstIsHeldBackWhileThePageserverCannotIngest() throws Exception {
+        long bound = 64L << 20;
+        long slack = 16L << 20; // the transaction in flight, whose WAL the compute sends before it waits
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE burst (id int, v text)");
+        }
+        java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong lastCommitNanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<Void> burst = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (Connection c = jdbc(); Statement s = c.createStatement()) {
+                while (!stop.get()) {
+                    s.executeUpdate("INSERT INTO burst SELECT g, repeat('x', 100) FROM generate_series(1, 2000) g");
+                    commits.incrementAndGet();
+                    lastCommitNanos.set(System.nanoTime());
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            awaitCommits(commits, 3);
+            long pageserverPid = component(status(), "pageserver").get("pid").asLong();
+            String ingestedBefore = component(status(), "pageserver").at("/timeline/ingestedLsn").asText();
+            signal("STOP", pageserverPid);
+            try {
+                Thread.sleep(8000);
+                long held = commits.get();
+                Thread.sleep(3000);
+                assertThat(commits.get()).as("commits while the pageserver is stopped, after the bound filled")
+                        .isEqualTo(held);
+                assertThat(System.nanoTime() - lastCommitNanos.get()).as("commit latency while held")
+                        .isGreaterThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(3));
+                long lag = lsnBytes(component(status(), "safekeeper-1").at("/timeline/commitLsn").asText()) - lsnBytes(ingestedBefore);
+                assertThat(lag).as("quorum ahead of the pageserver's last ingested LSN").isLessThanOrEqualTo(bound + slack);
+            } finally {
+                signal("CONT", pageserverPid);
+            }
+            awaitCommits(commits, commits.get() + 3);
+
+            signal("KILL", component(status(), "pageserver").get("pid").asLong());
+            long atKill = commits.get();
+            awaitStatus("the pageserver restarted and ingesting", st -> {
+                JsonNode ps = component(st, "pageserver");
+                return "running".equals(ps.path("state").asText()) && ps.path("timeline").has("ingestedLsn");
+            }, 90, "pageserver", "supervisor");
+            awaitCommits(commits, atKill + 3);
+        } finally {
+            stop.set(true);
+        }
+        burst.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        try (Connection c = jdbc(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM burst")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("every acknowledged insert").isEqualTo(commits.get() * 2000);
+            s.execute("DROP TABLE burst");
+        }
+    }
+
+    private static void awaitCommits(java.util.concurrent.atomic.AtomicLong commits, long atLeast) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (commits.get() < atLeast) {
+            assertThat(System.currentTimeMillis()).as("%s commits (have %s)", atLeast, commits.get()).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static long lsnBytes(String lsn) {
+        return dev.cairn.pgformat.Lsn.parse(lsn).value();
+    }
+
     private static void signal(String sig, long... pids) {
         for (long pid : pids) {
             ProcessRunner.run(List.of("kill", "-" + sig, Long.toString(pid)), null, 10);
@@ -174,7 +252,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void killedComputeComesBackWithEveryAcknowledgedCommit() throws Exception {
         try (Connection c = jdbc(); Statement s = c.createStatement()) {
             for (int i = 0; i < 50; i++) {
@@ -193,7 +271,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void disablingTheTenantsCmkTerminatesTheComputeAndEnablingItRestoresAccess() throws Exception {
         JsonNode endpoint = component(status(), "compute-manager").at("/endpoints/0");
         assertThat(psql(url, "SELECT count(*) FROM accounts")).contains("1050"); // awake
@@ -233,7 +311,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void stopAndStartKeepsTheData() throws Exception {
         ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
@@ -245,7 +323,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void badArgumentsAreRefusedClearly() {
         ProcessResult r = CairnJar.run(60, "local", "start", "--dir", dir.resolve("other").toString(), "--port", "0");
         assertThat(r.exitCode()).isEqualTo(2);
@@ -256,7 +334,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void noPlaintextAtRestInAnyServiceDataDirectory() throws Exception {
         String marker = "cairn-plaintext-marker-" + Long.toHexString(System.nanoTime());
         String lsn;

@@ -49,7 +49,13 @@ public final class ServedTimeline implements AutoCloseable {
         Lsn durable = source == null ? pos.end() : source.durableLsn();
         Lsn commit = source == null ? pos.end() : source.commitLsn();
         return new TimelineInfo(key, pos.importLsn(), pos.end(), pos.lastRecord(), durable, commit,
-                timeline.gcHorizon(), state, error, source == null ? null : source.currentSource(), logicalSize(pos.end()));
+                timeline.gcHorizon(), state, error, source == null ? null : source.currentSource(), logicalSize(pos.end()),
+                timeline.ancestry());
+    }
+
+    /** The newest commit LSN the WAL source reported; without one, the end of the ingested WAL. */
+    public Lsn commitLsn() {
+        return source == null ? ingest.position().end() : source.commitLsn();
     }
 
     /** Null when the relation sizes cannot be read (a revoked tenant): the rest of the status still answers. */

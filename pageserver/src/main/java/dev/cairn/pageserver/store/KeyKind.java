@@ -26,7 +26,9 @@ public enum KeyKind {
     /** Ingest position of the timeline. */
     POSITION(10, Family.META, false),
     /** The GC horizon: reads below it are refused because older versions may be gone. */
-    GC_HORIZON(11, Family.META, false);
+    GC_HORIZON(11, Family.META, false),
+    /** The timeline and LSN a branch was created from (absent for a timeline from initdb or an import). */
+    ANCESTRY(12, Family.META, false);
 
     /** RocksDB column families, one per kind of data with its own access pattern. */
     public enum Family {

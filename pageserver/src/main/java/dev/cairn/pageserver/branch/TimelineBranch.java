@@ -117,20 +117,29 @@ public final class TimelineBranch {
                     writeFailure.set(t);
                 }
             });
-            TarExtractor.Extracted extracted;
+            TarExtractor.Extracted extracted = null;
+            IOException readFailure = null;
             try (InputStream in = Channels.newInputStream(pipe.source())) {
                 extracted = TarExtractor.extract(in, data);
                 in.transferTo(OutputStream.nullOutputStream()); // the padding after the end marker
+            } catch (IOException e) {
+                readFailure = e;
             } finally {
-                // closing the reading end makes a writer still going fail fast (broken pipe) instead of blocking
+                // the reading end is closed by now: a writer still going fails fast (broken pipe), never blocks
                 joinUninterruptibly(writer);
             }
-            if (writeFailure.get() != null) {
-                Throwable t = writeFailure.get();
+            Throwable t = writeFailure.get();
+            if (t != null) { // the cause: a stream cut short is only its symptom on the reading side
+                if (readFailure != null) {
+                    t.addSuppressed(readFailure);
+                }
                 if (t instanceof RuntimeException r) {
                     throw r;
                 }
                 throw new IOException("basebackup broke off: " + t, t);
+            }
+            if (readFailure != null) {
+                throw readFailure;
             }
             return new Copy(bb.prepared().plan().dataLsn(), extracted);
         }

@@ -162,7 +162,7 @@ class PageserverServiceTest {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(otherUri)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(body).isEqualTo(400);
-            assertThat(r.body()).as(body).containsAnyOf("lsn must look like", "32 hex digits", "needs branch_from", "not both");
+            assertThat(r.body()).as(body).containsAnyOf("at must look like", "32 hex digits", "needs branch_from", "not both");
         }
         assertThat(client.timelines()).extracting(TimelineInfo::key).containsExactlyInAnyOrder(main, branch);
         try (var left = Files.list(dir.resolve("pageserver").resolve("branching"))) {

@@ -9,7 +9,6 @@ import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.WalDirectoryIngest;
 import dev.cairn.pageserver.read.LsnOutsideRetentionException;
 import dev.cairn.pageserver.read.PageService;
-import dev.cairn.pageserver.store.Ancestry;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.TimelineStateException;

@@ -98,6 +98,16 @@ class BranchAtLsnIT {
                 .isEqualTo("1000");
         assertThat(psql(mainUrl, "SELECT string_agg(id::text, ',' ORDER BY id) FROM orders WHERE id > 150").strip())
                 .isEqualTo("2000");
+
+        // a branch of the branch, at its newest WAL (no --at), described as JSON
+        ProcessResult again = cairn("timeline", "create", "--tenant", tenant, "--branch-from", branch, "--json");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        JsonNode nested = JSON.readTree(again.stdout());
+        assertThat(nested.get("tenant").asText()).isEqualTo(tenant);
+        assertThat(nested.get("timeline").asText()).matches("[0-9a-f]{32}").isNotIn(branch, main.get("timeline").asText());
+        assertThat(nested.get("ancestorTimeline").asText()).isEqualTo(branch);
+        assertThat(Lsn.parse(nested.get("ancestorLsn").asText())).as("within the branch's own WAL")
+                .isGreaterThanOrEqualTo(Lsn.parse(listed.get("startLsn").asText()));
     }
 
     @Test

@@ -101,7 +101,7 @@ public final class PageserverHttpApi implements AutoCloseable {
             throw new ApiError(400, "bad_request", "at is the LSN of a branch: it needs branch_from");
         }
         if (branchFrom != null) {
-            return node.branch(key, id(branchFrom, "branch_from timeline"), at == null ? null : lsnParam(at));
+            return node.branch(key, id(branchFrom, "branch_from timeline"), at == null ? null : lsnParam(at, "at"));
         }
         if (importFrom == null) {
             return node.create(key, null);
@@ -164,10 +164,14 @@ public final class PageserverHttpApi implements AutoCloseable {
     }
 
     private static Lsn lsnParam(String text) {
+        return lsnParam(text, "lsn");
+    }
+
+    private static Lsn lsnParam(String text, String name) {
         try {
             return Lsn.parse(text);
         } catch (RuntimeException e) {
-            throw new ApiError(400, "bad_request", "lsn must look like 0/16B3748, got '" + text + "'");
+            throw new ApiError(400, "bad_request", name + " must look like 0/16B3748, got '" + text + "'");
         }
     }
 

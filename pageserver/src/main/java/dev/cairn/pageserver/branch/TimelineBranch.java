@@ -1,6 +1,5 @@
 package dev.cairn.pageserver.branch;
 
-import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.read.PageService;
 import dev.cairn.pageserver.store.Ancestry;

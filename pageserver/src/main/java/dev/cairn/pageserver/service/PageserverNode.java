@@ -10,6 +10,7 @@ import dev.cairn.pageserver.importer.StockRecovery;
 import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.SafekeeperWalSource;
 import dev.cairn.pageserver.read.PageService;
+import dev.cairn.pageserver.store.Ancestry;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.crypto.ValueCipher;
@@ -217,12 +218,13 @@ public final class PageserverNode implements AutoCloseable {
 
     private ServedTimeline serve(TimelineKey key) {
         Timeline timeline = new Timeline(store, key);
+        Ancestry ancestry = timeline.ancestry(); // fixed at creation: read once, not on every status
         Ingest ingest = new Ingest(store, key);
         SafekeeperWalSource source = config.safekeepers().isEmpty() ? null
                 : new SafekeeperWalSource(ingest, store, config.safekeepers(), "pageserver-" + config.nodeId(),
                 timeline.controlFile().build().xlogSegSize(), metrics).start();
         ServedTimeline served = new ServedTimeline(key, ingest, timeline,
-                new PageService(timeline, ingest.watch(), config.readTimeout()), source);
+                new PageService(timeline, ingest.watch(), config.readTimeout()), source, ancestry);
         timelines.put(key, served);
         return served;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Runs the packaged {@code cairn.jar} as a user would (integration tests run after {@code package}). */
 final class CairnJar {
@@ -16,11 +17,20 @@ final class CairnJar {
     }
 
     static ProcessResult run(long timeoutSeconds, String... args) {
+        return run(Map.of(), timeoutSeconds, args);
+    }
+
+    /** As above, with {@code env} added to the environment (e.g. the variable a --password-env names). */
+    static ProcessResult run(Map<String, String> env, long timeoutSeconds, String... args) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after `mvn package`");
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>();
+        if (!env.isEmpty()) {
+            command.add("env"); // execs java with the variables added
+            env.forEach((k, v) -> command.add(k + "=" + v));
+        }
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return ProcessRunner.run(command, Path.of("").toAbsolutePath(), timeoutSeconds);
     }

@@ -25,7 +25,7 @@ import dev.cairn.safekeeper.admin.SafekeeperAdminClient;
  * A service that does not answer gets a {@code probeError} instead.
  */
 final class ClusterProbe {
-    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(15);
 
     private final ClusterConfig config;
     private final LocalTopology topology;

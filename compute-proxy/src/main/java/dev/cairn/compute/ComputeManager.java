@@ -44,6 +44,7 @@ public final class ComputeManager implements AutoCloseable {
     private final Map<String, CompletableFuture<BackendAddress>> wakes = new ConcurrentHashMap<>();
     private final ExecutorService starter = Executors.newVirtualThreadPerTaskExecutor();
     private final ServiceKeys keys;
+    private final ComputeRecords records;
 
     /**
      * @param keys the manager's key hierarchy: each endpoint's tenant gets a keyring under its CMK, which
@@ -52,6 +53,8 @@ public final class ComputeManager implements AutoCloseable {
     public ComputeManager(Config config, ServiceKeys keys) {
         this.config = config;
         this.keys = keys;
+        stopOrphans(config.dataDir());
+        this.records = new ComputeRecords(config.dataDir());
         this.registry = new EndpointRegistry(config.dataDir().resolve("endpoints.json"));
         registry.load().forEach(e -> endpoints.put(e.name(), e));
         keys.addListener((tenant, from, to, reason) -> {
@@ -67,6 +70,22 @@ public final class ComputeManager implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("endpoint {}: keys of tenant {} not available: {}", def.name(), def.tenant(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The computes a dead predecessor started are stopped and their plaintext state deleted before this
+     * manager serves any wake (see {@link OrphanedComputes}).
+     */
+    private static void stopOrphans(Path dataDir) {
+        try {
+            List<ComputeRecord> stopped = OrphanedComputes.stopAll(dataDir);
+            if (!stopped.isEmpty()) {
+                LOG.warn("stopped {} compute(s) a previous manager left running: {}", stopped.size(), stopped);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the computes a previous manager left running", e);
         }
     }
 
@@ -219,7 +238,7 @@ public final class ComputeManager implements AutoCloseable {
     private ComputeAgent agent(EndpointDefinition def) {
         return agents.computeIfAbsent(def.name(), n -> new ComputeAgent(new ComputeSpec(n, timelineOf(def),
                 config.safekeepers(), config.pageserver(), config.pgBinaries(), config.computeHost(),
-                config.stateRoot(), def.roles())));
+                config.stateRoot(), def.roles()), records));
     }
 
     private static TimelineKey timelineOf(EndpointDefinition def) {

@@ -27,7 +27,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Owns the endpoints of this machine and one {@link ComputeAgent} each: wakes them (concurrent wakes of
- * one endpoint share a single start), suspends them, and keeps the endpoint registry.
+ * one endpoint share a single start), suspends them, and keeps the endpoint registry. It records every
+ * compute it starts ({@link ComputeRecords}) and, when it starts, stops those a crashed predecessor left
+ * running before it serves any wake.
  */
 public final class ComputeManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeManager.class);
@@ -81,7 +83,7 @@ public final class ComputeManager implements AutoCloseable {
         try {
             List<ComputeRecord> stopped = OrphanedComputes.stopAll(dataDir);
             if (!stopped.isEmpty()) {
-                LOG.warn("stopped {} compute(s) a previous manager left running: {}", stopped.size(), stopped);
+                LOG.warn("cleaned up {} compute(s) a previous manager left behind: {}", stopped.size(), stopped);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package dev.cairn.compute;
 
 import dev.cairn.pgruntime.ProcessRunner;
+import dev.cairn.pgruntime.RunningProcess;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,14 +41,9 @@ final class ComputeProcesses {
         return pids().stream().filter(p -> namesStateDir(p) || (alive(p) && inStateDir(workingDirectory(p)))).toList();
     }
 
-    /** Whether the process exists and is not a zombie (a killed process nobody reaped yet). */
+    /** Whether the process runs: a zombie (a killed process nobody reaped yet) does not. */
     static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return RunningProcess.isRunning(pid);
     }
 
     /** Sends {@code signal} (QUIT, KILL) to the process; one that exited meanwhile is fine. */

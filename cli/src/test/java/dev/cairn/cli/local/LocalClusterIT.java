@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
+import dev.cairn.pgruntime.RunningProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The README's first command, as a user runs it: {@code cairn local start} brings up 3 safekeepers, the
  * pageserver, the compute manager and the proxy as processes; psql and pgjdbc connect through the proxy to
- * a compute that wakes on connect, suspends when idle, survives SIGKILLs of its parts, and the data outlives
- * {@code local stop} and a new {@code local start}.
+ * a compute that wakes on connect, suspends when idle, survives SIGKILLs of its parts (a SIGKILLed compute
+ * manager leaves no compute behind, restarted or not), and the data outlives {@code local stop} and a new
+ * {@code local start}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
@@ -76,7 +78,11 @@ class LocalClusterIT {
     @Test
     @Order(2)
     void statusReportsEveryComponentWithLsns() throws Exception {
-        JsonNode status = status();
+        JsonNode status;
+        try (Connection held = jdbc()) { // a session open while status runs (a JVM start): no idle suspend meanwhile
+            assertThat(held.isValid(10)).isTrue();
+            status = status();
+        }
         assertThat(status.get("ready").asBoolean()).isTrue();
         List<String> names = names(status);
         assertThat(names).containsExactly("safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver",
@@ -167,6 +173,14 @@ class LocalClusterIT {
         }
     }
 
+    private static void awaitGone(long pid) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (RunningProcess.isRunning(pid) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(RunningProcess.isRunning(pid)).as("process %d after SIGKILL", pid).isFalse();
+    }
+
     private static void signal(String sig, long... pids) {
         for (long pid : pids) {
             ProcessRunner.run(List.of("kill", "-" + sig, Long.toString(pid)), null, 10);
@@ -194,6 +208,27 @@ class LocalClusterIT {
 
     @Test
     @Order(8)
+    void killedComputeManagerIsRestartedAndStopsTheComputeItLeftRunning() throws Exception {
+        try (Connection held = jdbc()) { // an open session: the idle timer must not suspend the compute meanwhile
+            assertThat(held.isValid(10)).isTrue();
+            OrphanCandidate compute = awakeCompute();
+            signal("KILL", compute.managerPid());
+            awaitGone(compute.managerPid());
+            compute.assertStillThere();
+
+            // it answers only once it has cleaned up: its startup stops the old computes before it serves
+            awaitStatus("the compute manager restarted and answering", s -> {
+                JsonNode c = component(s, "compute-manager");
+                return c.get("restarts").asInt() >= 1 && !c.at("/endpoints/0/state").isMissingNode();
+            }, 60, "supervisor", "compute-manager");
+            compute.assertGone();
+            assertThat(Files.readString(dir.resolve("logs/compute-manager.log"))).contains(compute.stoppedByCleanup());
+        }
+        assertThat(psql(url, "SELECT count(*), sum(balance) FROM accounts")).contains("1050|100050");
+    }
+
+    @Test
+    @Order(9)
     void disablingTheTenantsCmkTerminatesTheComputeAndEnablingItRestoresAccess() throws Exception {
         JsonNode endpoint = component(status(), "compute-manager").at("/endpoints/0");
         assertThat(psql(url, "SELECT count(*) FROM accounts")).contains("1050"); // awake
@@ -233,7 +268,63 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
+    void localStopAfterTheSupervisorAndTheManagerWereKilledLeavesNoCompute() throws Exception {
+        try (Connection held = jdbc()) {
+            assertThat(held.isValid(10)).isTrue();
+            OrphanCandidate compute = awakeCompute();
+            // the supervisor first, so that nothing restarts the manager: only `local stop` can clean up now
+            long supervisor = Long.parseLong(Files.readString(dir.resolve("supervisor.pid")).trim());
+            signal("KILL", supervisor, compute.managerPid());
+            awaitGone(supervisor);
+            awaitGone(compute.managerPid());
+            compute.assertStillThere();
+
+            ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
+            assertThat(stop.exitCode()).as(stop.stderr()).isZero();
+            assertThat(stop.stderr()).contains(compute.stoppedByCleanup())
+                    .contains("stopped the leftover compute of endpoint main");
+            compute.assertGone();
+        }
+        assertThat(dir.resolve("compute-manager/computes")).as("compute records").isEmptyDirectory();
+    }
+
+    /** The running compute of endpoint main, and the manager that started it. */
+    private record OrphanCandidate(long managerPid, long postgresPid, List<Long> children, Path stateDir) {
+        /** What this guards against: postgres and its plaintext state outlive the manager that ran them. */
+        void assertStillThere() {
+            assertThat(running(postgresPid)).as("postgres of the dead manager").isTrue();
+            assertThat(stateDir).as("state of the dead manager's compute").isDirectory();
+        }
+
+        void assertGone() {
+            assertThat(running(postgresPid)).as("the orphaned postgres").isFalse();
+            assertThat(children).as("its children").isNotEmpty().noneMatch(OrphanCandidate::running);
+            assertThat(stateDir).as("the orphaned compute's state directory").doesNotExist();
+        }
+
+        /** What the cleanup logs when it stopped this postgres (rather than finding it gone already). */
+        String stoppedByCleanup() {
+            return "stopped the orphaned compute of endpoint main: postmaster [" + postgresPid + "]";
+        }
+
+        /** Zombies count as gone: this machine's init reaps the orphaned postmaster a second or so late. */
+        private static boolean running(long pid) {
+            return RunningProcess.isRunning(pid);
+        }
+    }
+
+    private static OrphanCandidate awakeCompute() throws Exception {
+        JsonNode manager = component(status(), "compute-manager");
+        assertThat(manager.at("/endpoints/0/state").asText()).as("endpoint main").isEqualTo("running");
+        long postgres = manager.at("/endpoints/0/pid").asLong();
+        return new OrphanCandidate(manager.get("pid").asLong(), postgres,
+                ProcessHandle.of(postgres).orElseThrow().children().map(ProcessHandle::pid).toList(),
+                Path.of(manager.at("/endpoints/0/dataDirectory").asText()).getParent());
+    }
+
+    @Test
+    @Order(11)
     void stopAndStartKeepsTheData() throws Exception {
         ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
@@ -245,7 +336,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void badArgumentsAreRefusedClearly() {
         ProcessResult r = CairnJar.run(60, "local", "start", "--dir", dir.resolve("other").toString(), "--port", "0");
         assertThat(r.exitCode()).isEqualTo(2);
@@ -256,7 +347,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void noPlaintextAtRestInAnyServiceDataDirectory() throws Exception {
         String marker = "cairn-plaintext-marker-" + Long.toHexString(System.nanoTime());
         String lsn;

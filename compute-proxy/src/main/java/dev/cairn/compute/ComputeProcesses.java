@@ -1,7 +1,11 @@
 package dev.cairn.compute;
 
-import dev.cairn.pgruntime.ProcessRunner;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import dev.cairn.pgruntime.RunningProcess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +22,10 @@ import java.util.stream.Stream;
  * postmaster's children included (their command line is rewritten), works in the data directory.
  */
 final class ComputeProcesses {
+    static final int SIGQUIT = 3;
+    static final int SIGKILL = 9;
+    private static final int ESRCH = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeProcesses.class);
     private static final Path PROC = Path.of("/proc");
 
     private final String stateDir;
@@ -46,9 +54,25 @@ final class ComputeProcesses {
         return RunningProcess.isRunning(pid);
     }
 
-    /** Sends {@code signal} (QUIT, KILL) to the process; one that exited meanwhile is fine. */
-    static void signal(long pid, String signal) {
-        ProcessRunner.run(List.of("kill", "-s", signal, Long.toString(pid)), null, 10);
+    /**
+     * Sends {@code signal} ({@link #SIGQUIT}, {@link #SIGKILL}) to the process through kill(2): computes may run
+     * where no kill binary is installed (the official postgres image). One that exited meanwhile is fine; one
+     * this user may not signal stays, and the caller finds it still running.
+     */
+    static void signal(long pid, int signal) {
+        try {
+            LibC.INSTANCE.kill((int) pid, signal);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != ESRCH) {
+                LOG.warn("cannot send signal {} to process {}: errno {}", signal, pid, e.getErrorCode());
+            }
+        }
+    }
+
+    private interface LibC extends Library {
+        LibC INSTANCE = Native.load("c", LibC.class);
+
+        int kill(int pid, int signal) throws LastErrorException;
     }
 
     /** Waits up to {@code millis} for every one of {@code pids} to be gone; returns those still alive. */

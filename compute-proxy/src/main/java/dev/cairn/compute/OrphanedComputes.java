@@ -70,13 +70,13 @@ public final class OrphanedComputes {
                 && processes.namesStateDir(r.postmasterPid())) {
             postmasters.add(r.postmasterPid());
         }
-        postmasters.forEach(pid -> ComputeProcesses.signal(pid, "QUIT"));
+        postmasters.forEach(pid -> ComputeProcesses.signal(pid, ComputeProcesses.SIGQUIT));
         List<Long> left = ComputeProcesses.awaitExit(postmasters, QUIT_WAIT_MILLIS);
-        left.forEach(pid -> ComputeProcesses.signal(pid, "KILL"));
+        left.forEach(pid -> ComputeProcesses.signal(pid, ComputeProcesses.SIGKILL));
         ComputeProcesses.awaitExit(left, KILL_WAIT_MILLIS);
         // whatever still works in the data directory: children of a postmaster that had to be SIGKILLed
         List<Long> stragglers = processes.all();
-        stragglers.forEach(pid -> ComputeProcesses.signal(pid, "KILL"));
+        stragglers.forEach(pid -> ComputeProcesses.signal(pid, ComputeProcesses.SIGKILL));
         List<Long> survivors = ComputeProcesses.awaitExit(stragglers, KILL_WAIT_MILLIS);
         boolean deleted = delete(r.stateDirectory());
         if (!postmasters.isEmpty() || !stragglers.isEmpty()) {

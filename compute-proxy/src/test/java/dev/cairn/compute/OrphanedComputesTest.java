@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deleted, their records removed; a recorded pid that now belongs to another process is left alone.
  */
 class OrphanedComputesTest {
+    private static final int SIGSTOP = 19; // x86_64 and aarch64
+
     @TempDir
     Path managerData;
 
@@ -88,7 +90,7 @@ class OrphanedComputesTest {
         long pid = startPostgres(dir);
         List<Long> children = ProcessHandle.of(pid).orElseThrow().children().map(ProcessHandle::pid).toList();
         records.write(new ComputeRecord("main", dir.toString(), pid));
-        ComputeProcesses.signal(pid, "STOP"); // a stopped process holds SIGQUIT pending; only SIGKILL ends it
+        ComputeProcesses.signal(pid, SIGSTOP); // a stopped process holds SIGQUIT pending; only SIGKILL ends it
 
         List<ComputeRecord> stopped = OrphanedComputes.stopAll(managerData);
 

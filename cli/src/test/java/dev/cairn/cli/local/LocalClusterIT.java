@@ -112,10 +112,16 @@ class LocalClusterIT {
     @Test
     @Order(4)
     void idleEndpointSuspendsAndWakesWithItsData() throws Exception {
-        psql(url, "SELECT 1"); // wakes it, if the idle timeout already suspended it
-        long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+        long computePid;
+        String dataDir;
+        // wakes it, if the idle timeout already suspended it, and stays open while status runs (a JVM start)
+        try (Connection held = jdbc()) {
+            assertThat(held.isValid(10)).isTrue();
+            JsonNode endpoint = component(status(), "compute-manager").at("/endpoints/0");
+            computePid = endpoint.get("pid").asLong();
+            dataDir = endpoint.get("dataDirectory").asText();
+        }
         assertThat(computePid).isPositive();
-        String dataDir = component(status(), "compute-manager").at("/endpoints/0/dataDirectory").asText();
         awaitStatus("the endpoint suspended", s -> "suspended".equals(component(s, "compute-manager")
                 .at("/endpoints/0/state").asText()), 60, "compute-manager", "proxy");
         assertThat(ProcessHandle.of(computePid).filter(ProcessHandle::isAlive)).as("postgres of the suspended compute").isEmpty();
@@ -190,14 +196,14 @@ class LocalClusterIT {
     @Test
     @Order(7)
     void killedComputeComesBackWithEveryAcknowledgedCommit() throws Exception {
-        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+        try (Connection c = jdbc(); Statement s = c.createStatement()) { // open until the kill: no idle suspend
             for (int i = 0; i < 50; i++) {
                 s.executeUpdate("INSERT INTO accounts VALUES (" + (2000 + i) + ", 1)");
             }
+            long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+            assertThat(computePid).as("compute running right after the inserts").isPositive();
+            ProcessHandle.of(computePid).orElseThrow().destroyForcibly();
         }
-        long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
-        assertThat(computePid).as("compute running right after the inserts").isPositive();
-        ProcessHandle.of(computePid).orElseThrow().destroyForcibly();
         try (Connection c = jdbc(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*), sum(balance) FROM accounts")) {
             rs.next();

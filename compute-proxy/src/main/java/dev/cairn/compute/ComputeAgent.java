@@ -46,6 +46,7 @@ public final class ComputeAgent implements AutoCloseable {
     private static final Duration FINAL_WAL_WAIT = Duration.ofSeconds(15);
 
     private final ComputeSpec spec;
+    private final ComputeRecords records;
     private final ScheduledExecutorService watchdog;
     private volatile ComputeState state = ComputeState.SUSPENDED;
     private volatile String lastError;
@@ -64,7 +65,13 @@ public final class ComputeAgent implements AutoCloseable {
     }
 
     public ComputeAgent(ComputeSpec spec) {
+        this(spec, ComputeRecords.NONE);
+    }
+
+    /** @param records where the compute is recorded while it has local state, for cleanup after a crash */
+    public ComputeAgent(ComputeSpec spec, ComputeRecords records) {
         this.spec = spec;
+        this.records = records;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("compute-watch-" + spec.endpoint()).unstarted(r));
         watchdog.scheduleWithFixedDelay(this::watch, 500, 500, TimeUnit.MILLISECONDS);
@@ -139,6 +146,8 @@ public final class ComputeAgent implements AutoCloseable {
             pg = PgCluster.existing(spec.pgBinaries(), data);
             pg.user().own(root);
             pg.start(ComputeSettings.server(spec));
+            String stateDir = root.toAbsolutePath().toString();
+            pg.postmaster().ifPresent(p -> records.write(new ComputeRecord(spec.endpoint(), stateDir, p.pid())));
             String agentPassword = randomToken(24);
             // one psql for the proposer's role and the endpoint's roles: each run costs a process and a login.
             // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot;
@@ -347,12 +356,16 @@ public final class ComputeAgent implements AutoCloseable {
                 LOG.warn("endpoint {}: tablespace directories outside the compute: {}", spec.endpoint(), e.getMessage());
             }
             deleteTree(r.root());
+            if (!Files.exists(r.root())) {
+                records.remove(r.root());
+            }
         }
     }
 
     private Path newStateDir() throws IOException {
         Files.createDirectories(spec.stateRoot());
         Path dir = spec.stateRoot().resolve(spec.endpoint() + "-" + randomToken(6).replace('-', 'x').replace('_', 'y'));
+        records.write(new ComputeRecord(spec.endpoint(), dir.toAbsolutePath().toString(), null)); // before any plaintext
         Files.createDirectory(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;

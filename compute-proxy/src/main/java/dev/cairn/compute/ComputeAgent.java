@@ -5,7 +5,6 @@ import dev.cairn.pageserver.api.PageserverClient;
 import dev.cairn.pageserver.api.TimelineInfo;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
-import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.safekeeper.compute.ComputeAddress;
@@ -350,11 +349,6 @@ public final class ComputeAgent implements AutoCloseable {
             r.proposer().close();
         }
         if (r.root() != null) {
-            try {
-                TablespaceLocations.deleteWrittenOutside(r.root().resolve("data"));
-            } catch (UncheckedIOException e) {
-                LOG.warn("endpoint {}: tablespace directories outside the compute: {}", spec.endpoint(), e.getMessage());
-            }
             deleteTree(r.root());
             if (!Files.exists(r.root())) {
                 records.remove(r.root());
@@ -424,7 +418,7 @@ public final class ComputeAgent implements AutoCloseable {
 
     private static void deleteTree(Path root) {
         try {
-            ScratchDirectory.deleteTree(root);
+            ComputeStateDirectory.delete(root);
         } catch (UncheckedIOException e) {
             LOG.warn("compute state: {}: {}", e.getMessage(), e.getCause().getMessage());
         }

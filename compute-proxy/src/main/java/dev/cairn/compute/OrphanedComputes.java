@@ -1,6 +1,5 @@
 package dev.cairn.compute;
 
-import dev.cairn.pgruntime.ScratchDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +94,7 @@ public final class OrphanedComputes {
 
     private static boolean delete(Path stateDir) {
         try {
-            ScratchDirectory.deleteTree(stateDir);
+            ComputeStateDirectory.delete(stateDir);
         } catch (UncheckedIOException e) {
             LOG.error("cannot delete the orphaned compute's state {}: {}", stateDir, e.getCause().getMessage());
         }

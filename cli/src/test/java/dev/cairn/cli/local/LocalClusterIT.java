@@ -277,10 +277,12 @@ class LocalClusterIT {
             try (var left = Files.list(location)) {
                 assertThat(left.toList()).as("what the suspended compute wrote outside its data directory").isEmpty();
             }
-            assertTablespaceData(500, 300);
-            long postmaster = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
-            assertThat(postmaster).isPositive();
-            signal("KILL", postmaster);
+            try (Connection held = jdbcOnceAwake()) { // an open session: the idle timer must not suspend it meanwhile
+                assertTablespaceData(500, 300);
+                long postmaster = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+                assertThat(postmaster).isPositive();
+                signal("KILL", postmaster);
+            }
             try (Connection c = jdbcOnceAwake(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO located SELECT g, 'after kill' FROM generate_series(301, 350) g");
             }

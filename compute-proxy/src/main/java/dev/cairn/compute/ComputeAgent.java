@@ -2,6 +2,7 @@ package dev.cairn.compute;
 
 import dev.cairn.pageserver.api.BasebackupHeader;
 import dev.cairn.pageserver.api.PageserverClient;
+import dev.cairn.pageserver.api.TimelineInfo;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ScratchDirectory;
@@ -58,8 +59,8 @@ public final class ComputeAgent implements AutoCloseable {
     private volatile Thread booting;
 
     /** The parts of a running compute, torn down together. */
-    private record Running(Path root, PgCluster postgres, ProposerDriver proposer, ComputeWalStreamer streamer,
-                           BackendAddress address) {
+    private record Running(Path root, PgCluster postgres, ProposerDriver proposer, IngestWatch ingest,
+                           ComputeWalStreamer streamer, BackendAddress address) {
     }
 
     public ComputeAgent(ComputeSpec spec) {
@@ -107,11 +108,16 @@ public final class ComputeAgent implements AutoCloseable {
 
     private Running boot() {
         PageserverClient pageserver = new PageserverClient(spec.pageserver());
-        Lsn timelineStart = pageserver.timeline(spec.timeline()).startLsn();
+        TimelineInfo timelineInfo = pageserver.progress(spec.timeline());
+        if (timelineInfo.failed()) {
+            throw new TimelineStoppedException(spec.endpoint(), timelineInfo);
+        }
+        Lsn timelineStart = timelineInfo.startLsn();
         ProposerDriver proposer = new ProposerDriver(spec.timeline(), spec.endpoint() + "-" + randomToken(6),
                 spec.safekeepers(), timelineStart);
         Path root = null;
         PgCluster pg = null;
+        IngestWatch ingest = null;
         ComputeWalStreamer streamer = null;
         try {
             long t0 = System.nanoTime();
@@ -135,23 +141,26 @@ public final class ComputeAgent implements AutoCloseable {
             pg.start(ComputeSettings.server(spec));
             String agentPassword = randomToken(24);
             // one psql for the proposer's role and the endpoint's roles: each run costs a process and a login.
-            // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot
-            pg.psqlLocal("SET synchronous_commit = local;"
+            // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot;
+            // wal_consistency_checking set here too, in case a role setting the reset below removes turned it off
+            pg.psqlLocal("SET synchronous_commit = local; SET wal_consistency_checking = '"
+                    + ComputeSettings.server(spec).get("wal_consistency_checking") + "';"
                     + "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ComputeSettings.AGENT_ROLE
                     + "') THEN CREATE ROLE " + ComputeSettings.AGENT_ROLE + " LOGIN REPLICATION; END IF; END$$;"
                     + "ALTER ROLE " + ComputeSettings.AGENT_ROLE + " PASSWORD '" + agentPassword + "';"
-                    + rolesSql());
+                    + rolesSql() + ComputeSettings.resetProtectedSettingsSql());
+            ingest = new IngestWatch(pageserver, spec.timeline(), spec.maxIngestLagBytes(), lsn);
             streamer = new ComputeWalStreamer(spec.timeline(), new ComputeAddress("127.0.0.1", pg.port(),
                     ComputeSettings.AGENT_ROLE, "postgres", ComputeSettings.PROPOSER_APP, agentPassword),
-                    ComputeSettings.PROPOSER_APP, proposer);
+                    ComputeSettings.PROPOSER_APP, proposer, ingest::reportLimit);
             streamer.start(lsn);
             lastBoot = new BootTimings((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, basebackupBytes,
                     (System.nanoTime() - t2) / 1_000_000);
-            return new Running(root, pg, proposer, streamer, new BackendAddress(spec.listenHost(), pg.port()));
+            return new Running(root, pg, proposer, ingest, streamer, new BackendAddress(spec.listenHost(), pg.port()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a termination interrupts the boot: clear that while tearing down, so pg_ctl and its waits finish
             boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
-            tearDown(new Running(root, pg, proposer, streamer, null), "immediate");
+            tearDown(new Running(root, pg, proposer, ingest, streamer, null), "immediate");
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -277,8 +286,20 @@ public final class ComputeAgent implements AutoCloseable {
                     state = ComputeState.FAILED;
                     return;
                 }
+                TimelineInfo stopped = r.ingest().stopped();
+                if (stopped != null) {
+                    // the pageserver can never materialise what this compute would commit: stop it now, so its
+                    // sessions waiting for commits get an error instead of waiting forever
+                    lastError = new TimelineStoppedException(spec.endpoint(), stopped).getMessage();
+                    LOG.error("{}; stopping postgres now", lastError);
+                    running = null;
+                    tearDown(r, "immediate");
+                    state = ComputeState.FAILED;
+                    return;
+                }
                 String why = r.postgres().postmaster().isEmpty() ? "postgres exited"
-                        : !r.streamer().isRunning() ? "its WAL stream ended (" + r.streamer().stopReason() + ")" : null;
+                        : !r.streamer().isRunning() ? "its WAL stream ended (" + r.streamer().stopReason()
+                        + (r.streamer().failure() != null ? ": " + r.streamer().failure().getMessage() : "") + ")" : null;
                 if (why == null) {
                     return;
                 }
@@ -297,6 +318,9 @@ public final class ComputeAgent implements AutoCloseable {
     private void tearDown(Running r, String mode) {
         if (r.streamer() != null) {
             r.streamer().close();
+        }
+        if (r.ingest() != null) {
+            r.ingest().close();
         }
         if (r.postgres() != null) {
             r.postgres().postmaster().ifPresent(postmaster -> {
@@ -317,6 +341,11 @@ public final class ComputeAgent implements AutoCloseable {
             r.proposer().close();
         }
         if (r.root() != null) {
+            try {
+                TablespaceLocations.deleteWrittenOutside(r.root().resolve("data"));
+            } catch (UncheckedIOException e) {
+                LOG.warn("endpoint {}: tablespace directories outside the compute: {}", spec.endpoint(), e.getMessage());
+            }
             deleteTree(r.root());
         }
     }

@@ -90,6 +90,8 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
 
     /** The error code of a wake refused because the tenant's CMK is revoked. */
     public static final String TENANT_KEYS_REVOKED = "tenant_keys_revoked";
+    /** The error code of a wake refused because the pageserver's ingest of the timeline stopped. */
+    public static final String TIMELINE_STOPPED = "timeline_stopped";
 
     private static ApiError classify(Throwable e) {
         if (e instanceof ExecutionException && e.getCause() != null) {
@@ -107,6 +109,9 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
         }
         if (e instanceof dev.cairn.kms.KeyRevokedException) {
             return new ApiError(403, TENANT_KEYS_REVOKED, msg);
+        }
+        if (e instanceof TimelineStoppedException) {
+            return new ApiError(503, TIMELINE_STOPPED, msg);
         }
         if (e instanceof ComputeException) {
             return new ApiError(503, "compute_failed", msg);

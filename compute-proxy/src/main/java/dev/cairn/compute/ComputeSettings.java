@@ -16,7 +16,7 @@ final class ComputeSettings {
     }
 
     static Map<String, String> server(ComputeSpec spec) {
-        Map<String, String> s = new LinkedHashMap<>();
+        Map<String, String> s = new LinkedHashMap<>(spec.extraSettings()); // Cairn's own below always win
         s.put("listen_addresses", spec.loopbackOnly() ? "127.0.0.1" : "*");
         s.put("synchronous_standby_names", PROPOSER_APP);
         s.put("synchronous_commit", "on");
@@ -32,6 +32,45 @@ final class ComputeSettings {
         s.put("password_encryption", "scram-sha-256");
         s.put("unix_socket_permissions", "0700");
         return s;
+    }
+
+    /**
+     * What the pageserver depends on (DESIGN.md 2.4). All but wal_consistency_checking can be set only in
+     * the configuration or on the command line, where the agent's -c options outrank ALTER SYSTEM's
+     * postgresql.auto.conf; a superuser can SET wal_consistency_checking, and a record that then comes
+     * without its images is stopped before the quorum (RecordWithoutImageException).
+     */
+    static final java.util.List<String> PROTECTED = java.util.List.of("wal_consistency_checking", "full_page_writes",
+            "wal_level", "synchronous_standby_names", "fsync");
+
+    /** An operator's extra compute settings, checked: none may be one storage depends on. */
+    static Map<String, String> operatorSettings(Map<String, String> settings) {
+        for (String name : settings.keySet()) {
+            if (PROTECTED.contains(name)) {
+                throw new IllegalArgumentException("compute setting " + name + " is Cairn's own: storage depends on it");
+            }
+        }
+        return Map.copyOf(settings);
+    }
+
+    /**
+     * Removes per-role and per-database values of the protected settings (ALTER ROLE/DATABASE ... SET): such
+     * a value would make every new session of that role or database write records the quorum refuses.
+     */
+    static String resetProtectedSettingsSql() {
+        String names = String.join(",", PROTECTED.stream().map(n -> "'" + n + "'").toList());
+        return """
+                DO $$DECLARE r record; BEGIN
+                FOR r IN SELECT s.setrole, s.setdatabase, ro.rolname, d.datname, split_part(c, '=', 1) AS name
+                    FROM pg_db_role_setting s LEFT JOIN pg_roles ro ON ro.oid = s.setrole
+                    LEFT JOIN pg_database d ON d.oid = s.setdatabase, unnest(s.setconfig) c
+                    WHERE split_part(c, '=', 1) IN (%s) LOOP
+                  RAISE WARNING 'Cairn: removing %% = ... set for role %% in database %%', r.name, r.rolname, r.datname;
+                  IF r.setrole = 0 THEN EXECUTE format('ALTER DATABASE %%I RESET %%s', r.datname, r.name);
+                  ELSIF r.setdatabase = 0 THEN EXECUTE format('ALTER ROLE %%I RESET %%s', r.rolname, r.name);
+                  ELSE EXECUTE format('ALTER ROLE %%I IN DATABASE %%I RESET %%s', r.rolname, r.datname, r.name);
+                  END IF;
+                END LOOP; END$$;""".formatted(names);
     }
 
     /**

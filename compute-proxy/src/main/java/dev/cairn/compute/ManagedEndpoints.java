@@ -77,6 +77,11 @@ public final class ManagedEndpoints implements EndpointCatalog, EndpointResolver
                     throw new ProxyException(SqlState.INSUFFICIENT_PRIVILEGE, endpoint,
                             "endpoint \"" + endpoint + "\" is unavailable: " + e.getMessage(), e);
                 }
+                if (ComputeManagerHttpApi.TIMELINE_STOPPED.equals(e.code())) {
+                    // neither the client's fault nor transient: say what stopped, where and why, at once
+                    throw new ProxyException(SqlState.STORAGE_INGEST_STOPPED, endpoint,
+                            "endpoint \"" + endpoint + "\" is unavailable: " + e.getMessage(), e);
+                }
                 throw e;
             }
         }, calls);

@@ -1,12 +1,20 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.pageserver.basebackup.Basebackup;
+import dev.cairn.pageserver.store.PageStore;
+import dev.cairn.pageserver.store.Timeline;
+import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
 import dev.cairn.pgruntime.ScratchDirectory;
 
+import dev.cairn.safekeeper.TimelineKey;
+
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +29,8 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Stock PostgreSQL computes for pageserver tests: data directories, settings, dumps, amcheck, JDBC. */
 final class Computes {
@@ -126,5 +136,48 @@ final class Computes {
         Map<String, String> all = new LinkedHashMap<>(SETTINGS);
         all.putAll(extra);
         return all;
+    }
+
+    /** Starts a stock server from the timeline's basebackup at {@code lsn} (null: the latest), checking it needed no recovery. */
+    static PgCluster startFromBasebackup(PageStore store, TimelineKey tl, Lsn lsn, Path scratch, String name,
+                                         List<String> log) throws IOException {
+        Path tar = scratch.resolve(name + ".tar");
+        long t0 = System.nanoTime();
+        Basebackup.Result r;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tar), 1 << 20)) {
+            Basebackup bb = new Basebackup(new Timeline(store, tl));
+            r = lsn == null ? bb.writeLatest(out) : bb.write(lsn, out);
+        }
+        log.add("basebackup for " + name + ": " + r + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        PgCluster pg = fromBasebackup(tar, scratch.resolve(name));
+        Files.delete(tar);
+        pg.start(SETTINGS);
+        String serverLog = pg.serverLog();
+        assertThat(serverLog).contains("database system was shut down at").doesNotContain("redo starts");
+        assertThat(Lsn.parse(pg.psql("SELECT pg_current_wal_insert_lsn()"))).isGreaterThan(r.startLsn());
+        return pg;
+    }
+
+    /** Two pg_dumpall outputs show the same database; sequences only moved forward, by at most a few log batches. */
+    static void assertSameDatabase(String before, String after) {
+        Dump a = Dump.of(before);
+        Dump b = Dump.of(after);
+        if (!b.body().equals(a.body())) {
+            try {
+                Files.writeString(Path.of("/tmp/cairn-dump-before.sql"), a.body());
+                Files.writeString(Path.of("/tmp/cairn-dump-after.sql"), b.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        assertThat(b.body()).as("dump after the trip (diff /tmp/cairn-dump-before.sql /tmp/cairn-dump-after.sql)")
+                .isEqualTo(a.body());
+        assertThat(b.sequences().keySet()).isEqualTo(a.sequences().keySet());
+        // nextval logs 32 values ahead (SEQ_LOG_VALS): after a restart a sequence continues past them, never before
+        for (Map.Entry<String, Long> e : a.sequences().entrySet()) {
+            long was = e.getValue();
+            long now = b.sequences().get(e.getKey());
+            assertThat(now).as(e.getKey()).isGreaterThanOrEqualTo(was).isLessThanOrEqualTo(was + 32 * 3);
+        }
     }
 }

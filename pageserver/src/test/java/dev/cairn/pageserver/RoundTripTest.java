@@ -303,43 +303,11 @@ class RoundTripTest {
     }
 
     private PgCluster startFromBasebackup(Lsn lsn, String name) throws IOException {
-        Path tar = scratch.resolve(name + ".tar");
-        long t0 = System.nanoTime();
-        Basebackup.Result r;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tar), 1 << 20)) {
-            Basebackup bb = new Basebackup(new Timeline(store, tl));
-            r = lsn == null ? bb.writeLatest(out) : bb.write(lsn, out);
-        }
-        log.add("basebackup for " + name + ": " + r + " in " + ms(t0) + " ms");
-        PgCluster pg = Computes.fromBasebackup(tar, scratch.resolve(name));
-        Files.delete(tar);
-        pg.start(Computes.SETTINGS);
-        String serverLog = pg.serverLog();
-        assertThat(serverLog).contains("database system was shut down at").doesNotContain("redo starts");
-        assertThat(Lsn.parse(pg.psql("SELECT pg_current_wal_insert_lsn()"))).isGreaterThan(r.startLsn());
-        return pg;
+        return Computes.startFromBasebackup(store, tl, lsn, scratch, name, log);
     }
 
     private static void assertSameDatabase(String before, String after) {
-        Computes.Dump a = Computes.Dump.of(before);
-        Computes.Dump b = Computes.Dump.of(after);
-        if (!b.body().equals(a.body())) {
-            try {
-                Files.writeString(Path.of("/tmp/cairn-dump-before.sql"), a.body());
-                Files.writeString(Path.of("/tmp/cairn-dump-after.sql"), b.body());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        assertThat(b.body()).as("dump after the trip (diff /tmp/cairn-dump-before.sql /tmp/cairn-dump-after.sql)")
-                .isEqualTo(a.body());
-        assertThat(b.sequences().keySet()).isEqualTo(a.sequences().keySet());
-        // nextval logs 32 values ahead (SEQ_LOG_VALS): after a restart a sequence continues past them, never before
-        for (Map.Entry<String, Long> e : a.sequences().entrySet()) {
-            long was = e.getValue();
-            long now = b.sequences().get(e.getKey());
-            assertThat(now).as(e.getKey()).isGreaterThanOrEqualTo(was).isLessThanOrEqualTo(was + 32 * 3);
-        }
+        Computes.assertSameDatabase(before, after);
     }
 
     private static String query(Statement s, String sql) throws java.sql.SQLException {

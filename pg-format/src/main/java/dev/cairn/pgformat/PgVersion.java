@@ -33,6 +33,17 @@ public enum PgVersion {
         throw new IllegalArgumentException("unsupported PostgreSQL major version " + major + " (supported: 15)");
     }
 
+    /** The version whose CATALOG_VERSION_NO pg_control carries. */
+    public static PgVersion forCatalogVersion(long catalogVersion) {
+        for (PgVersion v : values()) {
+            if (v.catalogVersion == catalogVersion) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("catalog version " + catalogVersion
+                + ", which no supported PostgreSQL version has (supported: 15)");
+    }
+
     public static PgVersion forWalPageMagic(int magic) {
         for (PgVersion v : values()) {
             if (v.walPageMagic == magic) {

@@ -45,6 +45,16 @@ final class ComputeManagerCommand implements Callable<Integer> {
     @Option(names = "--state-root", description = "Where computes keep their disposable PGDATA (default: /dev/shm/cairn-computes, else the temp directory).")
     Path stateRoot;
 
+    @Option(names = "--max-ingest-lag-mb", defaultValue = "" + (ComputeSpec.DEFAULT_MAX_INGEST_LAG_BYTES >> 20),
+            description = "MiB of WAL the pageserver's ingest may trail the quorum by before a compute's commits wait"
+                    + " for it (default ${DEFAULT-VALUE}); bounds what a wake after a burst waits for.")
+    long maxIngestLagMb;
+
+    @Option(names = "--compute-setting", paramLabel = "NAME=VALUE",
+            description = "A postgres setting for every compute, e.g. shared_preload_libraries=pg_stat_statements"
+                    + " (repeatable); the settings storage depends on are refused.")
+    java.util.Map<String, String> computeSettings = new java.util.LinkedHashMap<>();
+
     @picocli.CommandLine.Mixin
     ServiceKeyOptions keyOptions;
 
@@ -58,11 +68,15 @@ final class ComputeManagerCommand implements Callable<Integer> {
         ComputeManager.Config config;
         ServiceKeys keys;
         try {
+            if (maxIngestLagMb < 1) {
+                throw new IllegalArgumentException("--max-ingest-lag-mb must be at least 1, got " + maxIngestLagMb);
+            }
             keys = keyOptions.open(data, "compute-manager");
             address = HostPort.parse(listen, "--listen");
             config = new ComputeManager.Config(data, SafekeeperList.parse(safekeepers), pageserver,
                     PgBinaries.locate(Optional.ofNullable(pgBin)), computeHost,
-                    stateRoot != null ? stateRoot : ComputeSpec.defaultStateRoot());
+                    stateRoot != null ? stateRoot : ComputeSpec.defaultStateRoot(), maxIngestLagMb << 20,
+                    computeSettings);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("cairn compute manager: " + e.getMessage());
             return 2;

@@ -46,6 +46,9 @@ final class StatusText {
             if (e.path("port").asInt() > 0 && "running".equals(e.path("state").asText())) {
                 s.append(" on port ").append(e.path("port").asInt());
             }
+            if ("failed".equals(e.path("state").asText()) && e.hasNonNull("lastError")) {
+                s.append(" (").append(e.get("lastError").asText()).append(")");
+            }
             s.append("  ");
         }
         if (c.has("probeError")) {

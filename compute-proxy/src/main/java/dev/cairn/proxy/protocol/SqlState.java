@@ -12,7 +12,12 @@ public enum SqlState {
     FEATURE_NOT_SUPPORTED("0A000"),
     TOO_MANY_CONNECTIONS("53300"),
     CANNOT_CONNECT_NOW("57P03"),
-    INTERNAL_ERROR("XX000");
+    INTERNAL_ERROR("XX000"),
+    /**
+     * Cairn's own (class XC, implementation-defined): the pageserver stopped at a WAL record it cannot apply,
+     * so the endpoint takes no new commits until that is fixed.
+     */
+    STORAGE_INGEST_STOPPED("XC001");
 
     private final String code;
 

@@ -30,8 +30,18 @@ final class MetricsText {
             s.append("cairn_pageserver_ingest_lag_bytes{").append(labels).append("} ").append(t.ingestLagBytes()).append('\n');
             s.append("cairn_pageserver_timeline_failed{").append(labels).append("} ").append("failed".equals(t.state()) ? 1 : 0).append('\n');
             s.append("cairn_pageserver_timeline_paused{").append(labels).append("} ").append("paused".equals(t.state()) ? 1 : 0).append('\n');
+            if (t.failed()) {
+                // an info metric: where and why, for the alert that fires on cairn_pageserver_timeline_failed
+                s.append("cairn_pageserver_ingest_stopped_info{").append(labels).append(",lsn=\"").append(t.stoppedAtLsn())
+                        .append("\",reason=\"").append(labelValue(t.error())).append("\"} 1\n");
+            }
         }
         return s.toString();
+    }
+
+    /** A Prometheus label value: backslash, quote and newline escaped. */
+    private static String labelValue(String text) {
+        return text == null ? "" : text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static void counter(StringBuilder s, String name, String help, long value) {

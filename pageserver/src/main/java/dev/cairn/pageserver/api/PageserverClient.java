@@ -57,6 +57,11 @@ public final class PageserverClient {
         return TimelineInfo.fromJson(json("GET", PageserverHttpApi.timelinePath(key)));
     }
 
+    /** The timeline's ingest state and LSNs without its logical size (cheap enough to poll often). */
+    public TimelineInfo progress(TimelineKey key) {
+        return TimelineInfo.fromJson(json("GET", PageserverHttpApi.timelinePath(key) + "?size=false"));
+    }
+
     @SuppressWarnings("unchecked")
     public List<TimelineInfo> timelines() {
         return ((List<Map<String, Object>>) json("GET", "/v1/timelines").get("timelines")).stream()

@@ -80,7 +80,8 @@ public final class PageserverHttpApi implements AutoCloseable {
                 JsonHttpServer.sendJson(ex, 201, node.create(key, importSource(ex)).toJson());
             } else {
                 JsonHttpServer.requireMethod(method, "GET", path);
-                JsonHttpServer.sendJson(ex, 200, node.timeline(key).info().toJson());
+                boolean withSize = !"false".equals(query(ex.getRequestURI().getRawQuery()).get("size"));
+                JsonHttpServer.sendJson(ex, 200, node.timeline(key).info(withSize).toJson());
             }
         }
     }

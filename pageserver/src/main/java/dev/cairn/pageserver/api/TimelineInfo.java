@@ -18,13 +18,21 @@ import java.util.Map;
  * @param state        "active"; "paused" while a record waits for the tenant's keys or for room on the disk
  *                     (retried); "failed" when ingest stopped
  * @param error        why ingest waits or stopped, or null
+ * @param stoppedAtLsn start of the record ingest stopped at ("failed"), else {@link Lsn#INVALID}
  * @param walSource    the safekeeper currently streamed from, or null
  * @param logicalSizeBytes every relation fork at the ingested LSN, in bytes (what the database holds, before
  *                     versions, compression and encryption); null while the tenant's keys cannot be used
  */
 public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn lastRecordLsn, Lsn durableLsn,
-                           Lsn commitLsn, Lsn gcHorizonLsn, String state, String error, String walSource,
-                           Long logicalSizeBytes) {
+                           Lsn commitLsn, Lsn gcHorizonLsn, String state, String error, Lsn stoppedAtLsn,
+                           String walSource, Long logicalSizeBytes) {
+    /** Ingest stopped at a record it could not apply: the timeline takes no new commits until that is fixed. */
+    public static final String FAILED = "failed";
+
+    public boolean failed() {
+        return FAILED.equals(state);
+    }
+
 
     public long ingestLagBytes() {
         return commitLsn.isAfter(ingestedLsn) ? commitLsn.minus(ingestedLsn) : 0;
@@ -43,6 +51,7 @@ public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn l
         m.put("gcHorizonLsn", gcHorizonLsn.toString());
         m.put("state", state);
         m.put("error", error);
+        m.put("stoppedAtLsn", stoppedAtLsn.isValid() ? stoppedAtLsn.toString() : null);
         m.put("walSource", walSource);
         m.put("logicalSizeBytes", logicalSizeBytes);
         return m;
@@ -52,7 +61,7 @@ public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn l
         return new TimelineInfo(new TimelineKey(Id128.parse((String) m.get("tenant")), Id128.parse((String) m.get("timeline"))),
                 lsn(m, "startLsn"), lsn(m, "ingestedLsn"), lsn(m, "lastRecordLsn"), lsn(m, "durableLsn"),
                 lsn(m, "commitLsn"), lsn(m, "gcHorizonLsn"), (String) m.get("state"), (String) m.get("error"),
-                (String) m.get("walSource"), m.get("logicalSizeBytes") instanceof Number n ? n.longValue() : null);
+                lsn(m, "stoppedAtLsn"), (String) m.get("walSource"), m.get("logicalSizeBytes") instanceof Number n ? n.longValue() : null);
     }
 
     private static Lsn lsn(Map<String, Object> m, String field) {

@@ -7,6 +7,7 @@ import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pageserver.store.SlruKind;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.TimelineStateException;
+import dev.cairn.pgformat.DatabasePath;
 import dev.cairn.pgformat.ForkNumber;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgConstants;
@@ -27,6 +28,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,6 +118,7 @@ public final class Basebackup {
         Timeline.RecordBoundary boundary = plan.boundary();
         Lsn at = boundary.end();
         ControlFile base = timeline.controlFile();
+        PgVersion version = versionOf(base);
         int segmentSize = base.build().xlogSegSize();
         Lsn start = plan.startLsn();
         long now = Instant.now().getEpochSecond();
@@ -133,29 +136,32 @@ public final class Basebackup {
         for (String dir : EMPTY_DIRECTORIES) {
             entries.add(new Directory(dir));
         }
-        entries.add(new RegularFile("PG_VERSION", versionFile(base)));
+        entries.add(new RegularFile("PG_VERSION", versionFile(version)));
         addConfig(entries);
-        addRelations(entries, at, base);
+        addRelations(entries, at, version);
         addSlrus(entries, at);
         addTwophase(entries, at);
         entries.add(new RegularFile(ControlFileCodec.RELATIVE_PATH, ControlFileCodec.encode(control)));
         for (WalSegmentFile f : synthetic.files()) {
             entries.add(new RegularFile("pg_wal/" + f.fileName(), f.bytes()));
         }
-        return new Prepared(plan, List.copyOf(entries), control.dataChecksumsEnabled(), control.build().relsegSize());
+        return new Prepared(plan, List.copyOf(entries), version, control.dataChecksumsEnabled(),
+                control.build().relsegSize());
     }
 
     /** A basebackup whose every entry is decided and whose size is known; the relation pages are read as it is written. */
     public final class Prepared {
         private final Plan plan;
         private final List<Entry> entries;
+        private final PgVersion version;
         private final boolean checksums;
         private final long relseg;
         private final long size;
 
-        private Prepared(Plan plan, List<Entry> entries, boolean checksums, long relseg) {
+        private Prepared(Plan plan, List<Entry> entries, PgVersion version, boolean checksums, long relseg) {
             this.plan = plan;
             this.entries = entries;
+            this.version = version;
             this.checksums = checksums;
             this.relseg = relseg;
             this.size = entries.stream().mapToLong(e -> e.tarBytes(relseg)).sum() + TarWriter.END_BYTES;
@@ -181,7 +187,7 @@ public final class Basebackup {
                         case Directory d -> tar.directory(d.path());
                         case RegularFile f -> tar.file(f.path(), f.content());
                         case Fork f -> {
-                            pages += writeFork(tar, timeline, scanner, f, at, checksums, relseg);
+                            pages += writeFork(tar, timeline, scanner, f, at, version, checksums, relseg);
                             forks++;
                         }
                     }
@@ -239,24 +245,42 @@ public final class Basebackup {
         }
     }
 
-    /** Database directories, relmapper files and relation forks. */
-    private void addRelations(List<Entry> entries, Lsn at, ControlFile base) {
+    /**
+     * Tablespace and database directories, relmapper files and relation forks. Every tablespace is laid
+     * out in place, as a directory pg_tblspc/OID rather than a symlink to its location: the compute's data
+     * directory is disposable and its tablespaces must die with it (DESIGN.md 4).
+     */
+    private void addRelations(List<Entry> entries, Lsn at, PgVersion version) {
         Map<RelFork, RelState> forks = timeline.relForks(at);
         Map<Timeline.DatabaseDir, byte[]> relmaps = timeline.relmaps(at);
-        Set<Timeline.DatabaseDir> dirs = new TreeSet<>((a, b) -> Long.compare(a.dbOid(), b.dbOid()));
+        Set<Long> tablespaces = new TreeSet<>(timeline.tablespaces(at).keySet());
+        Set<Timeline.DatabaseDir> dirs = new TreeSet<>(Comparator.comparingLong(Timeline.DatabaseDir::spcOid)
+                .thenComparingLong(Timeline.DatabaseDir::dbOid));
         dirs.addAll(relmaps.keySet());
         for (RelFork rf : forks.keySet()) {
-            requireSupportedTablespace(rf.rel().spcOid());
             dirs.add(new Timeline.DatabaseDir(rf.rel().spcOid(), rf.rel().dbOid()));
         }
         for (Timeline.DatabaseDir dir : dirs) {
-            if (dir.dbOid() != 0) {
-                entries.add(new Directory(dir.path()));
-                entries.add(new RegularFile(dir.path() + "/PG_VERSION", versionFile(base)));
+            if (!DatabasePath.isBuiltinTablespace(dir.spcOid())) {
+                tablespaces.add(dir.spcOid()); // one it holds relations of exists, whatever its record said
             }
+        }
+        for (long spc : tablespaces) {
+            entries.add(new Directory(DatabasePath.tablespaceDirectory(spc)));
+            entries.add(new Directory(DatabasePath.tablespaceVersionDirectory(version, spc)));
+        }
+        for (Timeline.DatabaseDir dir : dirs) {
+            String path = dir.path(version);
             byte[] map = relmaps.get(dir);
+            if (dir.dbOid() != 0) {
+                entries.add(new Directory(path));
+                // only a database's own directory has PG_VERSION: DROP TABLESPACE refuses a directory holding files
+                if (map != null || dir.spcOid() == RelFileLocator.DEFAULTTABLESPACE_OID) {
+                    entries.add(new RegularFile(path + "/PG_VERSION", versionFile(version)));
+                }
+            }
             if (map != null) {
-                entries.add(new RegularFile(dir.path() + "/pg_filenode.map", map));
+                entries.add(new RegularFile(path + "/pg_filenode.map", map));
             }
         }
         for (Map.Entry<RelFork, RelState> e : forks.entrySet()) { // key order: the scanner reads ahead into the next fork
@@ -277,9 +301,9 @@ public final class Basebackup {
      * {@code at}), not a seek per block: the scan is what makes a basebackup run at disk speed.
      */
     private static long writeFork(TarWriter tar, Timeline timeline, PageStore.Scanner scanner, Fork fork, Lsn at,
-                                  boolean checksums, long relseg) throws IOException {
+                                  PgVersion version, boolean checksums, long relseg) throws IOException {
         RelFork target = fork.target();
-        String path = new Timeline.DatabaseDir(target.rel().spcOid(), target.rel().dbOid()).path() + "/"
+        String path = new Timeline.DatabaseDir(target.rel().spcOid(), target.rel().dbOid()).path(version) + "/"
                 + target.rel().relNumber() + (target.fork() == ForkNumber.MAIN ? "" : "_" + target.fork().pgName);
         ForkFileWriter writer = new ForkFileWriter(tar, path, fork.state().nblocks(), relseg, checksums);
         try {
@@ -326,21 +350,11 @@ public final class Basebackup {
         }
     }
 
-    /** PG_VERSION: the major version whose catalog version pg_control carries. */
-    private static byte[] versionFile(ControlFile base) {
-        for (PgVersion v : PgVersion.values()) {
-            if (v.catalogVersion == base.catalogVersionNo()) {
-                return (v.major + "\n").getBytes(StandardCharsets.US_ASCII);
-            }
-        }
-        throw new IllegalStateException("pg_control has catalog version " + base.catalogVersionNo()
-                + ", which no supported PostgreSQL version has");
+    private static byte[] versionFile(PgVersion version) {
+        return (version.major + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    private void requireSupportedTablespace(long spc) {
-        if (spc != RelFileLocator.DEFAULTTABLESPACE_OID && spc != RelFileLocator.GLOBALTABLESPACE_OID) {
-            throw new TimelineStateException(timeline.ref(), "relation in tablespace " + spc
-                    + ": only pg_default and pg_global are supported");
-        }
+    private static PgVersion versionOf(ControlFile base) {
+        return PgVersion.forCatalogVersion(base.catalogVersionNo());
     }
 }

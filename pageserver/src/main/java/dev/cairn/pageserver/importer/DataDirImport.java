@@ -9,9 +9,11 @@ import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pageserver.store.SlruKind;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.WriteSet;
+import dev.cairn.pgformat.DatabasePath;
 import dev.cairn.pgformat.ForkNumber;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgConstants;
+import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.RelFileLocator;
 import dev.cairn.pgformat.control.ControlFile;
 import dev.cairn.pgformat.control.ControlFileCodec;
@@ -20,6 +22,7 @@ import dev.cairn.pgformat.control.DbState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,9 +84,6 @@ public final class DataDirImport {
             throw new ImportException(dataDir + " was not shut down cleanly (state " + control.state()
                     + "); stop the server with pg_ctl stop before importing (pg_basebackup output is not supported yet)");
         }
-        if (nonEmpty(dataDir.resolve("pg_tblspc"))) {
-            throw new ImportException(dataDir + " has tablespaces other than pg_default and pg_global: not supported");
-        }
         lsn = control.checkPoint();
         relsegBlocks = control.build().relsegSize();
         writes = store.newWriteSet();
@@ -94,6 +94,7 @@ public final class DataDirImport {
                 forks += importDatabaseDir(db, RelFileLocator.DEFAULTTABLESPACE_OID, Long.parseLong(name));
             }
         }
+        forks += importTablespaces(versionOf(control));
         for (SlruKind slru : SlruKind.values()) {
             importSlru(slru);
         }
@@ -113,7 +114,53 @@ public final class DataDirImport {
         return new Result(lsn, forks, pages);
     }
 
-    /** Imports global/ or base/DB: relation files and pg_filenode.map. */
+    /**
+     * Imports pg_tblspc/OID, each a symlink to the tablespace's location or an in-place directory: its
+     * version directory's database directories, like base/DB.
+     */
+    private int importTablespaces(PgVersion version) {
+        int forks = 0;
+        for (Path link : list(dataDir.resolve("pg_tblspc"))) {
+            String name = link.getFileName().toString();
+            if (!name.matches("\\d+")) {
+                continue;
+            }
+            long spc = Long.parseLong(name);
+            Path versionDir = link.resolve(DatabasePath.versionDirectoryName(version));
+            if (!Files.isDirectory(versionDir)) {
+                throw new ImportException("tablespace " + spc + " of " + dataDir + " has no " + versionDir.getFileName()
+                        + " directory (" + link + " is " + (Files.isSymbolicLink(link) ? "a link to " + target(link)
+                        : "not a link") + "): was it created by another PostgreSQL version?");
+            }
+            String location = Files.isSymbolicLink(link) ? target(link) : "";
+            writes.put(KeyCodec.tablespace(ref, spc, lsn), location.getBytes(StandardCharsets.UTF_8));
+            for (Path db : list(versionDir)) {
+                String dbName = db.getFileName().toString();
+                if (Files.isDirectory(db) && dbName.matches("\\d+")) {
+                    forks += importDatabaseDir(db, spc, Long.parseLong(dbName));
+                }
+            }
+        }
+        return forks;
+    }
+
+    private static String target(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the tablespace link " + link, e);
+        }
+    }
+
+    private PgVersion versionOf(ControlFile control) {
+        try {
+            return PgVersion.forCatalogVersion(control.catalogVersionNo());
+        } catch (IllegalArgumentException e) {
+            throw new ImportException("pg_control of " + dataDir + " has " + e.getMessage());
+        }
+    }
+
+    /** Imports global/, base/DB or a database directory in a tablespace: relation files and pg_filenode.map. */
     private int importDatabaseDir(Path dir, long spc, long db) {
         Map<RelFork, TreeMap<Integer, Path>> segments = new TreeMap<>(
                 (a, b) -> a.rel().relNumber() != b.rel().relNumber()
@@ -244,10 +291,6 @@ public final class DataDirImport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
-    }
-
-    private static boolean nonEmpty(Path dir) {
-        return !list(dir).isEmpty();
     }
 
     private static byte[] read(Path f) {

@@ -10,14 +10,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.EnumSet;
 
 /**
  * Brings a copy of an existing cluster's data directory (e.g. {@code pg_basebackup -X stream} output, or a
@@ -38,21 +38,12 @@ public final class StockRecovery {
      * never modified.
      *
      * @return the data directory to import (inside {@code scratch})
-     * @throws ImportException when the source is not a PostgreSQL data directory, uses tablespaces, or does
+     * @throws ImportException when the source is not a PostgreSQL data directory, or does
      *                         not recover (e.g. WAL missing: take the backup with {@code -X stream})
      */
     public static Path recover(PgBinaries bin, Path source, Path scratch) {
         if (!Files.isRegularFile(source.resolve(ControlFileCodec.RELATIVE_PATH))) {
             throw new ImportException(source + " is not a PostgreSQL data directory (no global/pg_control)");
-        }
-        Path tblspc = source.resolve("pg_tblspc");
-        try (Stream<Path> links = Files.isDirectory(tblspc) ? Files.list(tblspc) : Stream.empty()) {
-            if (links.findAny().isPresent()) {
-                throw new ImportException(source + " has tablespaces (pg_tblspc is not empty); importing them is not "
-                        + "supported: move their relations to pg_default first");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + tblspc, e);
         }
         Path data = scratch.resolve("data");
         copy(source, data);
@@ -92,9 +83,13 @@ public final class StockRecovery {
         return ControlFileCodec.readFromDataDirectory(data).state() == DbState.SHUTDOWNED;
     }
 
+    /**
+     * Links are followed: a tablespace's pg_tblspc/OID link (and a pg_wal moved elsewhere) becomes a
+     * directory in place, so the recovering server never writes to the source's tablespace locations.
+     */
     private static void copy(Path from, Path to) {
         try {
-            Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            Files.walkFileTree(from, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                     Files.createDirectories(to.resolve(from.relativize(dir).toString()));
@@ -103,8 +98,7 @@ public final class StockRecovery {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-                            LinkOption.NOFOLLOW_LINKS);
+                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
                     return FileVisitResult.CONTINUE;
                 }
             });

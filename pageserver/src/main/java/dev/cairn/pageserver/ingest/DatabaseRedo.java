@@ -9,10 +9,12 @@ import dev.cairn.pgformat.rmgr.DbaseRecord;
 import java.util.Map;
 
 /**
- * CREATE DATABASE and DROP DATABASE. The WAL_LOG strategy logs the new
- * database's pages as ordinary records; FILE_COPY logs only "copy directory
- * A to B", so we copy the source database's relations and relmapper file as
- * they are at this record.
+ * CREATE DATABASE, ALTER DATABASE SET TABLESPACE and DROP DATABASE, in any
+ * tablespace. The WAL_LOG strategy logs the new database's pages as ordinary
+ * records; FILE_COPY logs only "copy directory A to B", so we copy the
+ * source database's relations in that tablespace and its relmapper file as
+ * they are at this record. Moving a database to another tablespace is such a
+ * copy followed by a drop of the old directory.
  */
 final class DatabaseRedo {
     private DatabaseRedo() {
@@ -20,15 +22,12 @@ final class DatabaseRedo {
 
     static void apply(RecordContext ctx, DbaseRecord rec, Relations relations) {
         switch (rec) {
-            case DbaseRecord.CreateFileCopy c -> {
-                requireDefaultTablespace(ctx, c.tablespaceId());
-                requireDefaultTablespace(ctx, c.srcTablespaceId());
-                copy(ctx, c, relations);
+            case DbaseRecord.CreateFileCopy c -> copy(ctx, c, relations);
+            case DbaseRecord.CreateWalLog c -> {
+                // only the directory: the relmapper file and the relations follow as their own records
             }
-            case DbaseRecord.CreateWalLog c -> requireDefaultTablespace(ctx, c.tablespaceId());
             case DbaseRecord.Drop d -> {
                 for (long ts : d.tablespaceIds()) {
-                    requireDefaultTablespace(ctx, ts);
                     for (RelFork rf : ctx.timeline.relForks(ctx.lsn).keySet()) {
                         if (rf.rel().spcOid() == ts && rf.rel().dbOid() == d.dbId()) {
                             relations.drop(ctx, rf.rel());
@@ -59,13 +58,6 @@ final class DatabaseRedo {
         byte[] map = ctx.timeline.relmap(c.srcTablespaceId(), c.srcDbId(), ctx.lsn);
         if (map != null) {
             ctx.writes.put(KeyCodec.relmap(ctx.ref(), c.tablespaceId(), c.dbId(), ctx.lsn), map);
-        }
-    }
-
-    private static void requireDefaultTablespace(RecordContext ctx, long ts) {
-        if (ts != RelFileLocator.DEFAULTTABLESPACE_OID && ts != RelFileLocator.GLOBALTABLESPACE_OID) {
-            throw new UnsupportedRecordException(ctx.ref(), ctx.record.lsn(),
-                    "database in tablespace " + ts + ": only pg_default and pg_global are supported");
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.cairn.pgformat.rmgr.RecordTypeNames;
 import dev.cairn.pgformat.rmgr.RelMapRecord;
 import dev.cairn.pgformat.rmgr.RmgrRecord;
 import dev.cairn.pgformat.rmgr.SmgrRecord;
+import dev.cairn.pgformat.rmgr.TablespaceRecord;
 import dev.cairn.pgformat.rmgr.XactRecord;
 import dev.cairn.pgformat.rmgr.XlogRecord;
 import dev.cairn.pgformat.wal.BlockReference;
@@ -31,6 +32,7 @@ import dev.cairn.pgformat.wal.WalFormatException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Materialises a timeline from its WAL, one record at a time, each record
@@ -40,8 +42,10 @@ import java.nio.ByteOrder;
  *     show the block as it is after the record — are stored as page versions;
  *     a changed block without an image stops ingest ({@link MissingImageException});</li>
  * <li>non-block state is redone in Java: CLOG, multixacts, relmapper, smgr
- *     create/truncate, relation and database drop and creation, two-phase
- *     state, visibility-map bit clearing, checkpoint counters.</li>
+ *     create/truncate, relation, database and tablespace drop and creation,
+ *     two-phase state, visibility-map bit clearing, checkpoint counters;</li>
+ * <li>records of custom resource managers stop ingest
+ *     ({@link UnsupportedRecordException}).</li>
  * </ul>
  * Single writer per timeline; after a failure every further record is refused.
  */
@@ -111,6 +115,7 @@ public final class Ingest {
         RecordContext ctx = new RecordContext(timeline, writes, rec, rec.endLsn());
         CheckPoint trackedBefore = tracker.current();
         try {
+            requireKnownRmgr(rec);
             storeImages(ctx);
             redo(ctx, RecordDecoder.decode(rec));
             VisibilityMapRedo.apply(ctx, relations);
@@ -174,15 +179,17 @@ public final class Ingest {
 
     private void storeImages(RecordContext ctx) {
         DecodedRecord rec = ctx.record;
+        BlockReference missing = rec.firstBlockWithoutImage();
+        if (missing != null) {
+            throw new MissingImageException(ref, rec.lsn(), RmgrId.nameOf(rec.rmid()), RecordTypeNames.display(rec),
+                    "block " + missing.blockNumber() + " of " + (missing.fork() == null
+                            ? missing.rel() + " fork " + missing.forkNumber() : new RelFork(missing.rel(), missing.fork())));
+        }
         for (BlockReference b : rec.blocks()) {
             if (b.fork() == null) {
                 throw new IngestException(ref, rec.lsn(), "block " + b.blockId() + " names fork " + b.forkNumber(), null);
             }
             RelFork rf = new RelFork(b.rel(), b.fork());
-            if (!b.hasImage()) {
-                throw new MissingImageException(ref, rec.lsn(), RmgrId.nameOf(rec.rmid()), RecordTypeNames.display(rec),
-                        "block " + b.blockNumber() + " of " + rf);
-            }
             byte[] page = FullPageImage.restore(rec.lsn(), b);
             stampLsn(page, rec.endLsn());
             relations.putPage(ctx, rf, b.blockNumber(), page);
@@ -213,12 +220,23 @@ public final class Ingest {
             case RelMapRecord.Update u -> ctx.writes.put(KeyCodec.relmap(ref, u.tsId(), u.dbId(), ctx.lsn), u.mapFile());
             case SmgrRecord s -> SmgrRedo.apply(ctx, s, relations);
             case DbaseRecord d -> DatabaseRedo.apply(ctx, d, relations);
+            case TablespaceRecord.Create c -> ctx.writes.put(KeyCodec.tablespace(ref, c.tablespaceId(), ctx.lsn),
+                    c.location().getBytes(StandardCharsets.UTF_8));
+            case TablespaceRecord.Drop d -> ctx.writes.put(KeyCodec.tablespace(ref, d.tablespaceId(), ctx.lsn), null);
             default -> {
-                if (ctx.record.rmgr() == RmgrId.TBLSPC) {
-                    throw new UnsupportedRecordException(ref, ctx.record.lsn(),
-                            "tablespaces other than pg_default and pg_global are not supported");
-                }
+                // block changes came as images; what else these records do lives outside the relation files
             }
+        }
+    }
+
+    /**
+     * A custom resource manager (an extension's, ids 128-255) may keep state anywhere: its images would be
+     * stored, but nothing else it does could be, so the timeline stops rather than silently diverge.
+     */
+    private void requireKnownRmgr(DecodedRecord rec) {
+        if (rec.rmgr() == null) {
+            throw new UnsupportedRecordException(ref, rec.lsn(), "record of custom resource manager "
+                    + RmgrId.nameOf(rec.rmid()) + " (id " + rec.rmid() + "), which Cairn cannot interpret");
         }
     }
 }

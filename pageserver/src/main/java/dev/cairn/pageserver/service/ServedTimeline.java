@@ -41,15 +41,24 @@ public final class ServedTimeline implements AutoCloseable {
     }
 
     public TimelineInfo info() {
+        return info(true);
+    }
+
+    /**
+     * @param withSize whether to add the logical size, which reads every relation's size: computes poll the
+     *                 rest several times a second to hold back commits while ingest lags
+     */
+    public TimelineInfo info(boolean withSize) {
         IngestPosition pos = ingest.position();
         IngestException failure = ingest.failure();
         IngestPausedException paused = ingest.paused();
-        String state = failure != null ? "failed" : paused != null ? "paused" : "active";
+        String state = failure != null ? TimelineInfo.FAILED : paused != null ? "paused" : "active";
         String error = failure != null ? failure.getMessage() : paused != null ? paused.getMessage() : null;
         Lsn durable = source == null ? pos.end() : source.durableLsn();
         Lsn commit = source == null ? pos.end() : source.commitLsn();
         return new TimelineInfo(key, pos.importLsn(), pos.end(), pos.lastRecord(), durable, commit,
-                timeline.gcHorizon(), state, error, source == null ? null : source.currentSource(), logicalSize(pos.end()));
+                timeline.gcHorizon(), state, error, failure != null ? failure.lsn() : Lsn.INVALID,
+                source == null ? null : source.currentSource(), withSize ? logicalSize(pos.end()) : null);
     }
 
     /** Null when the relation sizes cannot be read (a revoked tenant): the rest of the status still answers. */

@@ -20,6 +20,7 @@ import java.util.Arrays;
  *   PAGE       spc u32, db u32, rel u32, fork u8, block u32, lsn
  *   REL_SIZE   spc u32, db u32, rel u32, fork u8, lsn
  *   RELMAP     spc u32, db u32, lsn
+ *   TABLESPACE spc u32, lsn
  *   SLRU       slru u8, page u32, lsn
  *   TWOPHASE   xid u32, lsn
  *   CHECKPOINT lsn          BOUNDARY lsn
@@ -54,6 +55,10 @@ public final class KeyCodec {
 
     public static byte[] relmap(TimelineKey tl, long spc, long db, Lsn lsn) {
         return start(tl, KeyKind.RELMAP, 8 + LSN_BYTES).putInt((int) spc).putInt((int) db).putLong(lsn.value()).array();
+    }
+
+    public static byte[] tablespace(TimelineKey tl, long spc, Lsn lsn) {
+        return start(tl, KeyKind.TABLESPACE, 4 + LSN_BYTES).putInt((int) spc).putLong(lsn.value()).array();
     }
 
     public static byte[] slru(TimelineKey tl, SlruKind slru, long page, Lsn lsn) {
@@ -139,6 +144,11 @@ public final class KeyCodec {
         return new long[] {u32(b.getInt()), u32(b.getInt())};
     }
 
+    /** The tablespace OID of a TABLESPACE key. */
+    public static long tablespaceIdOf(byte[] key) {
+        return u32(ByteBuffer.wrap(key, TIMELINE_PREFIX, 4).getInt());
+    }
+
     public static long slruPageOf(byte[] key) {
         return u32(ByteBuffer.wrap(key, TIMELINE_PREFIX + 1, 4).getInt());
     }
@@ -155,6 +165,7 @@ public final class KeyCodec {
                 case PAGE -> "page " + relForkOf(key) + " blk " + blockOf(key);
                 case REL_SIZE -> "relation size " + relForkOf(key);
                 case RELMAP -> "relmap " + relmapIdOf(key)[0] + "/" + relmapIdOf(key)[1];
+                case TABLESPACE -> "tablespace " + tablespaceIdOf(key);
                 case SLRU -> SlruKind.ofCode(key[TIMELINE_PREFIX]).directory + " page " + slruPageOf(key);
                 case TWOPHASE -> "two-phase state of xid " + twophaseXidOf(key);
                 case CONFIG_FILE -> "config file " + new String(key, TIMELINE_PREFIX, key.length - TIMELINE_PREFIX,

@@ -26,7 +26,9 @@ public enum KeyKind {
     /** Ingest position of the timeline. */
     POSITION(10, Family.META, false),
     /** The GC horizon: reads below it are refused because older versions may be gone. */
-    GC_HORIZON(11, Family.META, false);
+    GC_HORIZON(11, Family.META, false),
+    /** A tablespace other than pg_default and pg_global: (spc, LSN) -> its CREATE TABLESPACE location, or tombstone (dropped). */
+    TABLESPACE(12, Family.RELS, true);
 
     /** RocksDB column families, one per kind of data with its own access pattern. */
     public enum Family {

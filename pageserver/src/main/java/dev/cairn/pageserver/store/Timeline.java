@@ -2,8 +2,10 @@ package dev.cairn.pageserver.store;
 
 import dev.cairn.pageserver.RelFork;
 import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.pgformat.DatabasePath;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgConstants;
+import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.control.CheckPoint;
 import dev.cairn.pgformat.control.ControlFile;
 import dev.cairn.pgformat.control.ControlFileCodec;
@@ -141,11 +143,24 @@ public final class Timeline {
         return out;
     }
 
-    /** A database directory: base/db, or global for the shared catalogs (db 0). */
+    /** A database directory: global for the shared catalogs, base/DB, or DB in another tablespace. */
     public record DatabaseDir(long spcOid, long dbOid) {
-        public String path() {
-            return dbOid == 0 ? "global" : "base/" + dbOid;
+        public String path(PgVersion version) {
+            return DatabasePath.of(version, spcOid, dbOid);
         }
+    }
+
+    // ---------------------------------------------------------------- tablespaces
+
+    /** The tablespaces other than pg_default and pg_global that exist at {@code lsn}: OID -> location ("" in place). */
+    public Map<Long, String> tablespaces(Lsn lsn) {
+        Map<Long, String> out = new TreeMap<>();
+        store.scanLatest(KeyCodec.kindPrefix(ref, KeyKind.TABLESPACE), lsn, (entity, v) -> {
+            if (!v.isTombstone()) {
+                out.put(KeyCodec.tablespaceIdOf(entity), new String(v.value(), StandardCharsets.UTF_8));
+            }
+        });
+        return out;
     }
 
     // ---------------------------------------------------------------- SLRUs and two-phase state

@@ -27,6 +27,7 @@ public final class RecordDecoder {
             case SMGR -> SmgrDecoder.decode(rec);
             case CLOG -> ClogDecoder.decode(rec);
             case DBASE -> DbaseDecoder.decode(rec);
+            case TBLSPC -> TablespaceDecoder.decode(rec);
             case MULTIXACT -> MultiXactDecoder.decode(rec);
             case RELMAP -> RelMapDecoder.decode(rec);
             case STANDBY -> StandbyDecoder.decode(rec);

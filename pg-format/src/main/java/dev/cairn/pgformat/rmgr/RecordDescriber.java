@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A one-line description of a record in the form pg_waldump prints after
  * "desc: ": the record type name, a space, then details for the rmgrs we
- * decode (XLOG, Transaction, Storage, CLOG, Database, MultiXact, RelMap,
+ * decode (XLOG, Transaction, Storage, CLOG, Database, Tablespace, MultiXact, RelMap,
  * Standby, Heap, Heap2); other rmgrs get the name only. Block references are
  * not included.
  */
@@ -38,6 +38,8 @@ public final class RecordDescriber {
             case ClogRecord.ZeroPage z -> "page " + z.pageNumber();
             case ClogRecord.Truncate t -> "page " + t.pageNumber() + "; oldestXact " + t.oldestXact();
             case DbaseRecord d -> dbase(d);
+            case TablespaceRecord.Create c -> c.tablespaceId() + " \"" + c.location() + "\"";
+            case TablespaceRecord.Drop d -> Long.toString(d.tablespaceId());
             case MultiXactRecord m -> multixact(m);
             case RelMapRecord.Update u ->
                     "database " + u.dbId() + " tablespace " + u.tsId() + " size " + u.mapFile().length;

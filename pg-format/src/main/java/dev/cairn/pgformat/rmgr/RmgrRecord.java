@@ -7,5 +7,5 @@ package dev.cairn.pgformat.rmgr;
  */
 public sealed interface RmgrRecord
         permits XlogRecord, XactRecord, ClogRecord, MultiXactRecord, RelMapRecord, SmgrRecord, DbaseRecord,
-        StandbyRecord, OpaqueRecord {
+        TablespaceRecord, StandbyRecord, OpaqueRecord {
 }

@@ -39,6 +39,19 @@ public record DecodedRecord(Lsn lsn, Lsn endLsn, XLogRecordHeader header, List<B
         return header.xid();
     }
 
+    /**
+     * The first block this record changes without carrying its image, or null when every block reference
+     * has one. While the pageserver has no block redo, such a record cannot be materialised.
+     */
+    public BlockReference firstBlockWithoutImage() {
+        for (BlockReference b : blocks) {
+            if (!b.hasImage()) {
+                return b;
+            }
+        }
+        return null;
+    }
+
     public int totalLength() {
         return header.totalLength();
     }

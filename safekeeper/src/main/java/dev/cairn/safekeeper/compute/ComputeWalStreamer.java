@@ -2,6 +2,9 @@ package dev.cairn.safekeeper.compute;
 
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgformat.PgConstants;
+import dev.cairn.pgformat.rmgr.RecordTypeNames;
+import dev.cairn.pgformat.wal.BlockReference;
+import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.safekeeper.consensus.ProposerPhase;
 import dev.cairn.safekeeper.proposer.ProposerDriver;
@@ -19,13 +22,16 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Streams a stock PostgreSQL compute's WAL into a {@link ProposerDriver} over physical replication, and reports
  * back to the compute only the quorum commit LSN as its flush/apply position. With the compute's
  * {@code synchronous_standby_names} naming this stream and {@code synchronous_commit = on}, a COMMIT returns
- * to its client only once a majority of safekeepers has fsynced the commit record.
+ * to its client only once a majority of safekeepers has fsynced the commit record. A report limit lets the
+ * storage behind the quorum hold commits back further (the pageserver's ingest lag), and a record that changes
+ * a block without its image never reaches the quorum ({@link RecordWithoutImageException}).
  *
  * <p>One thread owns the pgjdbc stream (it is not thread-safe). Once the proposer is fenced by a newer term
  * the thread closes the connection without reporting anything more, so the compute's pending and future
@@ -37,12 +43,15 @@ public final class ComputeWalStreamer implements AutoCloseable {
     private static final long IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /** WAL held by the proposer (window and queue) above which no more is read from the compute. */
     static final long MAX_BUFFERED_BYTES = 48L << 20;
+    /** The highest LSN there is: reports limited by the quorum alone. */
+    private static final Lsn NO_LIMIT = Lsn.of(-1L);
     private static final long BACKPRESSURE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final TimelineKey timeline;
     private final ComputeAddress compute;
     private final String slotName;
     private final ProposerDriver proposer;
+    private final Supplier<Lsn> reportLimit;
 
     private volatile boolean closing;
     private volatile Lsn receivedUpTo = Lsn.INVALID;
@@ -53,10 +62,21 @@ public final class ComputeWalStreamer implements AutoCloseable {
     private volatile WholeRecordGate gate;
 
     public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer) {
+        this(timeline, compute, slotName, proposer, () -> NO_LIMIT);
+    }
+
+    /**
+     * @param reportLimit the highest position this stream may report to the compute as flushed, asked before
+     *                    every report: how storage behind the quorum holds commits back (backpressure while
+     *                    the pageserver's ingest lags, a stop once it cannot go on)
+     */
+    public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer,
+                              Supplier<Lsn> reportLimit) {
         this.timeline = timeline;
         this.compute = compute;
         this.slotName = slotName;
         this.proposer = proposer;
+        this.reportLimit = reportLimit;
     }
 
     /**
@@ -95,7 +115,7 @@ public final class ComputeWalStreamer implements AutoCloseable {
                     + " failed", e);
         }
         receivedUpTo = start;
-        gate = new WholeRecordGate(start, segmentSize);
+        gate = new WholeRecordGate(start, segmentSize, this::requireImages);
         thread = Thread.ofPlatform().name("compute-wal-" + slotName).daemon().start(() -> run(conn, stream));
     }
 
@@ -202,14 +222,25 @@ public final class ComputeWalStreamer implements AutoCloseable {
         receivedUpTo = Lsn.of(chunkEnd.asLong());
     }
 
+    /** Every record that reaches the quorum carries the images of the blocks it changes ({@link RecordWithoutImageException}). */
+    private void requireImages(DecodedRecord rec) {
+        BlockReference missing = rec.firstBlockWithoutImage();
+        if (missing != null) {
+            throw new RecordWithoutImageException(timeline, compute, rec.lsn(), RecordTypeNames.display(rec),
+                    "block " + missing.blockNumber() + " of relation " + missing.rel() + " fork " + missing.forkNumber());
+        }
+    }
+
     private void reportCommit(PGReplicationStream stream) throws SQLException {
-        Lsn commit = proposer.commitLsn();
+        Lsn quorum = proposer.commitLsn();
+        if (quorum.isAfter(receivedUpTo)) {
+            throw new WalPositionMismatchException(timeline, compute, receivedUpTo, quorum,
+                    "quorum commit LSN is beyond the WAL received from this compute");
+        }
+        Lsn limit = reportLimit.get();
+        Lsn commit = Long.compareUnsigned(quorum.value(), limit.value()) <= 0 ? quorum : limit;
         if (!commit.isAfter(reportedFlush) || proposer.phase() == ProposerPhase.FENCED) {
             return;
-        }
-        if (commit.isAfter(receivedUpTo)) {
-            throw new WalPositionMismatchException(timeline, compute, receivedUpTo, commit,
-                    "quorum commit LSN is beyond the WAL received from this compute");
         }
         LogSequenceNumber lsn = LogSequenceNumber.valueOf(flushedToReport(commit, receivedUpTo).value());
         stream.setFlushedLSN(lsn);
@@ -240,7 +271,7 @@ public final class ComputeWalStreamer implements AutoCloseable {
         return receivedUpTo;
     }
 
-    /** The last quorum commit LSN reported to the compute as flushed (reported MAXALIGNed, see {@link #flushedToReport}). */
+    /** The last quorum commit LSN (within the report limit) reported to the compute as flushed (reported MAXALIGNed, see {@link #flushedToReport}). */
     public Lsn reportedFlushLsn() {
         return reportedFlush;
     }

@@ -6,6 +6,7 @@ import dev.cairn.pgformat.wal.WalStreamDecoder;
 import dev.cairn.pgformat.wal.synth.RecordPosition;
 
 import java.io.ByteArrayOutputStream;
+import java.util.function.Consumer;
 
 /**
  * Lets WAL through only up to the end of the last complete record, holding back a partial tail until the
@@ -15,6 +16,7 @@ import java.io.ByteArrayOutputStream;
  */
 public final class WholeRecordGate {
     private final WalStreamDecoder decoder;
+    private final Consumer<DecodedRecord> inspector;
     /** Bytes from {@link #released} on, not yet let through. */
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
     /** Where the decoder starts; bytes before it (padding, a page header) are only passed along. */
@@ -24,8 +26,17 @@ public final class WholeRecordGate {
 
     /** @param start where the stream starts: the end of a record (the proposer's log end) */
     public WholeRecordGate(Lsn start, int segmentSize) {
+        this(start, segmentSize, r -> { });
+    }
+
+    /**
+     * @param inspector sees every complete record before it is let through; what it throws stops the gate
+     *                  with the record (and everything after it) held back
+     */
+    public WholeRecordGate(Lsn start, int segmentSize, Consumer<DecodedRecord> inspector) {
         Lsn first = RecordPosition.decoderStart(start, segmentSize);
         this.decoder = new WalStreamDecoder(first, segmentSize);
+        this.inspector = inspector;
         this.decodeFrom = first.value();
         this.received = start.value();
         this.released = start.value();
@@ -45,6 +56,7 @@ public final class WholeRecordGate {
         }
         long lastEnd = -1;
         for (DecodedRecord r = decoder.next(); r != null; r = decoder.next()) {
+            inspector.accept(r);
             lastEnd = r.endLsn().value();
         }
         if (lastEnd < 0) {

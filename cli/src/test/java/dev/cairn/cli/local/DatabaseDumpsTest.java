@@ -42,6 +42,34 @@ class DatabaseDumpsTest {
     @Test
     void setvalOfAnotherSequenceIsNotAForwardMove() {
         assertThat(DatabaseDumps.sequenceMovedForward("SELECT pg_catalog.setval('public.a', 1, true);",
-                "SELECT pg_catalog.setval('public.b', 5, true);")).isFalse();
+                "SELECT pg_catalog.setval('public.b', 5, true);", java.util.Set.of())).isFalse();
+    }
+
+    @Test
+    void aDescendingSequenceMovesForwardDownwards() {
+        String dump = """
+                CREATE SEQUENCE public.down
+                    START WITH -1
+                    INCREMENT BY -1
+                    MINVALUE -100
+                    NO MAXVALUE
+                    CACHE 1;
+                ALTER TABLE public.t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+                    SEQUENCE NAME public.t_id_seq
+                    START WITH 1
+                    INCREMENT BY 2
+                    NO MINVALUE
+                    CACHE 1
+                );
+                SELECT pg_catalog.setval('public.down', -1, true);
+                SELECT pg_catalog.setval('public.t_id_seq', 3, true);
+                """;
+        assertThat(DatabaseDumps.descendingSequences(dump)).containsExactly("public.down");
+        DatabaseDumps before = DatabaseDumps.of(Map.of("regression", dump));
+        assertThat(before.differencesIn(DatabaseDumps.of(Map.of("regression",
+                dump.replace("'public.down', -1", "'public.down', -33").replace("t_id_seq', 3", "t_id_seq', 67")))))
+                .isEmpty();
+        assertThat(before.differencesIn(DatabaseDumps.of(Map.of("regression", dump.replace("'public.down', -1", "'public.down', 5")))))
+                .singleElement().asString().contains("public.down', 5");
     }
 }

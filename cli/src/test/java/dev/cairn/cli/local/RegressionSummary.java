@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What one pg_regress or pg_isolation_regress run reported (its regression.out): how many tests ran and
+ * What one pg_regress or pg_isolation_regress run reported (its summary on stdout): how many tests ran and
  * which of them did not pass (failed, or failed and ignored).
  */
 record RegressionSummary(int tests, Set<String> failed) {

@@ -11,7 +11,7 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms | bench/run pageserver [--scale N] [--seconds S] | bench/run proxy [--seconds S] [--clients N] [--rounds N] [--layouts shared,split] | bench/run proxy-idle [--sessions N] [--seconds S] | bench/run coldstart [--rounds N] | bench/run commit [--seconds S]");
+            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms | bench/run pageserver [--scale N] [--seconds S] | bench/run proxy [--seconds S] [--clients N] [--rounds N] [--layouts shared,split] | bench/run proxy-idle [--sessions N] [--seconds S] | bench/run coldstart [--rounds N] | bench/run commit [--seconds S] | bench/run bulkload [--rows N]");
             System.exit(2);
         }
         Path results = Path.of(System.getProperty("cairn.bench.results", "bench/results"));
@@ -26,8 +26,9 @@ public final class BenchMain {
                 case "proxy-idle" -> IdleSessionsBenchmark.run(results, scratch, args);
                 case "coldstart" -> ColdStartBenchmark.run(results, scratch, args);
                 case "commit" -> CommitBenchmark.run(results, scratch, args);
+                case "bulkload" -> BulkLoadBenchmark.run(results, scratch, args);
                 default -> {
-                    System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver, proxy, proxy-idle, coldstart, commit)");
+                    System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver, proxy, proxy-idle, coldstart, commit, bulkload)");
                     System.exit(2);
                 }
             }

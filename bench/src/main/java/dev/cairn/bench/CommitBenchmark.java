@@ -98,7 +98,7 @@ final class CommitBenchmark {
     }
 
     /** A streaming standby of {@code primary} named {@code name} (its application_name). */
-    private static PgCluster standby(PgCluster primary, Path dir, String name) throws Exception {
+    static PgCluster standby(PgCluster primary, Path dir, String name) throws Exception {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         primary.user().own(dir);

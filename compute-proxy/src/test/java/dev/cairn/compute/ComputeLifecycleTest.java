@@ -1,26 +1,11 @@
 package dev.cairn.compute;
 
 import dev.cairn.pageserver.api.PageserverClient;
-import dev.cairn.pageserver.api.PageserverHttpApi;
 import dev.cairn.httpapi.ApiException;
-import dev.cairn.kms.CmkNaming;
-import dev.cairn.kms.KeyHierarchyConfig;
-import dev.cairn.kms.ServiceKeys;
-import dev.cairn.kms.provider.StandardProviders;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
-import dev.cairn.pageserver.crypto.KmsValueCipher;
-import dev.cairn.safekeeper.storage.KmsChunkCipher;
-import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgruntime.PgBinaries;
-import dev.cairn.pgruntime.ScratchDirectory;
-import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
-import dev.cairn.proxy.TlsPolicy;
-import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
-import dev.cairn.proxy.tls.SelfSignedCertificate;
-import dev.cairn.proxy.tls.TlsContexts;
-import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import dev.cairn.safekeeper.grpc.LocalSafekeepers;
 import org.junit.jupiter.api.AfterEach;
@@ -28,12 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,7 +24,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,15 +40,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * by a second compute for the same timeline.
  */
 class ComputeLifecycleTest {
-    private static final int SEG = 16 << 20;
     private static final String PASSWORD = "s3cret-pass";
-    private static final Duration KEY_CHECK = Duration.ofSeconds(1);
 
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     private final ExecutorService clients = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().unstarted(r));
+    private ServerlessCluster cluster;
     private LocalSafekeepers safekeepers;
     private PageserverClient pageserver;
     private ComputeManager manager;
@@ -78,57 +57,19 @@ class ComputeLifecycleTest {
 
     @BeforeEach
     void startCluster() throws Exception {
-        // closed last, after the compute manager has stopped the postgres processes in it
-        ScratchDirectory states = ScratchDirectory.create("cairn-computes-");
-        closeables.add(states);
-        computeStates = states.path();
-        // every service has its own key hierarchy; all of them wrap under the tenant's CMK in one local KMS
-        safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, SEG, i -> {
-            ServiceKeys keys = serviceKeys(dir.resolve("sk-keys-" + i));
-            return tl -> new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(tl.tenant().kmsTenant()));
-        });
-        closeables.add(safekeepers);
-        safekeepers.startAll();
-        List<String> addresses = safekeepers.addresses().stream().map(a -> a.host() + ":" + a.port()).toList();
-        PageserverNode node = PageserverNode.open(new PageserverNode.Config(dir.resolve("ps"), addresses,
-                PgBinaries.locate(), Duration.ofSeconds(60), "test"), new KmsValueCipher(serviceKeys(dir.resolve("ps"))));
-        closeables.add(node);
-        PageserverHttpApi psApi = PageserverHttpApi.start(node, new InetSocketAddress("127.0.0.1", 0));
-        closeables.add(psApi);
-        pageserver = new PageserverClient(URI.create("http://127.0.0.1:" + psApi.port()));
-        timeline = new TimelineKey(Id128.random(), Id128.random());
-        pageserver.createTimeline(timeline);
-
-        manager = new ComputeManager(new ComputeManager.Config(dir.resolve("cm"), safekeepers.addresses(),
-                pageserver.base(), PgBinaries.locate(), "127.0.0.1", computeStates),
-                serviceKeys(dir.resolve("cm")));
-        closeables.add(manager);
-        ComputeManagerHttpApi cmApi = ComputeManagerHttpApi.start(manager, new InetSocketAddress("127.0.0.1", 0));
-        closeables.add(cmApi);
-        managerClient = new ComputeManagerClient(URI.create("http://127.0.0.1:" + cmApi.port()));
-        managerClient.put(new EndpointDefinition("main", timeline.tenant().toString(), timeline.timeline().toString(),
-                Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, 4096).encode()), 20));
-
-        ManagedEndpoints endpoints = new ManagedEndpoints(managerClient, Duration.ofSeconds(90));
-        var tls = TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost"), Duration.ofDays(1)));
-        proxy = new ProxyServer(ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0), tls, TlsPolicy.REQUIRE)
-                .withWakeTimeout(Duration.ofSeconds(90)), endpoints, endpoints).start();
-        closeables.add(proxy);
-    }
-
-    private ServiceKeys serviceKeys(Path dataDir) {
-        ServiceKeys keys = ServiceKeys.open(KeyHierarchyConfig.builder(dataDir)
-                .providers(StandardProviders.create(new LocalKmsProvider(dir.resolve("kms.json"), true, InstantSource.system())))
-                .revokedProbeInterval(KEY_CHECK).caller("test").build(), CmkNaming.LOCAL_DEFAULT, KEY_CHECK);
-        closeables.add(keys);
-        return keys;
+        cluster = ServerlessCluster.start(dir, PASSWORD, Map.of());
+        safekeepers = cluster.safekeepers;
+        pageserver = cluster.pageserver;
+        manager = cluster.manager;
+        managerClient = cluster.managerClient;
+        proxy = cluster.proxy;
+        timeline = cluster.timeline;
+        computeStates = cluster.computeStates;
     }
 
     @AfterEach
     void stopCluster() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        cluster.close();
         clients.shutdownNow();
     }
 
@@ -188,7 +129,7 @@ class ComputeLifecycleTest {
         execute("CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
         ComputeAgent intruder = new ComputeAgent(new ComputeSpec("intruder", timeline, safekeepers.addresses(),
                 pageserver.base(), PgBinaries.locate(), "127.0.0.1", computeStates.resolve("intruder"), Map.of()));
-        closeables.add(intruder);
+        cluster.closeLater(intruder);
         intruder.start();
         long deadline = System.currentTimeMillis() + 30_000;
         EndpointStatus first = managerClient.status("main");
@@ -359,13 +300,6 @@ class ComputeLifecycleTest {
     }
 
     private Connection connect(String endpoint, String password) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "postgres");
-        p.setProperty("password", password);
-        p.setProperty("sslmode", "require");
-        p.setProperty("options", "endpoint=" + endpoint);
-        p.setProperty("connectTimeout", "120");
-        p.setProperty("loginTimeout", "120");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + proxy.address().getPort() + "/postgres", p);
+        return cluster.connect(endpoint, password);
     }
 }

@@ -1,49 +1,24 @@
 package dev.cairn.compute;
 
-import dev.cairn.kms.CmkNaming;
-import dev.cairn.kms.KeyHierarchyConfig;
-import dev.cairn.kms.ServiceKeys;
-import dev.cairn.kms.provider.StandardProviders;
-import dev.cairn.kms.provider.local.LocalKmsProvider;
 import dev.cairn.pageserver.api.PageserverClient;
-import dev.cairn.pageserver.api.PageserverHttpApi;
 import dev.cairn.pageserver.api.TimelineInfo;
-import dev.cairn.pageserver.crypto.KmsValueCipher;
-import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.ProcessRunner;
-import dev.cairn.pgruntime.ScratchDirectory;
-import dev.cairn.proxy.ProxyConfig;
-import dev.cairn.proxy.ProxyServer;
-import dev.cairn.proxy.TlsPolicy;
-import dev.cairn.proxy.auth.ScramVerifier;
-import dev.cairn.proxy.tls.SelfSignedCertificate;
-import dev.cairn.proxy.tls.TlsContexts;
-import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
-import dev.cairn.safekeeper.grpc.LocalSafekeepers;
-import dev.cairn.safekeeper.storage.KmsChunkCipher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.util.PSQLException;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,65 +39,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StorageGuardTest {
     private static final String PASSWORD = "guard-pass";
-    private static final Duration KEY_CHECK = Duration.ofSeconds(1);
     /** Built and installed into PostgreSQL's pkglibdir by tools/pg-regress/fetch.sh, which .ci/run runs. */
     private static final String CUSTOM_RMGR_LIBRARY = "test_custom_rmgrs";
 
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private ServerlessCluster cluster;
     private PageserverClient pageserver;
     private ComputeManagerClient managerClient;
-    private ProxyServer proxy;
     private TimelineKey timeline;
 
     private void startCluster(Map<String, String> computeSettings) throws Exception {
-        ScratchDirectory states = ScratchDirectory.create("cairn-computes-");
-        closeables.add(states);
-        LocalSafekeepers safekeepers = new LocalSafekeepers(dir.resolve("sk"), 3, 16 << 20, i -> {
-            ServiceKeys keys = serviceKeys(dir.resolve("sk-keys-" + i));
-            return tl -> new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(tl.tenant().kmsTenant()));
-        });
-        closeables.add(safekeepers);
-        safekeepers.startAll();
-        List<String> addresses = safekeepers.addresses().stream().map(a -> a.host() + ":" + a.port()).toList();
-        PageserverNode node = PageserverNode.open(new PageserverNode.Config(dir.resolve("ps"), addresses,
-                PgBinaries.locate(), Duration.ofSeconds(60), "test"), new KmsValueCipher(serviceKeys(dir.resolve("ps"))));
-        closeables.add(node);
-        PageserverHttpApi psApi = PageserverHttpApi.start(node, new InetSocketAddress("127.0.0.1", 0));
-        closeables.add(psApi);
-        pageserver = new PageserverClient(URI.create("http://127.0.0.1:" + psApi.port()));
-        timeline = new TimelineKey(Id128.random(), Id128.random());
-        pageserver.createTimeline(timeline);
-        ComputeManager manager = new ComputeManager(new ComputeManager.Config(dir.resolve("cm"), safekeepers.addresses(),
-                pageserver.base(), PgBinaries.locate(), "127.0.0.1", states.path(), ComputeSpec.DEFAULT_MAX_INGEST_LAG_BYTES,
-                computeSettings), serviceKeys(dir.resolve("cm")));
-        closeables.add(manager);
-        ComputeManagerHttpApi cmApi = ComputeManagerHttpApi.start(manager, new InetSocketAddress("127.0.0.1", 0));
-        closeables.add(cmApi);
-        managerClient = new ComputeManagerClient(URI.create("http://127.0.0.1:" + cmApi.port()));
-        managerClient.put(new EndpointDefinition("main", timeline.tenant().toString(), timeline.timeline().toString(),
-                Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, 4096).encode()), 20));
-        ManagedEndpoints endpoints = new ManagedEndpoints(managerClient, Duration.ofSeconds(90));
-        var tls = TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost"), Duration.ofDays(1)));
-        proxy = new ProxyServer(ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0), tls, TlsPolicy.REQUIRE)
-                .withWakeTimeout(Duration.ofSeconds(90)), endpoints, endpoints).start();
-        closeables.add(proxy);
-    }
-
-    private ServiceKeys serviceKeys(Path dataDir) {
-        ServiceKeys keys = ServiceKeys.open(KeyHierarchyConfig.builder(dataDir)
-                .providers(StandardProviders.create(new LocalKmsProvider(dir.resolve("kms.json"), true, InstantSource.system())))
-                .revokedProbeInterval(KEY_CHECK).caller("test").build(), CmkNaming.LOCAL_DEFAULT, KEY_CHECK);
-        closeables.add(keys);
-        return keys;
+        cluster = ServerlessCluster.start(dir, PASSWORD, computeSettings);
+        pageserver = cluster.pageserver;
+        managerClient = cluster.managerClient;
+        timeline = cluster.timeline;
     }
 
     @AfterEach
     void stopCluster() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -245,13 +183,6 @@ class StorageGuardTest {
     }
 
     private Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "postgres");
-        p.setProperty("password", PASSWORD);
-        p.setProperty("sslmode", "require");
-        p.setProperty("options", "endpoint=main");
-        p.setProperty("connectTimeout", "120");
-        p.setProperty("loginTimeout", "120");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + proxy.address().getPort() + "/postgres", p);
+        return cluster.connect("main", PASSWORD);
     }
 }

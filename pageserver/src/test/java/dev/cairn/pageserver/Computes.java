@@ -1,6 +1,13 @@
 package dev.cairn.pageserver;
 
+import dev.cairn.kms.KeyHierarchy;
+import dev.cairn.kms.KeyHierarchyConfig;
+import dev.cairn.kms.provider.KeyRef;
+import dev.cairn.kms.provider.KmsProviders;
+import dev.cairn.kms.provider.local.LocalKmsProvider;
+import dev.cairn.kms.store.KeysLayout;
 import dev.cairn.pageserver.basebackup.Basebackup;
+import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pgformat.Lsn;
@@ -22,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +186,24 @@ final class Computes {
             long was = e.getValue();
             long now = b.sequences().get(e.getKey());
             assertThat(now).as(e.getKey()).isGreaterThanOrEqualTo(was).isLessThanOrEqualTo(was + 32 * 3);
+        }
+    }
+
+    /** A page store sealing under a tenant's keys in a local KMS (local CMK -> tenant KEK -> DEK), as a pageserver's. */
+    record SealedStore(KeyHierarchy keys, PageStore store) implements AutoCloseable {
+        static SealedStore open(Path scratch, TimelineKey tl) {
+            KeysLayout layout = KeysLayout.under(scratch.resolve("keys"));
+            KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys"))
+                    .providers(KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, InstantSource.system())))
+                    .build());
+            keys.createTenant(tl.tenant().kmsTenant(), KeyRef.local("cmk"));
+            return new SealedStore(keys, PageStore.open(scratch.resolve("pageserver"), new KmsValueCipher(keys)));
+        }
+
+        @Override
+        public void close() {
+            store.close();
+            keys.close();
         }
     }
 }

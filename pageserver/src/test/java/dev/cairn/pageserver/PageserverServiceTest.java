@@ -122,6 +122,55 @@ class PageserverServiceTest {
     }
 
     @Test
+    void apiBranchesATimelineAndRefusesBadBranchesClearly() throws Exception {
+        PageserverClient client = startPageserver(List.of());
+        TimelineKey main = new TimelineKey(Id128.random(), Id128.random());
+        Lsn start = client.createTimeline(main).startLsn();
+        TimelineKey branch = new TimelineKey(main.tenant(), Id128.random());
+        TimelineInfo created = client.branchTimeline(branch, main.timeline(), null); // no LSN: the newest WAL
+        assertThat(created.key()).isEqualTo(branch);
+        assertThat(created.ancestry()).isNotNull();
+        assertThat(created.ancestry().timeline()).isEqualTo(main.timeline());
+        assertThat(created.ancestry().lsn()).isEqualTo(start);
+        assertThat(created.state()).isEqualTo("active");
+        assertThat(client.timelines()).filteredOn(t -> t.key().equals(branch)).singleElement()
+                .extracting(TimelineInfo::ancestry).isEqualTo(created.ancestry());
+        assertThat(client.timeline(main).ancestry()).isNull();
+        PgCluster pg = computeFromBasebackup(client, branch, null, "branch");
+        pg.start(Map.of());
+        assertThat(pg.psql("SELECT count(*) FROM pg_database WHERE datname = 'postgres'")).isEqualTo("1");
+
+        assertThatThrownBy(() -> client.branchTimeline(branch, main.timeline(), start))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        TimelineKey other = new TimelineKey(main.tenant(), Id128.random());
+        Id128 unknown = Id128.random();
+        assertThatThrownBy(() -> client.branchTimeline(other, unknown, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains(unknown.toString());
+                });
+        assertThatThrownBy(() -> client.branchTimeline(other, main.timeline(), Lsn.of(start.value() - 8)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("cannot branch at").contains("starts at " + start);
+                });
+        HttpClient http = HttpClient.newHttpClient();
+        URI otherUri = client.base().resolve("/v1/tenants/" + other.tenant() + "/timelines/" + other.timeline());
+        for (String body : List.of("{\"branch_from\": \"" + main.timeline() + "\", \"at\": \"3000028\"}",
+                "{\"branch_from\": \"nope\"}", "{\"at\": \"0/3000028\"}",
+                "{\"branch_from\": \"" + main.timeline() + "\", \"import_from\": \"/tmp\"}")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(otherUri)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.body()).as(body).containsAnyOf("at must look like", "32 hex digits", "needs branch_from", "not both");
+        }
+        assertThat(client.timelines()).extracting(TimelineInfo::key).containsExactlyInAnyOrder(main, branch);
+        try (var left = Files.list(dir.resolve("pageserver").resolve("branching"))) {
+            assertThat(left.toList()).as("private copies left behind").isEmpty();
+        }
+    }
+
+    @Test
     void importsAPgBasebackupOfARunningClusterAsOfTheBackup() throws Exception {
         PgCluster source = PgCluster.initdb(PgBinaries.locate(), scratch("cairn-src-").resolve("data"), List.of());
         computes.add(source);

@@ -6,13 +6,6 @@ import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.pageserver.gc.GarbageCollector;
 import dev.cairn.pageserver.gc.GcResult;
 import dev.cairn.pageserver.read.LsnOutsideRetentionException;
-import dev.cairn.kms.KeyHierarchy;
-import dev.cairn.kms.KeyHierarchyConfig;
-import dev.cairn.kms.provider.KeyRef;
-import dev.cairn.kms.provider.KmsProviders;
-import dev.cairn.kms.provider.local.LocalKmsProvider;
-import dev.cairn.kms.store.KeysLayout;
-import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.WalDirectoryIngest;
@@ -43,7 +36,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +61,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class RoundTripTest {
     private final TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
     private Path scratch;
-    private KeyHierarchy keys;
+    private Computes.SealedStore sealed;
     private PageStore store;
     private Ingest ingest;
     private Workload workload;
@@ -85,11 +77,8 @@ class RoundTripTest {
     void setUp() {
         scratch = Computes.scratch("cairn-roundtrip");
         // values sealed through kms/ (local CMK -> tenant KEK -> DEK), as in production
-        KeysLayout layout = KeysLayout.under(scratch.resolve("keys"));
-        keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys"))
-                .providers(KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, InstantSource.system()))).build());
-        keys.createTenant(tl.tenant().kmsTenant(), KeyRef.local("cmk"));
-        store = PageStore.open(scratch.resolve("pageserver"), new KmsValueCipher(keys));
+        sealed = Computes.SealedStore.open(scratch, tl);
+        store = sealed.store();
     }
 
     @AfterAll
@@ -100,8 +89,7 @@ class RoundTripTest {
         if (c != null) {
             c.close();
         }
-        store.close();
-        keys.close();
+        sealed.close();
         System.out.println(String.join("\n", log));
         ScratchDirectory.deleteTree(scratch);
     }

@@ -1,12 +1,5 @@
 package dev.cairn.pageserver;
 
-import dev.cairn.kms.KeyHierarchy;
-import dev.cairn.kms.KeyHierarchyConfig;
-import dev.cairn.kms.provider.KeyRef;
-import dev.cairn.kms.provider.KmsProviders;
-import dev.cairn.kms.provider.local.LocalKmsProvider;
-import dev.cairn.kms.store.KeysLayout;
-import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.WalDirectoryIngest;
@@ -25,7 +18,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,23 +37,19 @@ class TablespaceRoundTripTest {
     private final TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
     private final List<String> log = new ArrayList<>();
     private Path scratch;
-    private KeyHierarchy keys;
+    private Computes.SealedStore sealed;
     private PageStore store;
 
     @BeforeAll
     void setUp() {
         scratch = Computes.scratch("cairn-tablespaces");
-        KeysLayout layout = KeysLayout.under(scratch.resolve("keys"));
-        keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys"))
-                .providers(KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, InstantSource.system()))).build());
-        keys.createTenant(tl.tenant().kmsTenant(), KeyRef.local("cmk"));
-        store = PageStore.open(scratch.resolve("pageserver"), new KmsValueCipher(keys));
+        sealed = Computes.SealedStore.open(scratch, tl);
+        store = sealed.store();
     }
 
     @AfterAll
     void tearDown() {
-        store.close();
-        keys.close();
+        sealed.close();
         System.out.println(String.join("\n", log));
         ScratchDirectory.deleteTree(scratch);
     }

@@ -32,6 +32,8 @@ final class AdminIds {
         m.put("durableLsn", String.valueOf(t.durableLsn()));
         m.put("error", t.error());
         m.put("walSource", t.walSource());
+        m.put("ancestorTimeline", t.ancestry() == null ? null : t.ancestry().timeline().toString());
+        m.put("ancestorLsn", t.ancestry() == null ? null : t.ancestry().lsn().toString());
         return m;
     }
 }

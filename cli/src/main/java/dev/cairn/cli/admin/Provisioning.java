@@ -41,6 +41,22 @@ public final class Provisioning {
     }
 
     /**
+     * Creates {@code key} as a branch of timeline {@code source} of its tenant at {@code at} (null: the newest
+     * ingested WAL) unless it exists; waits up to {@code wait} for the pageserver to answer.
+     */
+    public static TimelineInfo ensureBranch(PageserverClient pageserver, TimelineKey key, dev.cairn.safekeeper.Id128 source,
+                                            dev.cairn.pgformat.Lsn at, boolean mayExist, Duration wait) throws Exception {
+        try {
+            return Reachable.within(wait, () -> pageserver.branchTimeline(key, source, at));
+        } catch (ApiException e) {
+            if (!mayExist || e.status() != 409) {
+                throw e;
+            }
+            return pageserver.timeline(key);
+        }
+    }
+
+    /**
      * Registers an endpoint whose role logs in with {@code password} (only its SCRAM verifier is sent).
      * With {@code mayExist} an existing endpoint is left as it is.
      */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.pageserver.api.PageserverClient;
 import dev.cairn.pageserver.api.TimelineInfo;
+import dev.cairn.pgformat.Lsn;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import picocli.CommandLine.Command;
@@ -28,7 +29,8 @@ public final class TimelineCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Create a timeline from a fresh initdb, or with --import-from from an existing cluster;",
+            description = {"Create a timeline from a fresh initdb, with --import-from from an existing cluster, or with",
+                    "--branch-from as a copy of another timeline of the tenant at an LSN (--at);",
                     "prints its tenant and timeline ids and start LSN."})
     static final class Create extends AdminCommand {
         @Mixin
@@ -45,6 +47,18 @@ public final class TimelineCommand implements Runnable {
                 "Stock PostgreSQL first recovers a copy of it to a clean shutdown."})
         java.nio.file.Path importFrom;
 
+        @Option(names = "--branch-from", paramLabel = "TIMELINE", description = {"Branch: copy this timeline of --tenant "
+                + "as it was at --at (the pageserver copies the data, in proportion to its size)."})
+        String branchFrom;
+
+        @Option(names = "--at", paramLabel = "LSN", description = {"With --branch-from: the LSN as PostgreSQL prints it, "
+                + "e.g. 0/3000028 (the branch holds every record ending at or before it; default: the newest WAL the "
+                + "pageserver has). It must lie within the source's retained history."})
+        String at;
+
+        @Option(names = "--json", description = "Print the timeline as JSON (as `timeline list --json`).")
+        boolean json;
+
         @Option(names = "--if-not-exists", description = "Succeed when the timeline already exists.")
         boolean ifNotExists;
 
@@ -53,10 +67,56 @@ public final class TimelineCommand implements Runnable {
 
         @Override
         protected void run() throws Exception {
+            BranchSource branch = branchSource();
+            if (branch != null && importFrom != null) {
+                throw new IllegalArgumentException("--branch-from and --import-from exclude each other");
+            }
             TimelineKey key = new TimelineKey(AdminIds.parseOrNew(tenant, "--tenant"), AdminIds.parseOrNew(timeline, "--timeline"));
-            TimelineInfo info = Provisioning.ensureTimeline(new PageserverClient(urls.pageserver()), key,
-                    importFrom == null ? null : importFrom.toAbsolutePath(), ifNotExists, Duration.ofSeconds(waitSeconds));
-            out().println("tenant " + info.key().tenant() + " timeline " + info.key().timeline() + " starts at " + info.startLsn());
+            PageserverClient pageserver = new PageserverClient(urls.pageserver());
+            Duration wait = Duration.ofSeconds(waitSeconds);
+            TimelineInfo info = branch != null
+                    ? Provisioning.ensureBranch(pageserver, key, branch.timeline(), branch.at(), ifNotExists, wait)
+                    : Provisioning.ensureTimeline(pageserver, key, importFrom == null ? null : importFrom.toAbsolutePath(),
+                    ifNotExists, wait);
+            if (json) {
+                out().println(JSON.writeValueAsString(AdminIds.describe(info)));
+                return;
+            }
+            // scripts take the ids from this line: keep its start as it is
+            out().println("tenant " + info.key().tenant() + " timeline " + info.key().timeline() + " starts at " + info.startLsn()
+                    + (info.ancestry() == null ? "" : " (branched from " + info.ancestry().timeline() + " at "
+                    + info.ancestry().lsn() + ")"));
+        }
+
+        private record BranchSource(Id128 timeline, Lsn at) {
+        }
+
+        /** The branch options, checked; null without --branch-from. */
+        private BranchSource branchSource() {
+            if (branchFrom == null) {
+                if (at != null) {
+                    throw new IllegalArgumentException("--at needs --branch-from");
+                }
+                return null;
+            }
+            if (tenant == null) {
+                throw new IllegalArgumentException("--branch-from needs --tenant: a branch stays in its source's tenant");
+            }
+            Id128 source;
+            try {
+                source = Id128.parse(branchFrom);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--branch-from must be a timeline id of 32 hex digits, got '" + branchFrom + "'");
+            }
+            if (at == null) {
+                return new BranchSource(source, null);
+            }
+            try {
+                return new BranchSource(source, Lsn.parse(at));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--at must be an LSN as PostgreSQL prints it, e.g. 0/3000028, got '"
+                        + at + "'");
+            }
         }
     }
 
@@ -75,10 +135,12 @@ public final class TimelineCommand implements Runnable {
                 out().println(JSON.writeValueAsString(all.stream().map(AdminIds::describe).toList()));
                 return;
             }
-            out().printf("%-32s %-32s %-8s %-14s %-14s %s%n", "TENANT", "TIMELINE", "STATE", "START", "INGESTED", "DURABLE");
+            out().printf("%-32s %-32s %-8s %-14s %-14s %-14s %s%n", "TENANT", "TIMELINE", "STATE", "START", "INGESTED",
+                    "DURABLE", "BRANCHED FROM");
             for (TimelineInfo t : all) {
-                out().printf("%-32s %-32s %-8s %-14s %-14s %s%n", t.key().tenant(), t.key().timeline(), t.state(),
-                        t.startLsn(), t.ingestedLsn(), t.durableLsn());
+                out().printf("%-32s %-32s %-8s %-14s %-14s %-14s %s%n", t.key().tenant(), t.key().timeline(), t.state(),
+                        t.startLsn(), t.ingestedLsn(), t.durableLsn(),
+                        t.ancestry() == null ? "-" : t.ancestry().timeline() + " at " + t.ancestry().lsn());
             }
         }
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Runs the packaged {@code cairn.jar} as a user would (integration tests run after {@code package}). */
 final class CairnJar {
@@ -18,16 +17,19 @@ final class CairnJar {
     }
 
     static ProcessResult run(long timeoutSeconds, String... args) {
-        return run(timeoutSeconds, Map.of(), args);
+        return run(Map.of(), timeoutSeconds, args);
     }
 
-    /** With extra environment variables, e.g. the one that {@code --password-env} names. */
-    static ProcessResult run(long timeoutSeconds, Map<String, String> env, String... args) {
+    /** As above, with {@code env} added to the environment (e.g. the variable a --password-env names). */
+    static ProcessResult run(Map<String, String> env, long timeoutSeconds, String... args) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after `mvn package`");
         }
-        List<String> command = new ArrayList<>(List.of("env"));
-        new TreeMap<>(env).forEach((k, v) -> command.add(k + "=" + v));
+        List<String> command = new ArrayList<>();
+        if (!env.isEmpty()) {
+            command.add("env"); // execs java with the variables added
+            env.forEach((k, v) -> command.add(k + "=" + v));
+        }
         command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return ProcessRunner.run(command, Path.of("").toAbsolutePath(), timeoutSeconds);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
+import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -167,6 +168,171 @@ class LocalClusterIT {
         }
     }
 
+    /**
+     * Backpressure (DESIGN.md 2.4): while the pageserver cannot ingest (SIGSTOP, then SIGKILL and the
+     * supervisor's restart), a burst's commits stop once the quorum is ahead of the pageserver by the bound
+     * (64 MiB by default) plus the one transaction in flight, and go on once it ingests again; nothing
+     * acknowledged is lost.
+     */
+    @Test
+    @Order(7)
+    void burstIsHeldBackWhileThePageserverCannotIngest() throws Exception {
+        long bound = 64L << 20;
+        long slack = 16L << 20; // the transaction in flight, whose WAL the compute sends before it waits
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE burst (id int, v text)");
+        }
+        java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong lastCommitNanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<Void> burst = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (Connection c = jdbc(); Statement s = c.createStatement()) {
+                while (!stop.get()) {
+                    s.executeUpdate("INSERT INTO burst SELECT g, repeat('x', 100) FROM generate_series(1, 2000) g");
+                    commits.incrementAndGet();
+                    lastCommitNanos.set(System.nanoTime());
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            awaitCommits(commits, 3);
+            long pageserverPid = component(status(), "pageserver").get("pid").asLong();
+            String ingestedBefore = component(status(), "pageserver").at("/timeline/ingestedLsn").asText();
+            signal("STOP", pageserverPid);
+            try {
+                Thread.sleep(8000);
+                long held = commits.get();
+                Thread.sleep(3000);
+                assertThat(commits.get()).as("commits while the pageserver is stopped, after the bound filled")
+                        .isEqualTo(held);
+                assertThat(System.nanoTime() - lastCommitNanos.get()).as("commit latency while held")
+                        .isGreaterThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(3));
+                long lag = lsnBytes(component(status(), "safekeeper-1").at("/timeline/commitLsn").asText()) - lsnBytes(ingestedBefore);
+                assertThat(lag).as("quorum ahead of the pageserver's last ingested LSN").isLessThanOrEqualTo(bound + slack);
+            } finally {
+                signal("CONT", pageserverPid);
+            }
+            awaitCommits(commits, commits.get() + 3);
+
+            signal("KILL", component(status(), "pageserver").get("pid").asLong());
+            long atKill = commits.get();
+            awaitStatus("the pageserver restarted and ingesting", st -> {
+                JsonNode ps = component(st, "pageserver");
+                return "running".equals(ps.path("state").asText()) && ps.path("timeline").has("ingestedLsn");
+            }, 90, "pageserver", "supervisor");
+            awaitCommits(commits, atKill + 3);
+        } finally {
+            stop.set(true);
+        }
+        burst.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        try (Connection c = jdbc(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM burst")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("every acknowledged insert").isEqualTo(commits.get() * 2000);
+            s.execute("DROP TABLE burst");
+        }
+    }
+
+    /**
+     * Tablespaces through the product: one in place and one with a directory on the compute's host, a table
+     * and an index in each, survive a suspend and wake and a SIGKILL of the compute's postmaster; every new
+     * compute has both in place under pg_tblspc/OID, and what the first compute wrote into the directory is
+     * deleted with its local state.
+     */
+    @Test
+    @Order(8)
+    void tablespacesOfBothKindsSurviveSuspendAndKill() throws Exception {
+        Path locations = Files.createTempDirectory("cairn-ts-");
+        try {
+            Files.setPosixFilePermissions(locations, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path location = Files.createDirectory(locations.resolve("located"));
+            dev.cairn.pgruntime.ServerUser.current().own(location);
+            try (Connection c = jdbc(); Statement s = c.createStatement()) {
+                s.execute("SET allow_in_place_tablespaces = true");
+                s.execute("CREATE TABLESPACE ts_inplace LOCATION ''");
+                s.execute("CREATE TABLESPACE ts_located LOCATION '" + location + "'");
+                s.execute("CREATE TABLE in_place (id int PRIMARY KEY USING INDEX TABLESPACE ts_located, v text) TABLESPACE ts_inplace");
+                s.execute("INSERT INTO in_place SELECT g, 'row ' || g FROM generate_series(1, 500) g");
+                s.execute("CREATE TABLE located (id int, v text) TABLESPACE ts_located");
+                s.execute("INSERT INTO located SELECT g, 'row ' || g FROM generate_series(1, 300) g");
+                s.execute("CREATE INDEX located_id ON located (id) TABLESPACE ts_inplace");
+            }
+            try (var written = Files.list(location)) {
+                assertThat(written.map(p -> p.getFileName().toString()).toList()).singleElement().asString().startsWith("PG_15_");
+            }
+            CairnJar.run(120, "endpoint", "stop", "main", "--dir", dir.toString()).requireSuccess("endpoint stop");
+            try (var left = Files.list(location)) {
+                assertThat(left.toList()).as("what the suspended compute wrote outside its data directory").isEmpty();
+            }
+            assertTablespaceData(500, 300);
+            long postmaster = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+            assertThat(postmaster).isPositive();
+            signal("KILL", postmaster);
+            try (Connection c = jdbcOnceAwake(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO located SELECT g, 'after kill' FROM generate_series(301, 350) g");
+            }
+            assertTablespaceData(500, 350);
+            try (Connection c = jdbc(); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE in_place");
+                s.execute("DROP TABLE located");
+                s.execute("DROP TABLESPACE ts_inplace");
+                s.execute("DROP TABLESPACE ts_located");
+            }
+        } finally {
+            ScratchDirectory.deleteTree(locations);
+        }
+    }
+
+    /** Both tables read through their indexes and sequentially, and both tablespaces are in place. */
+    private static void assertTablespaceData(long inPlace, long located) throws Exception {
+        try (Connection c = jdbcOnceAwake(); Statement s = c.createStatement()) {
+            s.execute("SET enable_seqscan = off");
+            assertThat(query(s, "SELECT count(*) FROM in_place WHERE id > 0")).isEqualTo(Long.toString(inPlace));
+            assertThat(query(s, "SELECT count(*) FROM located WHERE id > 0")).isEqualTo(Long.toString(located));
+            s.execute("RESET enable_seqscan");
+            assertThat(query(s, "SELECT count(*) FROM located")).isEqualTo(Long.toString(located));
+            assertThat(query(s, "SELECT string_agg((pg_tablespace_location(oid) = 'pg_tblspc/' || oid)::text, ',')"
+                    + " FROM pg_tablespace WHERE spcname LIKE 'ts_%'")).isEqualTo("true,true");
+        }
+    }
+
+    private static String query(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** A connection once the endpoint's compute is back (after a kill, the first attempts may meet the old one going). */
+    private static Connection jdbcOnceAwake() throws Exception {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (true) {
+            try {
+                Connection c = jdbc();
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT 1");
+                }
+                return c;
+            } catch (SQLException e) {
+                assertThat(System.currentTimeMillis()).as("compute back: %s", e.getMessage()).isLessThan(deadline);
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static void awaitCommits(java.util.concurrent.atomic.AtomicLong commits, long atLeast) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (commits.get() < atLeast) {
+            assertThat(System.currentTimeMillis()).as("%s commits (have %s)", atLeast, commits.get()).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static long lsnBytes(String lsn) {
+        return dev.cairn.pgformat.Lsn.parse(lsn).value();
+    }
+
     private static void signal(String sig, long... pids) {
         for (long pid : pids) {
             ProcessRunner.run(List.of("kill", "-" + sig, Long.toString(pid)), null, 10);
@@ -174,7 +340,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void killedComputeComesBackWithEveryAcknowledgedCommit() throws Exception {
         try (Connection c = jdbc(); Statement s = c.createStatement()) {
             for (int i = 0; i < 50; i++) {
@@ -193,7 +359,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void disablingTheTenantsCmkTerminatesTheComputeAndEnablingItRestoresAccess() throws Exception {
         JsonNode endpoint = component(status(), "compute-manager").at("/endpoints/0");
         assertThat(psql(url, "SELECT count(*) FROM accounts")).contains("1050"); // awake
@@ -233,7 +399,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void stopAndStartKeepsTheData() throws Exception {
         ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
@@ -245,7 +411,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void badArgumentsAreRefusedClearly() {
         ProcessResult r = CairnJar.run(60, "local", "start", "--dir", dir.resolve("other").toString(), "--port", "0");
         assertThat(r.exitCode()).isEqualTo(2);
@@ -256,7 +422,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void noPlaintextAtRestInAnyServiceDataDirectory() throws Exception {
         String marker = "cairn-plaintext-marker-" + Long.toHexString(System.nanoTime());
         String lsn;

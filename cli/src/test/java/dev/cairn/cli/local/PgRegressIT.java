@@ -11,7 +11,6 @@ import dev.cairn.pgruntime.ProcessRunner;
 import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.proxy.tls.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -151,9 +150,6 @@ class PgRegressIT {
     @Order(4)
     void aBranchAtTheMiddleOfTheSuiteHasTheDatabasesOfThatMoment() throws Exception {
         requireFirstTest();
-        ProcessResult help = CairnJar.run(60, "timeline", "create", "--help");
-        // until `cairn timeline create --branch-from` exists (branch `branching`), there is nothing to run
-        Assumptions.assumeTrue(help.stdout().contains("--branch-from"), "cairn timeline create has no --branch-from yet");
         JsonNode main = endpoint("main");
         ProcessResult branch = CairnJar.run(600, "timeline", "create", "--tenant", main.get("tenant").asText(),
                 "--branch-from", main.get("timeline").asText(), "--at", midSuiteLsn, "--dir", cairnDir.toString());
@@ -161,7 +157,7 @@ class PgRegressIT {
         Matcher id = Pattern.compile("timeline ([0-9a-fA-F]{32})").matcher(branch.stdout());
         assertThat(id.find()).as("new timeline id in: %s", branch.stdout()).isTrue();
         String password = cairn.env().get("PGPASSWORD");
-        ProcessResult create = CairnJar.run(120, Map.of("CAIRN_PITR_PASSWORD", password), "endpoint", "create", "pitr",
+        ProcessResult create = CairnJar.run(Map.of("CAIRN_PITR_PASSWORD", password), 120, "endpoint", "create", "pitr",
                 "--tenant", main.get("tenant").asText(), "--timeline", id.group(1), "--role", "postgres",
                 "--password-env", "CAIRN_PITR_PASSWORD", "--dir", cairnDir.toString());
         assertThat(create.exitCode()).as(create.stderr()).isZero();

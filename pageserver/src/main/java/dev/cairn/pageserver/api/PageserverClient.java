@@ -53,6 +53,18 @@ public final class PageserverClient {
                 }));
     }
 
+    /**
+     * Creates {@code key} as a branch of timeline {@code source} of the same tenant at {@code at} (null: the
+     * end of its ingested WAL); the pageserver copies the source's data there.
+     */
+    public TimelineInfo branchTimeline(TimelineKey key, dev.cairn.safekeeper.Id128 source, Lsn at) {
+        Map<String, String> body = at == null ? Map.of("branch_from", source.toString())
+                : Map.of("branch_from", source.toString(), "at", at.toString());
+        return TimelineInfo.fromJson(JsonHttpServer.JSON.convertValue(http.call("POST", PageserverHttpApi.timelinePath(key),
+                body, Map.class, IMPORT_TIMEOUT), new TypeReference<Map<String, Object>>() {
+        }));
+    }
+
     public TimelineInfo timeline(TimelineKey key) {
         return TimelineInfo.fromJson(json("GET", PageserverHttpApi.timelinePath(key)));
     }
@@ -160,7 +172,7 @@ public final class PageserverClient {
         return Lsn.parse(value);
     }
 
-    /** An import copies and recovers a whole cluster first. */
+    /** An import copies and recovers a whole cluster first; a branch copies one. */
     private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(30);
 
     private Map<String, Object> json(String method, String path) {

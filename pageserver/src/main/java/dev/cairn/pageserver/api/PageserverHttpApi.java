@@ -34,7 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The pageserver's HTTP API: timeline create/status/list, basebackup tar at an LSN (streamed), and
+ * The pageserver's HTTP API: timeline create (initdb, import or branch)/status/list, basebackup tar at an LSN (streamed), and
  * Prometheus metrics. Errors are JSON {@code {"error": code, "message": text}} with a fitting status.
  */
 public final class PageserverHttpApi implements AutoCloseable {
@@ -77,7 +77,7 @@ public final class PageserverHttpApi implements AutoCloseable {
                 JsonHttpServer.requireMethod(method, "GET", path);
                 basebackup(ex, key);
             } else if (method.equals("POST")) {
-                JsonHttpServer.sendJson(ex, 201, node.create(key, importSource(ex)).toJson());
+                JsonHttpServer.sendJson(ex, 201, create(key, createBody(ex)).toJson());
             } else {
                 JsonHttpServer.requireMethod(method, "GET", path);
                 boolean withSize = !"false".equals(query(ex.getRequestURI().getRawQuery()).get("size"));
@@ -86,28 +86,51 @@ public final class PageserverHttpApi implements AutoCloseable {
         }
     }
 
-    /** The optional body {@code {"import_from": "/path/to/datadir"}}: a data directory on the pageserver's machine. */
-    private static Path importSource(HttpExchange ex) throws IOException {
+    /**
+     * Creates from the optional body: {@code {"import_from": "/path/to/datadir"}} (a data directory on the
+     * pageserver's machine), {@code {"branch_from": "<timeline id>", "at": "0/3000028"}} (a timeline of the same
+     * tenant at an LSN; without "at", at the end of its ingested WAL), or neither (a fresh initdb).
+     */
+    private TimelineInfo create(TimelineKey key, com.fasterxml.jackson.databind.JsonNode body) {
+        String importFrom = text(body, "import_from");
+        String branchFrom = text(body, "branch_from");
+        String at = text(body, "at");
+        if (importFrom != null && branchFrom != null) {
+            throw new ApiError(400, "bad_request", "give import_from or branch_from, not both");
+        }
+        if (at != null && branchFrom == null) {
+            throw new ApiError(400, "bad_request", "at is the LSN of a branch: it needs branch_from");
+        }
+        if (branchFrom != null) {
+            return node.branch(key, id(branchFrom, "branch_from timeline"), at == null ? null : lsnParam(at, "at"));
+        }
+        if (importFrom == null) {
+            return node.create(key, null);
+        }
+        Path p = Path.of(importFrom);
+        if (!p.isAbsolute() || !java.nio.file.Files.isDirectory(p)) {
+            throw new ApiError(400, "bad_request", "import_from must be an absolute path to a data directory on the "
+                    + "pageserver's machine, got '" + importFrom + "'");
+        }
+        return node.create(key, p);
+    }
+
+    /** The request body as JSON, or null when there is none. */
+    private static com.fasterxml.jackson.databind.JsonNode createBody(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
         if (body.length == 0) {
             return null;
         }
-        com.fasterxml.jackson.databind.JsonNode json;
         try {
-            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
         } catch (IOException e) {
             throw new ApiError(400, "bad_request", "request body must be JSON: " + e.getMessage());
         }
-        com.fasterxml.jackson.databind.JsonNode from = json == null ? null : json.get("import_from");
-        if (from == null || from.isNull()) {
-            return null;
-        }
-        Path p = Path.of(from.asText());
-        if (!p.isAbsolute() || !java.nio.file.Files.isDirectory(p)) {
-            throw new ApiError(400, "bad_request", "import_from must be an absolute path to a data directory on the "
-                    + "pageserver's machine, got '" + from.asText() + "'");
-        }
-        return p;
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode json, String field) {
+        com.fasterxml.jackson.databind.JsonNode v = json == null ? null : json.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     private void basebackup(HttpExchange ex, TimelineKey key) throws IOException {
@@ -142,10 +165,14 @@ public final class PageserverHttpApi implements AutoCloseable {
     }
 
     private static Lsn lsnParam(String text) {
+        return lsnParam(text, "lsn");
+    }
+
+    private static Lsn lsnParam(String text, String name) {
         try {
             return Lsn.parse(text);
         } catch (RuntimeException e) {
-            throw new ApiError(400, "bad_request", "lsn must look like 0/16B3748, got '" + text + "'");
+            throw new ApiError(400, "bad_request", name + " must look like 0/16B3748, got '" + text + "'");
         }
     }
 
@@ -204,6 +231,9 @@ public final class PageserverHttpApi implements AutoCloseable {
         }
         if (e instanceof dev.cairn.pageserver.importer.ImportException) {
             return new ApiError(422, "import_failed", msg);
+        }
+        if (e instanceof dev.cairn.pageserver.branch.BranchException) {
+            return new ApiError(500, "branch_failed", msg);
         }
         if (e instanceof PageserverException) {
             return new ApiError(500, "pageserver_error", msg);

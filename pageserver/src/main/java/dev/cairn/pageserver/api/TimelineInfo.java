@@ -1,5 +1,6 @@
 package dev.cairn.pageserver.api;
 
+import dev.cairn.pageserver.store.Ancestry;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
@@ -22,10 +23,11 @@ import java.util.Map;
  * @param walSource    the safekeeper currently streamed from, or null
  * @param logicalSizeBytes every relation fork at the ingested LSN, in bytes (what the database holds, before
  *                     versions, compression and encryption); null while the tenant's keys cannot be used
+ * @param ancestry     the timeline and LSN this one was branched from, or null
  */
 public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn lastRecordLsn, Lsn durableLsn,
                            Lsn commitLsn, Lsn gcHorizonLsn, String state, String error, Lsn stoppedAtLsn,
-                           String walSource, Long logicalSizeBytes) {
+                           String walSource, Long logicalSizeBytes, Ancestry ancestry) {
     /** Ingest stopped at a record it could not apply: the timeline takes no new commits until that is fixed. */
     public static final String FAILED = "failed";
 
@@ -54,6 +56,8 @@ public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn l
         m.put("stoppedAtLsn", stoppedAtLsn.isValid() ? stoppedAtLsn.toString() : null);
         m.put("walSource", walSource);
         m.put("logicalSizeBytes", logicalSizeBytes);
+        m.put("ancestorTimeline", ancestry == null ? null : ancestry.timeline().toString());
+        m.put("ancestorLsn", ancestry == null ? null : ancestry.lsn().toString());
         return m;
     }
 
@@ -61,7 +65,10 @@ public record TimelineInfo(TimelineKey key, Lsn startLsn, Lsn ingestedLsn, Lsn l
         return new TimelineInfo(new TimelineKey(Id128.parse((String) m.get("tenant")), Id128.parse((String) m.get("timeline"))),
                 lsn(m, "startLsn"), lsn(m, "ingestedLsn"), lsn(m, "lastRecordLsn"), lsn(m, "durableLsn"),
                 lsn(m, "commitLsn"), lsn(m, "gcHorizonLsn"), (String) m.get("state"), (String) m.get("error"),
-                lsn(m, "stoppedAtLsn"), (String) m.get("walSource"), m.get("logicalSizeBytes") instanceof Number n ? n.longValue() : null);
+                lsn(m, "stoppedAtLsn"), (String) m.get("walSource"),
+                m.get("logicalSizeBytes") instanceof Number n ? n.longValue() : null,
+                m.get("ancestorTimeline") == null ? null
+                        : new Ancestry(Id128.parse((String) m.get("ancestorTimeline")), lsn(m, "ancestorLsn")));
     }
 
     private static Lsn lsn(Map<String, Object> m, String field) {

@@ -1,6 +1,7 @@
 package dev.cairn.pageserver.service;
 
 import dev.cairn.pageserver.api.TimelineInfo;
+import dev.cairn.pageserver.branch.TimelineBranch;
 import dev.cairn.pageserver.gc.GarbageCollector;
 import dev.cairn.pageserver.gc.GcResult;
 import dev.cairn.pageserver.gc.RetentionPolicy;
@@ -9,6 +10,7 @@ import dev.cairn.pageserver.importer.StockRecovery;
 import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.SafekeeperWalSource;
 import dev.cairn.pageserver.read.PageService;
+import dev.cairn.pageserver.store.Ancestry;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.crypto.ValueCipher;
@@ -16,6 +18,7 @@ import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ScratchDirectory;
+import dev.cairn.safekeeper.Id128;
 import dev.cairn.safekeeper.TimelineKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PageserverNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PageserverNode.class);
+    /** Under the data directory: private copies of basebackups while branches are made (none survive a restart). */
+    private static final String BRANCH_WORK_DIR = "branching";
 
     /**
      * @param safekeepers  HOST:PORT of each safekeeper; empty for a pageserver that only serves imports
@@ -95,6 +100,7 @@ public final class PageserverNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create pageserver data directory " + config.dataDir(), e);
         }
+        removeLeftoverBranchCopies(config.dataDir().resolve(BRANCH_WORK_DIR));
         PageserverNode node = new PageserverNode(config, PageStore.open(config.dataDir().resolve("store"), cipher,
                 config.blockCacheMib() << 20));
         for (TimelineKey key : node.registry.load()) {
@@ -167,6 +173,32 @@ public final class PageserverNode implements AutoCloseable {
         } finally {
             removeScratch(scratch);
         }
+        return register(key);
+    }
+
+    /**
+     * Creates timeline {@code key} as a copy of {@code sourceTimeline} of the same tenant at the last record
+     * boundary at or before {@code at} (null: the end of its ingested WAL), and starts ingesting its WAL.
+     * The LSN must lie between the source's start and its committed WAL, and within its retention window.
+     */
+    public synchronized TimelineInfo branch(TimelineKey key, Id128 sourceTimeline, Lsn at) {
+        if (timelines.containsKey(key) || new Timeline(store, key).exists()) {
+            throw new TimelineExistsException(key);
+        }
+        TimelineKey sourceKey = new TimelineKey(key.tenant(), sourceTimeline);
+        ServedTimeline source = timeline(sourceKey);
+        Lsn lsn = at != null ? at : source.ingest().position().end();
+        TimelineBranch.Result r = new TimelineBranch(store, sourceKey, source.pages(), key)
+                .create(lsn, source.commitLsn(), config.readTimeout(), config.dataDir().resolve(BRANCH_WORK_DIR));
+        store.flush();
+        LOG.info("created {} as a branch of {} at {} (asked for {}): {} bytes copied, {} relation forks, {} pages, "
+                + "starts at {}", key, sourceKey, r.ancestry().lsn(), lsn, r.copiedBytes(), r.imported().relationForks(),
+                r.imported().pages(), r.imported().lsn());
+        return register(key);
+    }
+
+    /** Adds a newly created timeline to the registry and serves it. */
+    private TimelineInfo register(TimelineKey key) {
         List<TimelineKey> all = new ArrayList<>(timelines.keySet());
         all.addAll(unopened.keySet());
         all.add(key);
@@ -175,14 +207,24 @@ public final class PageserverNode implements AutoCloseable {
         return serve(key).info();
     }
 
+    /** A crash while branching leaves its copy behind: no branch is in progress before the node opens. */
+    private static void removeLeftoverBranchCopies(Path workDir) {
+        try {
+            ScratchDirectory.deleteTree(workDir);
+        } catch (UncheckedIOException e) {
+            LOG.warn("{}: {}", e.getMessage(), e.getCause().getMessage());
+        }
+    }
+
     private ServedTimeline serve(TimelineKey key) {
         Timeline timeline = new Timeline(store, key);
+        Ancestry ancestry = timeline.ancestry(); // fixed at creation: read once, not on every status
         Ingest ingest = new Ingest(store, key);
         SafekeeperWalSource source = config.safekeepers().isEmpty() ? null
                 : new SafekeeperWalSource(ingest, store, config.safekeepers(), "pageserver-" + config.nodeId(),
                 timeline.controlFile().build().xlogSegSize(), metrics).start();
         ServedTimeline served = new ServedTimeline(key, ingest, timeline,
-                new PageService(timeline, ingest.watch(), config.readTimeout()), source);
+                new PageService(timeline, ingest.watch(), config.readTimeout()), source, ancestry);
         timelines.put(key, served);
         return served;
     }

@@ -6,6 +6,7 @@ import dev.cairn.pageserver.ingest.IngestException;
 import dev.cairn.pageserver.ingest.IngestPausedException;
 import dev.cairn.pageserver.ingest.SafekeeperWalSource;
 import dev.cairn.pageserver.read.PageService;
+import dev.cairn.pageserver.store.Ancestry;
 import dev.cairn.pageserver.store.IngestPosition;
 import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.Timeline;
@@ -19,13 +20,16 @@ public final class ServedTimeline implements AutoCloseable {
     private final Timeline timeline;
     private final PageService pages;
     private final SafekeeperWalSource source;
+    private final Ancestry ancestry;
 
-    ServedTimeline(TimelineKey key, Ingest ingest, Timeline timeline, PageService pages, SafekeeperWalSource source) {
+    ServedTimeline(TimelineKey key, Ingest ingest, Timeline timeline, PageService pages, SafekeeperWalSource source,
+                   Ancestry ancestry) {
         this.key = key;
         this.ingest = ingest;
         this.timeline = timeline;
         this.pages = pages;
         this.source = source;
+        this.ancestry = ancestry;
     }
 
     public TimelineKey key() {
@@ -55,10 +59,19 @@ public final class ServedTimeline implements AutoCloseable {
         String state = failure != null ? TimelineInfo.FAILED : paused != null ? "paused" : "active";
         String error = failure != null ? failure.getMessage() : paused != null ? paused.getMessage() : null;
         Lsn durable = source == null ? pos.end() : source.durableLsn();
-        Lsn commit = source == null ? pos.end() : source.commitLsn();
+        Lsn commit = commitLsn(pos);
         return new TimelineInfo(key, pos.importLsn(), pos.end(), pos.lastRecord(), durable, commit,
                 timeline.gcHorizon(), state, error, failure != null ? failure.lsn() : Lsn.INVALID,
-                source == null ? null : source.currentSource(), withSize ? logicalSize(pos.end()) : null);
+                source == null ? null : source.currentSource(), withSize ? logicalSize(pos.end()) : null, ancestry);
+    }
+
+    /** The newest commit LSN the WAL source reported; without one, the end of the ingested WAL. */
+    public Lsn commitLsn() {
+        return commitLsn(ingest.position());
+    }
+
+    private Lsn commitLsn(IngestPosition pos) {
+        return source == null ? pos.end() : source.commitLsn();
     }
 
     /** Null when the relation sizes cannot be read (a revoked tenant): the rest of the status still answers. */

@@ -93,6 +93,10 @@ public final class KeyCodec {
         return kindPrefix(tl, KeyKind.GC_HORIZON);
     }
 
+    public static byte[] ancestry(TimelineKey tl) {
+        return kindPrefix(tl, KeyKind.ANCESTRY);
+    }
+
     public static byte[] configFile(TimelineKey tl, String name) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         return start(tl, KeyKind.CONFIG_FILE, n.length).put(n).array();

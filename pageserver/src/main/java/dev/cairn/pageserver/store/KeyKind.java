@@ -28,7 +28,9 @@ public enum KeyKind {
     /** The GC horizon: reads below it are refused because older versions may be gone. */
     GC_HORIZON(11, Family.META, false),
     /** A tablespace other than pg_default and pg_global: (spc, LSN) -> its CREATE TABLESPACE location, or tombstone (dropped). */
-    TABLESPACE(12, Family.RELS, true);
+    TABLESPACE(12, Family.RELS, true),
+    /** The timeline and LSN a branch was created from (absent for a timeline from initdb or an import). */
+    ANCESTRY(13, Family.META, false);
 
     /** RocksDB column families, one per kind of data with its own access pattern. */
     public enum Family {

@@ -247,6 +247,12 @@ public final class Timeline {
         return b == null ? Lsn.INVALID : Lsn.of(java.nio.ByteBuffer.wrap(b).getLong());
     }
 
+    /** Where this timeline was branched from, or null when it was created from initdb or an import. */
+    public Ancestry ancestry() {
+        byte[] b = store.get(KeyCodec.ancestry(ref));
+        return b == null ? null : Ancestry.decode(b);
+    }
+
     public boolean exists() {
         return store.get(KeyCodec.position(ref)) != null;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
@@ -167,8 +168,8 @@ class PgRegressIT {
         assertAmcheckClean(pitr);
     }
 
-    /** Both suites' results on one server. */
-    private record Outcome(RegressSuite.Run regress, RegressSuite.Run isolation) {
+    /** Both suites' results on one server, and the WAL each wrote (Cairn's computes add a page image to every record). */
+    private record Outcome(RegressSuite.Run regress, RegressSuite.Run isolation, long regressWalBytes, long isolationWalBytes) {
     }
 
     /**
@@ -176,14 +177,20 @@ class PgRegressIT {
      * half way point are kept for the branch; the halves run alike on stock so both sides run the same.
      */
     private static Outcome runBothSuites(PgTarget target, Path out, boolean keepMidSuite) {
+        Lsn start = walPosition(target);
         RegressSuite.Run first = suite.regress(target, firstHalf, out.resolve("regress"), false, MAX_CONNECTIONS);
         if (keepMidSuite) {
             midSuiteLsn = target.psql("postgres", "SELECT pg_current_wal_lsn()");
             midSuiteDumps = target.dumpAll();
         }
         RegressSuite.Run second = suite.regress(target, secondHalf, out.resolve("regress"), true, MAX_CONNECTIONS);
+        Lsn afterRegress = walPosition(target);
         RegressSuite.Run isolation = suite.isolation(target, out.resolve("isolation"), MAX_CONNECTIONS);
-        return new Outcome(first.plus(second), isolation);
+        return new Outcome(first.plus(second), isolation, afterRegress.minus(start), walPosition(target).minus(afterRegress));
+    }
+
+    private static Lsn walPosition(PgTarget target) {
+        return Lsn.parse(target.psql("postgres", "SELECT pg_current_wal_lsn()"));
     }
 
     /**
@@ -203,9 +210,11 @@ class PgRegressIT {
 
     private static void startCairn() {
         proxyPort = LocalClusterIT.freeBase();
-        // no idle suspend during the run: the suspends here are the test's own
+        // no idle suspend during the run: the suspends here are the test's own. The branch at the middle of the
+        // regression suite needs the WAL since then: the suites write about 4 GB (a page image in every record),
+        // the pageserver keeps 1 GB by default.
         ProcessResult r = CairnJar.run(300, "local", "start", "--dir", cairnDir.toString(), "--port", Integer.toString(proxyPort),
-                "--idle-suspend", "86400");
+                "--idle-suspend", "86400", "--retention-mb", "8192");
         assertThat(r.exitCode()).as("local start failed:\n%s\n%s", r.stdout(), r.stderr()).isZero();
         String url = r.stdout().lines().filter(l -> l.contains("postgresql://")).findFirst().orElseThrow();
         String password = url.replaceAll(".*postgresql://[^:]+:([^@]+)@.*", "$1");
@@ -263,8 +272,10 @@ class PgRegressIT {
         root.put("max_connections", MAX_CONNECTIONS == 0 ? "pg_regress default (no limit)" : Integer.toString(MAX_CONNECTIONS));
         root.put("cairn", "cairn local: 3 safekeepers, pageserver, compute manager, proxy (TLS, SCRAM); stock: one server "
                 + "over TLS, fsync off and max_prepared_transactions 16 like a compute");
-        root.set("regress", suiteResult("parallel_schedule, in two halves", stock.regress, onCairn.regress));
-        root.set("isolation", suiteResult("isolation_schedule", stock.isolation, onCairn.isolation));
+        root.set("regress", suiteResult("parallel_schedule, in two halves", stock.regress, onCairn.regress)
+                .put("stock_wal_mb", stock.regressWalBytes / 1e6).put("cairn_wal_mb", onCairn.regressWalBytes / 1e6));
+        root.set("isolation", suiteResult("isolation_schedule", stock.isolation, onCairn.isolation)
+                .put("stock_wal_mb", stock.isolationWalBytes / 1e6).put("cairn_wal_mb", onCairn.isolationWalBytes / 1e6));
         Path results = repositoryRoot().resolve("bench/results/pg-regress.json");
         Files.writeString(results, JSON.writeValueAsString(root) + "\n");
     }

@@ -5,7 +5,6 @@ import dev.cairn.pageserver.api.PageserverClient;
 import dev.cairn.pageserver.api.TimelineInfo;
 import dev.cairn.pgformat.Lsn;
 import dev.cairn.pgruntime.PgCluster;
-import dev.cairn.pgruntime.ScratchDirectory;
 import dev.cairn.proxy.auth.ScramVerifier;
 import dev.cairn.proxy.endpoint.BackendAddress;
 import dev.cairn.safekeeper.compute.ComputeAddress;
@@ -46,6 +45,7 @@ public final class ComputeAgent implements AutoCloseable {
     private static final Duration FINAL_WAL_WAIT = Duration.ofSeconds(15);
 
     private final ComputeSpec spec;
+    private final ComputeRecords records;
     private final ScheduledExecutorService watchdog;
     private volatile ComputeState state = ComputeState.SUSPENDED;
     private volatile String lastError;
@@ -64,7 +64,13 @@ public final class ComputeAgent implements AutoCloseable {
     }
 
     public ComputeAgent(ComputeSpec spec) {
+        this(spec, ComputeRecords.NONE);
+    }
+
+    /** @param records where the compute is recorded while it has local state, for cleanup after a crash */
+    public ComputeAgent(ComputeSpec spec, ComputeRecords records) {
         this.spec = spec;
+        this.records = records;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("compute-watch-" + spec.endpoint()).unstarted(r));
         watchdog.scheduleWithFixedDelay(this::watch, 500, 500, TimeUnit.MILLISECONDS);
@@ -139,12 +145,14 @@ public final class ComputeAgent implements AutoCloseable {
             pg = PgCluster.existing(spec.pgBinaries(), data);
             pg.user().own(root);
             pg.start(ComputeSettings.server(spec));
+            String stateDir = root.toAbsolutePath().toString();
+            pg.postmaster().ifPresent(p -> records.write(new ComputeRecord(spec.endpoint(), stateDir, p.pid())));
             String agentPassword = randomToken(24);
             // one psql for the proposer's role and the endpoint's roles: each run costs a process and a login.
             // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot;
             // wal_consistency_checking set here too, in case a role setting the reset below removes turned it off
             pg.psqlLocal("SET synchronous_commit = local; SET wal_consistency_checking = '"
-                    + ComputeSettings.server(spec).get("wal_consistency_checking") + "';"
+                    + ComputeSettings.CONSISTENCY_CHECKING + "';"
                     + "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ComputeSettings.AGENT_ROLE
                     + "') THEN CREATE ROLE " + ComputeSettings.AGENT_ROLE + " LOGIN REPLICATION; END IF; END$$;"
                     + "ALTER ROLE " + ComputeSettings.AGENT_ROLE + " PASSWORD '" + agentPassword + "';"
@@ -341,18 +349,17 @@ public final class ComputeAgent implements AutoCloseable {
             r.proposer().close();
         }
         if (r.root() != null) {
-            try {
-                TablespaceLocations.deleteWrittenOutside(r.root().resolve("data"));
-            } catch (UncheckedIOException e) {
-                LOG.warn("endpoint {}: tablespace directories outside the compute: {}", spec.endpoint(), e.getMessage());
-            }
             deleteTree(r.root());
+            if (!Files.exists(r.root())) {
+                records.remove(r.root());
+            }
         }
     }
 
     private Path newStateDir() throws IOException {
         Files.createDirectories(spec.stateRoot());
         Path dir = spec.stateRoot().resolve(spec.endpoint() + "-" + randomToken(6).replace('-', 'x').replace('_', 'y'));
+        records.write(new ComputeRecord(spec.endpoint(), dir.toAbsolutePath().toString(), null)); // before any plaintext
         Files.createDirectory(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;
@@ -411,7 +418,7 @@ public final class ComputeAgent implements AutoCloseable {
 
     private static void deleteTree(Path root) {
         try {
-            ScratchDirectory.deleteTree(root);
+            ComputeStateDirectory.delete(root);
         } catch (UncheckedIOException e) {
             LOG.warn("compute state: {}: {}", e.getMessage(), e.getCause().getMessage());
         }

@@ -27,7 +27,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Owns the endpoints of this machine and one {@link ComputeAgent} each: wakes them (concurrent wakes of
- * one endpoint share a single start), suspends them, and keeps the endpoint registry.
+ * one endpoint share a single start), suspends them, and keeps the endpoint registry. It records every
+ * compute it starts ({@link ComputeRecords}) and, when it starts, stops those a crashed predecessor left
+ * running before it serves any wake.
  */
 public final class ComputeManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeManager.class);
@@ -53,6 +55,7 @@ public final class ComputeManager implements AutoCloseable {
     private final Map<String, CompletableFuture<BackendAddress>> wakes = new ConcurrentHashMap<>();
     private final ExecutorService starter = Executors.newVirtualThreadPerTaskExecutor();
     private final ServiceKeys keys;
+    private final ComputeRecords records;
 
     /**
      * @param keys the manager's key hierarchy: each endpoint's tenant gets a keyring under its CMK, which
@@ -61,6 +64,8 @@ public final class ComputeManager implements AutoCloseable {
     public ComputeManager(Config config, ServiceKeys keys) {
         this.config = config;
         this.keys = keys;
+        stopOrphans(config.dataDir());
+        this.records = new ComputeRecords(config.dataDir());
         this.registry = new EndpointRegistry(config.dataDir().resolve("endpoints.json"));
         registry.load().forEach(e -> endpoints.put(e.name(), e));
         keys.addListener((tenant, from, to, reason) -> {
@@ -76,6 +81,22 @@ public final class ComputeManager implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("endpoint {}: keys of tenant {} not available: {}", def.name(), def.tenant(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The computes a dead predecessor started are stopped and their plaintext state deleted before this
+     * manager serves any wake (see {@link OrphanedComputes}).
+     */
+    private static void stopOrphans(Path dataDir) {
+        try {
+            List<ComputeRecord> stopped = OrphanedComputes.stopAll(dataDir);
+            if (!stopped.isEmpty()) {
+                LOG.warn("cleaned up {} compute(s) a previous manager left behind: {}", stopped.size(), stopped);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the computes a previous manager left running", e);
         }
     }
 
@@ -228,7 +249,7 @@ public final class ComputeManager implements AutoCloseable {
     private ComputeAgent agent(EndpointDefinition def) {
         return agents.computeIfAbsent(def.name(), n -> new ComputeAgent(new ComputeSpec(n, timelineOf(def),
                 config.safekeepers(), config.pageserver(), config.pgBinaries(), config.computeHost(),
-                config.stateRoot(), def.roles(), config.maxIngestLagBytes(), config.computeSettings())));
+                config.stateRoot(), def.roles(), config.maxIngestLagBytes(), config.computeSettings()), records));
     }
 
     private static TimelineKey timelineOf(EndpointDefinition def) {

@@ -11,6 +11,8 @@ import java.util.Map;
 final class ComputeSettings {
     static final String PROPOSER_APP = "cairn_proposer";
     static final String AGENT_ROLE = "cairn_agent";
+    /** Every rmgr's records carry the images of the blocks they change: the pageserver has no block redo yet. */
+    static final String CONSISTENCY_CHECKING = "all";
 
     private ComputeSettings() {
     }
@@ -22,7 +24,7 @@ final class ComputeSettings {
         s.put("synchronous_commit", "on");
         s.put("fsync", "off");
         s.put("full_page_writes", "on");
-        s.put("wal_consistency_checking", "all");
+        s.put("wal_consistency_checking", CONSISTENCY_CHECKING);
         s.put("wal_compression", "lz4");
         s.put("wal_level", "replica");
         s.put("max_wal_senders", "4");

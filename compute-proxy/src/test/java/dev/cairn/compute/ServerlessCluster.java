@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * A serverless cluster inside one JVM with every real part: 3 gRPC safekeepers, the pageserver service, the
@@ -53,10 +54,14 @@ final class ServerlessCluster implements AutoCloseable {
     final ProxyServer proxy;
     final TimelineKey timeline;
     private final List<AutoCloseable> closeables;
+    private final ServiceKeys pageserverKeys;
+    private PageserverNode pageserverNode;
+    private PageserverHttpApi pageserverApi;
 
     private ServerlessCluster(Path dir, Path computeStates, LocalSafekeepers safekeepers, PageserverClient pageserver,
                               ComputeManager manager, ComputeManagerClient managerClient, ProxyServer proxy,
-                              TimelineKey timeline, List<AutoCloseable> closeables) {
+                              TimelineKey timeline, List<AutoCloseable> closeables, ServiceKeys pageserverKeys,
+                              PageserverNode pageserverNode, PageserverHttpApi pageserverApi) {
         this.dir = dir;
         this.computeStates = computeStates;
         this.safekeepers = safekeepers;
@@ -66,6 +71,9 @@ final class ServerlessCluster implements AutoCloseable {
         this.proxy = proxy;
         this.timeline = timeline;
         this.closeables = closeables;
+        this.pageserverKeys = pageserverKeys;
+        this.pageserverNode = pageserverNode;
+        this.pageserverApi = pageserverApi;
     }
 
     /** @param computeSettings the operator's extra postgres settings for every compute */
@@ -82,9 +90,8 @@ final class ServerlessCluster implements AutoCloseable {
             closeables.add(safekeepers);
             safekeepers.startAll();
             List<String> addresses = safekeepers.addresses().stream().map(a -> a.host() + ":" + a.port()).toList();
-            PageserverNode node = PageserverNode.open(new PageserverNode.Config(dir.resolve("ps"), addresses,
-                    PgBinaries.locate(), Duration.ofSeconds(60), "test"),
-                    new KmsValueCipher(serviceKeys(dir, dir.resolve("ps"), closeables)));
+            ServiceKeys pageserverKeys = serviceKeys(dir, dir.resolve("ps"), closeables);
+            PageserverNode node = openPageserver(dir, addresses, Set.of(), pageserverKeys);
             closeables.add(node);
             PageserverHttpApi psApi = PageserverHttpApi.start(node, new InetSocketAddress("127.0.0.1", 0));
             closeables.add(psApi);
@@ -109,11 +116,38 @@ final class ServerlessCluster implements AutoCloseable {
                     TlsPolicy.REQUIRE).withWakeTimeout(Duration.ofSeconds(90)), endpoints, endpoints).start();
             closeables.add(proxy);
             return new ServerlessCluster(dir, states.path(), safekeepers, pageserver, manager, managerClient, proxy,
-                    timeline, closeables);
+                    timeline, closeables, pageserverKeys, node, psApi);
         } catch (Exception | Error e) {
             closeAll(closeables);
             throw e;
         }
+    }
+
+    private static PageserverNode openPageserver(Path dir, List<String> safekeepers, Set<Integer> ignoredCustomRmgrs,
+                                                 ServiceKeys keys) {
+        PageserverNode.Config defaults = new PageserverNode.Config(dir.resolve("ps"), safekeepers, PgBinaries.locate(),
+                Duration.ofSeconds(60), "test");
+        return PageserverNode.open(new PageserverNode.Config(defaults.dataDir(), defaults.safekeepers(),
+                defaults.pgBinaries(), defaults.readTimeout(), defaults.nodeId(), defaults.retention(),
+                defaults.gcInterval(), defaults.blockCacheMib(), ignoredCustomRmgrs),
+                new KmsValueCipher(keys));
+    }
+
+    /**
+     * Stops the pageserver and starts it again on its data directory and port, as an operator restarts a
+     * fixed or reconfigured one.
+     */
+    void restartPageserver(Set<Integer> ignoredCustomRmgrs) throws Exception {
+        int port = pageserverApi.port();
+        int apiAt = closeables.indexOf(pageserverApi);
+        int nodeAt = closeables.indexOf(pageserverNode);
+        pageserverApi.close();
+        pageserverNode.close();
+        List<String> addresses = safekeepers.addresses().stream().map(a -> a.host() + ":" + a.port()).toList();
+        pageserverNode = openPageserver(dir, addresses, ignoredCustomRmgrs, pageserverKeys);
+        closeables.set(nodeAt, pageserverNode);
+        pageserverApi = PageserverHttpApi.start(pageserverNode, new InetSocketAddress("127.0.0.1", port));
+        closeables.set(apiAt, pageserverApi);
     }
 
     private static ServiceKeys serviceKeys(Path dir, Path dataDir, List<AutoCloseable> closeables) {

@@ -136,7 +136,7 @@ public final class PgCluster implements AutoCloseable {
             long started = Long.parseLong(lines.get(2).trim());
             String status = lines.get(7).trim();
             return started >= begun - 2 && (status.equals("ready") || status.equals("standby"))
-                    && live(pid).isPresent(); // not the file of a server killed before
+                    && RunningProcess.isRunning(pid); // not the file of a server killed before
         } catch (NumberFormatException e) {
             return false;
         }
@@ -177,25 +177,11 @@ public final class PgCluster implements AutoCloseable {
         return ProcessRunner.run(cmd, null, 600).requireSuccess("psql: " + abbreviate(sql)).stdout().strip();
     }
 
-    private static java.util.Optional<ProcessHandle> live(long pid) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(PgCluster::notZombie);
-    }
-
-    /** A killed process nobody reaped yet still "is alive" to ProcessHandle; /proc says it is a zombie. */
-    private static boolean notZombie(ProcessHandle p) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return true; // no /proc: trust isAlive
-        }
-    }
-
     /** The postmaster's process, from postmaster.pid, while it runs. */
     public java.util.Optional<ProcessHandle> postmaster() {
         try {
             String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
-            return live(Long.parseLong(first));
+            return RunningProcess.of(Long.parseLong(first));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

@@ -119,6 +119,20 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until the compute manager answers again (after a restart); whether it did in time. */
+    public boolean awaitManager(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                managerClient().status("main");
+                return true;
+            } catch (RuntimeException e) {
+                Thread.sleep(200); // down or restarting
+            }
+        }
+        return false;
+    }
+
     public FaultyRelay proposerLink(int id) {
         return proposerLinks.get(id - 1);
     }

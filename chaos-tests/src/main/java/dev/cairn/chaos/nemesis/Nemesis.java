@@ -3,6 +3,7 @@ package dev.cairn.chaos.nemesis;
 import dev.cairn.chaos.cluster.ChaosCluster;
 import dev.cairn.chaos.net.FaultyRelay;
 import dev.cairn.chaos.net.LinkFault;
+import dev.cairn.pgruntime.RunningProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,9 @@ import java.util.Set;
  */
 public final class Nemesis {
     private static final Logger LOG = LoggerFactory.getLogger(Nemesis.class);
+
+    /** In an {@link NemesisClass#ORPHAN} fault's target when the restarted manager left the old postgres running. */
+    public static final String STILL_RUNS = "still runs";
 
     private final ChaosCluster cluster;
     private final List<NemesisClass> classes;
@@ -100,6 +104,7 @@ public final class Nemesis {
                     outage(holdNanos);
                 }
             }
+            case ORPHAN -> orphan();
         }
     }
 
@@ -111,6 +116,30 @@ public final class Nemesis {
         p.ifPresent(h -> ChaosCluster.signal("KILL", h));
         record(new FaultEvent(NemesisClass.KILL, "sigkill", target + p.map(h -> " (pid " + h.pid() + ")").orElse(" (not running)"),
                 t, t, target.startsWith("safekeeper")));
+    }
+
+    /**
+     * Held until the restarted manager answers, which it does only after stopping the computes its
+     * predecessor left; the event says whether the orphaned postgres is gone by then.
+     */
+    private void orphan() throws InterruptedException {
+        Optional<ProcessHandle> manager = process("compute-manager");
+        Optional<ProcessHandle> compute = cluster.compute();
+        long t = System.nanoTime();
+        manager.ifPresent(h -> ChaosCluster.signal("KILL", h));
+        String outcome = "not running";
+        if (manager.isPresent()) {
+            manager.get().onExit().completeOnTimeout(null, 30, java.util.concurrent.TimeUnit.SECONDS).join();
+            String back = cluster.awaitManager(Duration.ofSeconds(120)) ? "restarted" : "not back within 120 s";
+            String left = compute.map(c -> "its compute (pid " + c.pid() + ") "
+                    + (RunningProcess.isRunning(c.pid()) ? STILL_RUNS : "stopped")).orElse("no compute ran");
+            outcome = "pid " + manager.get().pid() + ", " + back + "; " + left;
+            if (left.endsWith(STILL_RUNS)) {
+                LOG.error("orphaned compute: {}", outcome);
+            }
+        }
+        record(new FaultEvent(NemesisClass.ORPHAN, "sigkill", "compute-manager (" + outcome + ")", t, System.nanoTime(),
+                false));
     }
 
     private void pause(long holdNanos, Random random) throws InterruptedException {

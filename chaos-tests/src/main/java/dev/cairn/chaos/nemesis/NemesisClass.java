@@ -17,7 +17,12 @@ public enum NemesisClass {
     /** A second compute for the timeline while the first runs. */
     ZOMBIE,
     /** The tenant's CMK disabled in the KMS mid-workload and enabled again, or the KMS unreachable for a while. */
-    KMS;
+    KMS,
+    /**
+     * SIGKILL of the compute manager while its compute runs: the compute is orphaned until the supervisor has
+     * restarted the manager, which must stop it and delete its state before it wakes a new one.
+     */
+    ORPHAN;
 
     /** Parses {@code all} or a comma-separated list such as {@code kill,partition}. */
     public static Set<NemesisClass> parse(String text) {

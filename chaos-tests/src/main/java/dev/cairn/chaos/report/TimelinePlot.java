@@ -104,6 +104,7 @@ public final class TimelinePlot {
             case PARTITION -> new Color(160, 0, 200, 30);
             case ZOMBIE -> new Color(0, 150, 150, 35);
             case KMS -> new Color(120, 120, 0, 40);
+            case ORPHAN -> new Color(255, 120, 0, 40);
         };
     }
 }

@@ -31,7 +31,7 @@ final class ChaosRunCommand implements Callable<Integer> {
     @Option(names = "--time", defaultValue = "5m", description = "How long faults and workloads run: 90s, 30m, 2h (default ${DEFAULT-VALUE}).")
     String time;
 
-    @Option(names = "--nemesis", defaultValue = "all", description = "all, or some of kill,pause,partition,zombie,kms (default ${DEFAULT-VALUE}).")
+    @Option(names = "--nemesis", defaultValue = "all", description = "all, or some of kill,pause,partition,zombie,kms,orphan (default ${DEFAULT-VALUE}).")
     String nemesis;
 
     @Option(names = "--workload", defaultValue = "all", description = "all, or some of bank,append,register (default ${DEFAULT-VALUE}).")

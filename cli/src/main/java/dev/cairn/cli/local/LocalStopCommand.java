@@ -1,15 +1,21 @@
 package dev.cairn.cli.local;
 
+import dev.cairn.compute.ComputeRecord;
+import dev.cairn.compute.OrphanedComputes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** {@code cairn local stop}: stops the supervisor, which stops every component (computes are suspended first). */
+/**
+ * {@code cairn local stop}: stops the supervisor, which stops every component (computes are suspended first),
+ * then whatever a killed supervisor or compute manager left running.
+ */
 @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the local cluster (data is kept).")
 final class LocalStopCommand implements Callable<Integer> {
     @Mixin
@@ -44,7 +50,14 @@ final class LocalStopCommand implements Callable<Integer> {
             }
             p.destroyForcibly();
         }
-        if (supervisor.isEmpty() && orphans.isEmpty()) {
+        // a manager that was dead at this moment (SIGKILLed, between restarts) left its computes running
+        List<ComputeRecord> computes = Files.exists(dir.config())
+                ? OrphanedComputes.stopAll(new LocalTopology(ClusterConfig.read(dir.config()), dir).computeManagerData())
+                : List.of();
+        for (ComputeRecord c : computes) {
+            err.println("stopped the leftover compute of endpoint " + c.endpoint() + " and deleted its state " + c.stateDir());
+        }
+        if (supervisor.isEmpty() && orphans.isEmpty() && computes.isEmpty()) {
             out.println("Cairn is not running in " + dir.root() + ".");
         } else {
             out.println("Stopped. Data is kept in " + dir.root() + "; `cairn local start` brings it back.");

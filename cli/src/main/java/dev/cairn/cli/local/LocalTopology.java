@@ -1,6 +1,7 @@
 package dev.cairn.cli.local;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +41,7 @@ public final class LocalTopology {
         all.add(new ComponentSpec("pageserver", pageserver, config.pageserverPort(), "1g"));
 
         List<String> manager = new ArrayList<>(List.of("compute", "manager", "--listen",
-                address(config.computeManagerPort()), "--data", dir.data("compute-manager").toString(),
+                address(config.computeManagerPort()), "--data", computeManagerData().toString(),
                 "--safekeepers", safekeeperList(config::proposerSafekeeperPort), "--pageserver", pageserverUri().toString()));
         addPgBin(manager);
         addKeys(manager);
@@ -58,6 +59,11 @@ public final class LocalTopology {
             list.add(address(port.applyAsInt(id)));
         }
         return String.join(",", list);
+    }
+
+    /** The compute manager's data directory: its endpoint registry and the records of the computes it runs. */
+    public Path computeManagerData() {
+        return dir.data("compute-manager");
     }
 
     public URI pageserverUri() {

@@ -48,6 +48,11 @@ public final class PageserverCommand implements Callable<Integer> {
     @Option(names = "--gc-interval", defaultValue = "300", description = "Seconds between GC passes; 0 turns GC off (default ${DEFAULT-VALUE}).")
     long gcIntervalSeconds;
 
+    @Option(names = "--ignore-custom-rmgr", paramLabel = "ID", description = {"A custom resource manager (128-255) whose"
+            + " records change nothing but the blocks they carry images of: ingest passes its records by instead of"
+            + " stopping the timeline there (repeatable). Only for an extension known to behave so."})
+    java.util.Set<Integer> ignoredCustomRmgrs = new java.util.HashSet<>();
+
     @Option(names = "--block-cache-mb", defaultValue = "64", description = "RocksDB block cache in MB (default ${DEFAULT-VALUE}).")
     long blockCacheMb;
 
@@ -87,7 +92,7 @@ public final class PageserverCommand implements Callable<Integer> {
             }
             config = new PageserverNode.Config(data, safekeepers, pg, Duration.ofSeconds(readTimeoutSeconds),
                     NodeId.readOrCreate(data), new RetentionPolicy(retentionMb << 20), Duration.ofSeconds(gcIntervalSeconds),
-                    blockCacheMb);
+                    blockCacheMb, ignoredCustomRmgrs);
         } catch (IllegalArgumentException e) {
             keys.close();
             err.println("cairn pageserver: " + e.getMessage());

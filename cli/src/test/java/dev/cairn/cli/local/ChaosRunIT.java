@@ -2,6 +2,7 @@ package dev.cairn.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.chaos.nemesis.Nemesis;
 import dev.cairn.pgruntime.ProcessResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -14,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The CI chaos run: `cairn chaos run` from the packaged jar against a cluster of processes, every nemesis
- * class at least once while all three workloads run through the proxy; the histories must check clean.
+ * class at least once while all three workloads run through the proxy; the histories must check clean, and
+ * a SIGKILLed compute manager's compute must be gone once the manager is back.
  */
 class ChaosRunIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +32,13 @@ class ChaosRunIT {
         assertThat(r.exitCode()).as("chaos run:\n%s\n%s", r.stdout(), r.stderr()).isZero();
 
         JsonNode json = JSON.readTree(out.resolve("run/report.json").toFile());
-        assertThat(json.get("faultsByClass").size()).as("nemesis classes injected: %s", report).isEqualTo(5);
+        assertThat(json.get("faultsByClass").size()).as("nemesis classes injected: %s", report).isEqualTo(6);
+        for (JsonNode f : json.get("faults")) {
+            if (f.get("nemesis").asText().equals("orphan")) {
+                assertThat(f.get("target").asText()).as("a SIGKILLed compute manager's compute, once it is back")
+                        .contains("restarted").doesNotContain(Nemesis.STILL_RUNS);
+            }
+        }
         assertThat(json.get("unrecovered").size()).as("the cluster serves after the faults: %s", report).isZero();
         for (JsonNode w : json.get("workloads")) {
             assertThat(w.get("anomalies").size()).as("anomalies of %s", w.get("workload")).isZero();

@@ -6,6 +6,7 @@ import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
 import dev.cairn.pgruntime.ScratchDirectory;
+import dev.cairn.pgruntime.RunningProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The README's first command, as a user runs it: {@code cairn local start} brings up 3 safekeepers, the
  * pageserver, the compute manager and the proxy as processes; psql and pgjdbc connect through the proxy to
- * a compute that wakes on connect, suspends when idle, survives SIGKILLs of its parts, and the data outlives
- * {@code local stop} and a new {@code local start}.
+ * a compute that wakes on connect, suspends when idle, survives SIGKILLs of its parts (a SIGKILLed compute
+ * manager leaves no compute behind, restarted or not), and the data outlives {@code local stop} and a new
+ * {@code local start}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
@@ -77,7 +79,11 @@ class LocalClusterIT {
     @Test
     @Order(2)
     void statusReportsEveryComponentWithLsns() throws Exception {
-        JsonNode status = status();
+        JsonNode status;
+        try (Connection held = jdbc()) { // a session open while status runs (a JVM start): no idle suspend meanwhile
+            assertThat(held.isValid(10)).isTrue();
+            status = status();
+        }
         assertThat(status.get("ready").asBoolean()).isTrue();
         List<String> names = names(status);
         assertThat(names).containsExactly("safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver",
@@ -107,10 +113,16 @@ class LocalClusterIT {
     @Test
     @Order(4)
     void idleEndpointSuspendsAndWakesWithItsData() throws Exception {
-        psql(url, "SELECT 1"); // wakes it, if the idle timeout already suspended it
-        long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+        long computePid;
+        String dataDir;
+        // wakes it, if the idle timeout already suspended it, and stays open while status runs (a JVM start)
+        try (Connection held = jdbc()) {
+            assertThat(held.isValid(10)).isTrue();
+            JsonNode endpoint = component(status(), "compute-manager").at("/endpoints/0");
+            computePid = endpoint.get("pid").asLong();
+            dataDir = endpoint.get("dataDirectory").asText();
+        }
         assertThat(computePid).isPositive();
-        String dataDir = component(status(), "compute-manager").at("/endpoints/0/dataDirectory").asText();
         awaitStatus("the endpoint suspended", s -> "suspended".equals(component(s, "compute-manager")
                 .at("/endpoints/0/state").asText()), 60, "compute-manager", "proxy");
         assertThat(ProcessHandle.of(computePid).filter(ProcessHandle::isAlive)).as("postgres of the suspended compute").isEmpty();
@@ -265,10 +277,12 @@ class LocalClusterIT {
             try (var left = Files.list(location)) {
                 assertThat(left.toList()).as("what the suspended compute wrote outside its data directory").isEmpty();
             }
-            assertTablespaceData(500, 300);
-            long postmaster = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
-            assertThat(postmaster).isPositive();
-            signal("KILL", postmaster);
+            try (Connection held = jdbcOnceAwake()) { // an open session: the idle timer must not suspend it meanwhile
+                assertTablespaceData(500, 300);
+                long postmaster = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+                assertThat(postmaster).isPositive();
+                signal("KILL", postmaster);
+            }
             try (Connection c = jdbcOnceAwake(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO located SELECT g, 'after kill' FROM generate_series(301, 350) g");
             }
@@ -333,6 +347,14 @@ class LocalClusterIT {
         return dev.cairn.pgformat.Lsn.parse(lsn).value();
     }
 
+    private static void awaitGone(long pid) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (RunningProcess.isRunning(pid) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(RunningProcess.isRunning(pid)).as("process %d after SIGKILL", pid).isFalse();
+    }
+
     private static void signal(String sig, long... pids) {
         for (long pid : pids) {
             ProcessRunner.run(List.of("kill", "-" + sig, Long.toString(pid)), null, 10);
@@ -342,14 +364,14 @@ class LocalClusterIT {
     @Test
     @Order(9)
     void killedComputeComesBackWithEveryAcknowledgedCommit() throws Exception {
-        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+        try (Connection c = jdbc(); Statement s = c.createStatement()) { // open until the kill: no idle suspend
             for (int i = 0; i < 50; i++) {
                 s.executeUpdate("INSERT INTO accounts VALUES (" + (2000 + i) + ", 1)");
             }
+            long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
+            assertThat(computePid).as("compute running right after the inserts").isPositive();
+            ProcessHandle.of(computePid).orElseThrow().destroyForcibly();
         }
-        long computePid = component(status(), "compute-manager").at("/endpoints/0/pid").asLong();
-        assertThat(computePid).as("compute running right after the inserts").isPositive();
-        ProcessHandle.of(computePid).orElseThrow().destroyForcibly();
         try (Connection c = jdbc(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*), sum(balance) FROM accounts")) {
             rs.next();
@@ -360,6 +382,27 @@ class LocalClusterIT {
 
     @Test
     @Order(10)
+    void killedComputeManagerIsRestartedAndStopsTheComputeItLeftRunning() throws Exception {
+        try (Connection held = jdbc()) { // an open session: the idle timer must not suspend the compute meanwhile
+            assertThat(held.isValid(10)).isTrue();
+            OrphanCandidate compute = awakeCompute();
+            signal("KILL", compute.managerPid());
+            awaitGone(compute.managerPid());
+            compute.assertStillThere();
+
+            // it answers only once it has cleaned up: its startup stops the old computes before it serves
+            awaitStatus("the compute manager restarted and answering", s -> {
+                JsonNode c = component(s, "compute-manager");
+                return c.get("restarts").asInt() >= 1 && !c.at("/endpoints/0/state").isMissingNode();
+            }, 60, "supervisor", "compute-manager");
+            compute.assertGone();
+            assertThat(Files.readString(dir.resolve("logs/compute-manager.log"))).contains(compute.stoppedByCleanup());
+        }
+        assertThat(psql(url, "SELECT count(*), sum(balance) FROM accounts")).contains("1050|100050");
+    }
+
+    @Test
+    @Order(11)
     void disablingTheTenantsCmkTerminatesTheComputeAndEnablingItRestoresAccess() throws Exception {
         JsonNode endpoint = component(status(), "compute-manager").at("/endpoints/0");
         assertThat(psql(url, "SELECT count(*) FROM accounts")).contains("1050"); // awake
@@ -399,7 +442,63 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
+    void localStopAfterTheSupervisorAndTheManagerWereKilledLeavesNoCompute() throws Exception {
+        try (Connection held = jdbc()) {
+            assertThat(held.isValid(10)).isTrue();
+            OrphanCandidate compute = awakeCompute();
+            // the supervisor first, so that nothing restarts the manager: only `local stop` can clean up now
+            long supervisor = Long.parseLong(Files.readString(dir.resolve("supervisor.pid")).trim());
+            signal("KILL", supervisor, compute.managerPid());
+            awaitGone(supervisor);
+            awaitGone(compute.managerPid());
+            compute.assertStillThere();
+
+            ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
+            assertThat(stop.exitCode()).as(stop.stderr()).isZero();
+            assertThat(stop.stderr()).contains(compute.stoppedByCleanup())
+                    .contains("stopped the leftover compute of endpoint main");
+            compute.assertGone();
+        }
+        assertThat(dir.resolve("compute-manager/computes")).as("compute records").isEmptyDirectory();
+    }
+
+    /** The running compute of endpoint main, and the manager that started it. */
+    private record OrphanCandidate(long managerPid, long postgresPid, List<Long> children, Path stateDir) {
+        /** What this guards against: postgres and its plaintext state outlive the manager that ran them. */
+        void assertStillThere() {
+            assertThat(running(postgresPid)).as("postgres of the dead manager").isTrue();
+            assertThat(stateDir).as("state of the dead manager's compute").isDirectory();
+        }
+
+        void assertGone() {
+            assertThat(running(postgresPid)).as("the orphaned postgres").isFalse();
+            assertThat(children).as("its children").isNotEmpty().noneMatch(OrphanCandidate::running);
+            assertThat(stateDir).as("the orphaned compute's state directory").doesNotExist();
+        }
+
+        /** What the cleanup logs when it stopped this postgres (rather than finding it gone already). */
+        String stoppedByCleanup() {
+            return "stopped the orphaned compute of endpoint main: postmaster [" + postgresPid + "]";
+        }
+
+        /** Zombies count as gone: this machine's init reaps the orphaned postmaster a second or so late. */
+        private static boolean running(long pid) {
+            return RunningProcess.isRunning(pid);
+        }
+    }
+
+    private static OrphanCandidate awakeCompute() throws Exception {
+        JsonNode manager = component(status(), "compute-manager");
+        assertThat(manager.at("/endpoints/0/state").asText()).as("endpoint main").isEqualTo("running");
+        long postgres = manager.at("/endpoints/0/pid").asLong();
+        return new OrphanCandidate(manager.get("pid").asLong(), postgres,
+                ProcessHandle.of(postgres).orElseThrow().children().map(ProcessHandle::pid).toList(),
+                Path.of(manager.at("/endpoints/0/dataDirectory").asText()).getParent());
+    }
+
+    @Test
+    @Order(13)
     void stopAndStartKeepsTheData() throws Exception {
         ProcessResult stop = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
@@ -411,7 +510,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(12)
+    @Order(14)
     void badArgumentsAreRefusedClearly() {
         ProcessResult r = CairnJar.run(60, "local", "start", "--dir", dir.resolve("other").toString(), "--port", "0");
         assertThat(r.exitCode()).isEqualTo(2);
@@ -422,7 +521,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(13)
+    @Order(15)
     void noPlaintextAtRestInAnyServiceDataDirectory() throws Exception {
         String marker = "cairn-plaintext-marker-" + Long.toHexString(System.nanoTime());
         String lsn;

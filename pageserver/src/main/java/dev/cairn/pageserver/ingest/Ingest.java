@@ -33,6 +33,7 @@ import dev.cairn.pgformat.wal.WalFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * Materialises a timeline from its WAL, one record at a time, each record
@@ -59,8 +60,15 @@ public final class Ingest {
     private IngestException failure;
     private volatile IngestPausedException paused;
     private final LsnWatch watch;
+    private final Set<Integer> ignoredCustomRmgrs;
 
     public Ingest(PageStore store, TimelineKey ref) {
+        this(store, ref, Set.of());
+    }
+
+    /** @param ignoredCustomRmgrs custom resource managers whose records change nothing stored (the operator says so) */
+    public Ingest(PageStore store, TimelineKey ref, Set<Integer> ignoredCustomRmgrs) {
+        this.ignoredCustomRmgrs = Set.copyOf(ignoredCustomRmgrs);
         this.store = store;
         this.ref = ref;
         this.timeline = new Timeline(store, ref);
@@ -234,9 +242,11 @@ public final class Ingest {
      * stored, but nothing else it does could be, so the timeline stops rather than silently diverge.
      */
     private void requireKnownRmgr(DecodedRecord rec) {
-        if (rec.rmgr() == null) {
+        if (rec.rmgr() == null && !ignoredCustomRmgrs.contains(rec.rmid())) {
             throw new UnsupportedRecordException(ref, rec.lsn(), "record of custom resource manager "
-                    + RmgrId.nameOf(rec.rmid()) + " (id " + rec.rmid() + "), which Cairn cannot interpret");
+                    + RmgrId.nameOf(rec.rmid()) + " (id " + rec.rmid() + "), which Cairn cannot interpret (if its"
+                    + " records change nothing but the blocks they carry images of, restart the pageserver with"
+                    + " --ignore-custom-rmgr " + rec.rmid() + ")");
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.crypto.ValueCipher;
 import dev.cairn.pgformat.Lsn;
+import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ScratchDirectory;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,9 +56,12 @@ public final class PageserverNode implements AutoCloseable {
      * @param retention     how much WAL history each timeline keeps for point-in-time reads (the PITR window)
      * @param gcInterval    how often GC moves every timeline's horizon up to its window (zero: never)
      * @param blockCacheMib RocksDB block cache, shared by all timelines
+     * @param ignoredCustomRmgrs custom resource managers (ids 128-255) whose records the operator knows change
+     *                      nothing the pageserver stores: ingest passes them by instead of stopping there
      */
     public record Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout,
-                         String nodeId, RetentionPolicy retention, Duration gcInterval, long blockCacheMib) {
+                         String nodeId, RetentionPolicy retention, Duration gcInterval, long blockCacheMib,
+                         Set<Integer> ignoredCustomRmgrs) {
         /** 1 GiB of WAL history, GC every 5 minutes, a 64 MiB block cache. */
         public static final RetentionPolicy DEFAULT_RETENTION = new RetentionPolicy(1L << 30);
         public static final Duration DEFAULT_GC_INTERVAL = Duration.ofMinutes(5);
@@ -70,11 +75,22 @@ public final class PageserverNode implements AutoCloseable {
             if (blockCacheMib < 1) {
                 throw new IllegalArgumentException("block cache must be at least 1 MiB, got " + blockCacheMib);
             }
+            ignoredCustomRmgrs = Set.copyOf(ignoredCustomRmgrs);
+            for (int id : ignoredCustomRmgrs) {
+                if (id < RmgrId.MIN_CUSTOM_ID || id > 255) {
+                    throw new IllegalArgumentException("custom resource manager ids are 128 to 255, got " + id);
+                }
+            }
+        }
+
+        public Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout,
+                      String nodeId, RetentionPolicy retention, Duration gcInterval, long blockCacheMib) {
+            this(dataDir, safekeepers, pgBinaries, readTimeout, nodeId, retention, gcInterval, blockCacheMib, Set.of());
         }
 
         public Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout, String nodeId) {
             this(dataDir, safekeepers, pgBinaries, readTimeout, nodeId, DEFAULT_RETENTION, DEFAULT_GC_INTERVAL,
-                    DEFAULT_BLOCK_CACHE_MIB);
+                    DEFAULT_BLOCK_CACHE_MIB, Set.of());
         }
     }
 
@@ -219,7 +235,7 @@ public final class PageserverNode implements AutoCloseable {
     private ServedTimeline serve(TimelineKey key) {
         Timeline timeline = new Timeline(store, key);
         Ancestry ancestry = timeline.ancestry(); // fixed at creation: read once, not on every status
-        Ingest ingest = new Ingest(store, key);
+        Ingest ingest = new Ingest(store, key, config.ignoredCustomRmgrs());
         SafekeeperWalSource source = config.safekeepers().isEmpty() ? null
                 : new SafekeeperWalSource(ingest, store, config.safekeepers(), "pageserver-" + config.nodeId(),
                 timeline.controlFile().build().xlogSegSize(), metrics).start();

@@ -30,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * back to the compute only the quorum commit LSN as its flush/apply position. With the compute's
  * {@code synchronous_standby_names} naming this stream and {@code synchronous_commit = on}, a COMMIT returns
  * to its client only once a majority of safekeepers has fsynced the commit record. A report limit lets the
- * storage behind the quorum hold commits back further (the pageserver's ingest lag), and a record that changes
+ * storage behind the quorum hold the compute back further (the pageserver's ingest lag): no commit is reported
+ * beyond it and no WAL read past it, so even one long transaction cannot run the quorum far ahead of the
+ * pageserver; its WAL waits in the compute's pg_wal. A record that changes
  * a block without its image never reaches the quorum ({@link RecordWithoutImageException}).
  *
  * <p>One thread owns the pgjdbc stream (it is not thread-safe). Once the proposer is fenced by a newer term
@@ -46,6 +48,12 @@ public final class ComputeWalStreamer implements AutoCloseable {
     /** The highest LSN there is: reports limited by the quorum alone. */
     private static final Lsn NO_LIMIT = Lsn.of(-1L);
     private static final long BACKPRESSURE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * How often a stream that reads nothing still tells the walsender it is alive: a walsender that hears
+     * nothing for wal_sender_timeout (60 s) ends the connection, and status updates otherwise go out only
+     * as WAL is read or commits advance.
+     */
+    private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final TimelineKey timeline;
     private final ComputeAddress compute;
@@ -60,15 +68,17 @@ public final class ComputeWalStreamer implements AutoCloseable {
     private volatile String stopReason;
     private Thread thread;
     private volatile WholeRecordGate gate;
+    /** When the last status update went to the walsender (nanoTime; the stream thread's own). */
+    private long lastStatusNanos;
 
     public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer) {
         this(timeline, compute, slotName, proposer, () -> NO_LIMIT);
     }
 
     /**
-     * @param reportLimit the highest position this stream may report to the compute as flushed, asked before
-     *                    every report: how storage behind the quorum holds commits back (backpressure while
-     *                    the pageserver's ingest lags, a stop once it cannot go on)
+     * @param reportLimit the highest position this stream may read up to or report to the compute as flushed,
+     *                    asked before every read and report: how storage behind the quorum holds the compute
+     *                    back (backpressure while the pageserver's ingest lags)
      */
     public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer,
                               Supplier<Lsn> reportLimit) {
@@ -172,9 +182,12 @@ public final class ComputeWalStreamer implements AutoCloseable {
                             failure.getMessage());
                     return;
                 }
-                if (proposer.bufferedBytes() > MAX_BUFFERED_BYTES) {
-                    // the quorum is behind: leave the WAL in the compute (its walsender waits) rather than in memory
+                if (proposer.bufferedBytes() > MAX_BUFFERED_BYTES || !receivedUpTo.isBefore(reportLimit.get())) {
+                    // the quorum, or the storage behind it, is behind: leave the WAL in the compute (its walsender
+                    // waits) rather than in memory or in a quorum log that a wake would have to wait for. A long
+                    // transaction's WAL is held here; a commit is held by reportCommit's limit.
                     reportCommit(stream);
+                    keepAlive(stream);
                     LockSupport.parkNanos(BACKPRESSURE_PARK_NANOS);
                     continue;
                 }
@@ -246,7 +259,15 @@ public final class ComputeWalStreamer implements AutoCloseable {
         stream.setFlushedLSN(lsn);
         stream.setAppliedLSN(lsn);
         stream.forceUpdateStatus();
+        lastStatusNanos = System.nanoTime();
         reportedFlush = commit;
+    }
+
+    private void keepAlive(PGReplicationStream stream) throws SQLException {
+        if (System.nanoTime() - lastStatusNanos > KEEPALIVE_NANOS) {
+            stream.forceUpdateStatus();
+            lastStatusNanos = System.nanoTime();
+        }
     }
 
     /**

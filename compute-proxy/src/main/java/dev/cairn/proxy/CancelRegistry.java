@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps the cancel keys the proxy hands to clients to the compute session behind them. Clients never
- * see a compute's own key, so a key cannot be used to cancel on another endpoint's compute.
+ * see a compute's own secret, so a key cannot be used to cancel on another endpoint's compute. The
+ * process id is the compute backend's own: clients compare it with pg_backend_pid() and pass it to
+ * pg_locks, pg_stat_activity and pg_blocking_pids (PostgreSQL's isolationtester waits on it), and it
+ * tells nobody more than pg_backend_pid() does.
  */
 public final class CancelRegistry {
     private final SecureRandom random = new SecureRandom();
@@ -20,7 +23,7 @@ public final class CancelRegistry {
 
     public CancelKey register(CancelTarget target) {
         while (true) {
-            CancelKey key = new CancelKey(random.nextInt() & 0x7fffffff, random.nextInt());
+            CancelKey key = new CancelKey(target.backendKey().processId(), random.nextInt());
             if (targets.putIfAbsent(key, target) == null) {
                 return key;
             }

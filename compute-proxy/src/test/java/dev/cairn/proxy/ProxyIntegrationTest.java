@@ -211,8 +211,8 @@ class ProxyIntegrationTest {
         try (Connection c = connect("ep1", PASSWORD, "require"); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
                 rs.next();
-                // the client holds the proxy's key, not the compute's
-                assertThat(c.unwrap(org.postgresql.PGConnection.class).getBackendPID()).isNotEqualTo(rs.getInt(1));
+                // the client's key names the compute's backend (with the proxy's own secret, which the cancel below routes)
+                assertThat(c.unwrap(org.postgresql.PGConnection.class).getBackendPID()).isEqualTo(rs.getInt(1));
             }
             CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
                 try {

@@ -25,7 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * @param idleSuspendSeconds how long an endpoint stays up with no connections
  */
 public record ClusterConfig(String host, int basePort, String tenant, String timeline, String endpoint, String role,
-                            String password, String pgBin, long idleSuspendSeconds, boolean chaosRelays) {
+                            String password, String pgBin, long idleSuspendSeconds, boolean chaosRelays, long retentionMb) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static ClusterConfig read(Path file) {

@@ -44,6 +44,10 @@ final class LocalStartCommand implements Callable<Integer> {
             description = "Seconds without connections before an endpoint's compute is suspended (default ${DEFAULT-VALUE}). Only for a new cluster.")
     long idleSuspendSeconds;
 
+    @Option(names = "--retention-mb", defaultValue = "0",
+            description = "MB of WAL history the pageserver keeps per timeline for branches at an LSN (default: the pageserver's, 1024). Only for a new cluster.")
+    long retentionMb;
+
     @Option(names = "--chaos-relays", hidden = true,
             description = "Reach the safekeepers through relays on ports PORT+21.. (run by `cairn chaos`). Only for a new cluster.")
     boolean chaosRelays;
@@ -59,6 +63,10 @@ final class LocalStartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ClusterDir dir = dirOption.clusterDir();
+        if (retentionMb < 0) {
+            err.println("cairn local start: --retention-mb must not be negative, got " + retentionMb);
+            return 2;
+        }
         if (port < 1 || port > 65535 - 30) {
             err.println("cairn local start: --port must be between 1 and " + (65535 - 30) + ", got " + port);
             return 2;
@@ -108,7 +116,7 @@ final class LocalStartCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(secret);
         ClusterConfig config = new ClusterConfig("127.0.0.1", port, Id128.random().toString(), Id128.random().toString(),
                 "main", "postgres", Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
-                pgBin == null ? null : pgBin.toAbsolutePath().toString(), idleSuspendSeconds, chaosRelays);
+                pgBin == null ? null : pgBin.toAbsolutePath().toString(), idleSuspendSeconds, chaosRelays, retentionMb);
         config.write(dir.config());
         return config;
     }

@@ -35,6 +35,9 @@ public final class LocalTopology {
                 "--data", dir.data("pageserver").toString(), "--safekeepers", safekeeperList(config::ingestSafekeeperPort)));
         addPgBin(pageserver);
         addKeys(pageserver);
+        if (config.retentionMb() > 0) { // 0: a cluster created before the option, or without it
+            pageserver.addAll(List.of("--retention-mb", Long.toString(config.retentionMb())));
+        }
         all.add(new ComponentSpec("pageserver", pageserver, config.pageserverPort(), "1g"));
 
         List<String> manager = new ArrayList<>(List.of("compute", "manager", "--listen",

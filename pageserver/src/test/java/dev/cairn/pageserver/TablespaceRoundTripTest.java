@@ -1,10 +1,12 @@
 package dev.cairn.pageserver;
 
 import dev.cairn.pageserver.importer.DataDirImport;
+import dev.cairn.pageserver.importer.StockRecovery;
 import dev.cairn.pageserver.ingest.Ingest;
 import dev.cairn.pageserver.ingest.WalDirectoryIngest;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
+import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ScratchDirectory;
@@ -67,6 +69,7 @@ class TablespaceRoundTripTest {
                     "INSERT INTO in_imported SELECT g, 'imported ' || g FROM generate_series(1, 500) g");
             a.stop("fast");
             DataDirImport.run(store, tl, a.dataDir());
+            importedThroughStockRecovery(a.dataDir());
 
             a.start(Computes.settings(Map.of("allow_in_place_tablespaces", "on")));
             run(a, "postgres", "CREATE TABLESPACE ts_inplace LOCATION ''",
@@ -139,6 +142,25 @@ class TablespaceRoundTripTest {
             }
             ProcessResult check = Computes.amcheck(c);
             assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+        }
+    }
+
+    /**
+     * The import users run (`cairn timeline create --import-from`) copies the directory first: the copy
+     * takes each tablespace in place (the source's location is never written), and the import takes it.
+     */
+    private void importedThroughStockRecovery(Path source) throws Exception {
+        Path copy = StockRecovery.recover(PgBinaries.locate(), source, Files.createDirectories(scratch.resolve("recovery")));
+        try (var links = Files.list(copy.resolve("pg_tblspc"))) {
+            Path ts = links.findFirst().orElseThrow();
+            assertThat(Files.isDirectory(ts) && !Files.isSymbolicLink(ts)).as(ts.toString()).isTrue();
+        }
+        TimelineKey copied = new TimelineKey(tl.tenant(), Id128.random());
+        DataDirImport.run(store, copied, copy);
+        assertThat(new Timeline(store, copied).tablespaces(new Timeline(store, copied).position().end()).values())
+                .containsExactly("");
+        try (PgCluster pg = Computes.startFromBasebackup(store, copied, null, scratch, "copied", log)) {
+            assertThat(pg.psql("SELECT count(*) FROM in_imported")).isEqualTo("500");
         }
     }
 

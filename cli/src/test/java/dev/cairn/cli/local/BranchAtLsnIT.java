@@ -40,8 +40,7 @@ class BranchAtLsnIT {
         int port = LocalClusterIT.freeBase();
         ProcessResult r = CairnJar.run(300, "local", "start", "--dir", dir.toString(), "--port", Integer.toString(port));
         assertThat(r.exitCode()).as("local start failed:\n%s\n%s", r.stdout(), r.stderr()).isZero();
-        mainUrl = r.stdout().lines().filter(l -> l.contains("postgresql://")).findFirst().orElseThrow()
-                .replaceAll(".*'(postgresql://[^']+)'.*", "$1");
+        mainUrl = CairnJar.connectionUrl(r);
     }
 
     @AfterAll

@@ -34,4 +34,11 @@ final class CairnJar {
         command.addAll(List.of(args));
         return ProcessRunner.run(command, Path.of("").toAbsolutePath(), timeoutSeconds);
     }
+
+    /** The postgresql:// URL {@code cairn local start} printed for psql. */
+    static String connectionUrl(ProcessResult started) {
+        return started.stdout().lines().filter(l -> l.contains("postgresql://")).findFirst()
+                .orElseThrow(() -> new AssertionError("local start printed no postgresql:// URL:\n" + started.stdout()))
+                .replaceAll(".*'(postgresql://[^']+)'.*", "$1");
+    }
 }

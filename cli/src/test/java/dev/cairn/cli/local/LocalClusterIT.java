@@ -54,8 +54,7 @@ class LocalClusterIT {
                 "--idle-suspend", Integer.toString(IDLE_SUSPEND_SECONDS));
         assertThat(r.exitCode()).as("local start failed:\n%s\n%s\nsupervisor log:\n%s", r.stdout(), r.stderr(),
                 tail("supervisor")).isZero();
-        url = r.stdout().lines().filter(l -> l.contains("postgresql://")).findFirst().orElseThrow()
-                .replaceAll(".*'(postgresql://[^']+)'.*", "$1");
+        url = CairnJar.connectionUrl(r);
         assertThat(url).startsWith("postgresql://postgres:").contains("sslmode=require").contains("endpoint%3Dmain");
     }
 

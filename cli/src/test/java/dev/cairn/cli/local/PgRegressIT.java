@@ -216,8 +216,7 @@ class PgRegressIT {
         ProcessResult r = CairnJar.run(300, "local", "start", "--dir", cairnDir.toString(), "--port", Integer.toString(proxyPort),
                 "--idle-suspend", "86400", "--retention-mb", "8192");
         assertThat(r.exitCode()).as("local start failed:\n%s\n%s", r.stdout(), r.stderr()).isZero();
-        String url = r.stdout().lines().filter(l -> l.contains("postgresql://")).findFirst().orElseThrow();
-        String password = url.replaceAll(".*postgresql://[^:]+:([^@]+)@.*", "$1");
+        String password = CairnJar.connectionUrl(r).replaceAll("postgresql://[^:]+:([^@]+)@.*", "$1");
         cairn = PgTarget.cairn(bin, proxyPort, password, "main");
     }
 

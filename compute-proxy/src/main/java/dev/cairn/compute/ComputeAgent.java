@@ -160,7 +160,7 @@ public final class ComputeAgent implements AutoCloseable {
             ingest = new IngestWatch(pageserver, spec.timeline(), spec.maxIngestLagBytes(), lsn);
             streamer = new ComputeWalStreamer(spec.timeline(), new ComputeAddress("127.0.0.1", pg.port(),
                     ComputeSettings.AGENT_ROLE, "postgres", ComputeSettings.PROPOSER_APP, agentPassword),
-                    ComputeSettings.PROPOSER_APP, proposer, ingest::reportLimit);
+                    ComputeSettings.PROPOSER_APP, proposer, ingest::reportLimit, true);
             streamer.start(lsn);
             lastBoot = new BootTimings((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, basebackupBytes,
                     (System.nanoTime() - t2) / 1_000_000);

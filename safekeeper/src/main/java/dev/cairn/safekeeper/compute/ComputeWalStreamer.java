@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * to its client only once a majority of safekeepers has fsynced the commit record. A report limit lets the
  * storage behind the quorum hold the compute back further (the pageserver's ingest lag): no commit is reported
  * beyond it and no WAL read past it, so even one long transaction cannot run the quorum far ahead of the
- * pageserver; its WAL waits in the compute's pg_wal. A record that changes
+ * pageserver; its WAL waits in the compute's pg_wal. For a Cairn compute, a record that changes
  * a block without its image never reaches the quorum ({@link RecordWithoutImageException}).
  *
  * <p>One thread owns the pgjdbc stream (it is not thread-safe). Once the proposer is fenced by a newer term
@@ -60,6 +60,7 @@ public final class ComputeWalStreamer implements AutoCloseable {
     private final String slotName;
     private final ProposerDriver proposer;
     private final Supplier<Lsn> reportLimit;
+    private final boolean requireImages;
 
     private volatile boolean closing;
     private volatile Lsn receivedUpTo = Lsn.INVALID;
@@ -72,21 +73,25 @@ public final class ComputeWalStreamer implements AutoCloseable {
     private long lastStatusNanos;
 
     public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer) {
-        this(timeline, compute, slotName, proposer, () -> NO_LIMIT);
+        this(timeline, compute, slotName, proposer, () -> NO_LIMIT, false);
     }
 
     /**
      * @param reportLimit the highest position this stream may read up to or report to the compute as flushed,
      *                    asked before every read and report: how storage behind the quorum holds the compute
      *                    back (backpressure while the pageserver's ingest lags)
+     * @param requireImages whether every record must carry the images of the blocks it changes (a Cairn compute,
+     *                      whose pages the pageserver materialises from images); one without is refused
+     *                      ({@link RecordWithoutImageException}) before it reaches the quorum
      */
     public ComputeWalStreamer(TimelineKey timeline, ComputeAddress compute, String slotName, ProposerDriver proposer,
-                              Supplier<Lsn> reportLimit) {
+                              Supplier<Lsn> reportLimit, boolean requireImages) {
         this.timeline = timeline;
         this.compute = compute;
         this.slotName = slotName;
         this.proposer = proposer;
         this.reportLimit = reportLimit;
+        this.requireImages = requireImages;
     }
 
     /**
@@ -125,7 +130,8 @@ public final class ComputeWalStreamer implements AutoCloseable {
                     + " failed", e);
         }
         receivedUpTo = start;
-        gate = new WholeRecordGate(start, segmentSize, this::requireImages);
+        gate = requireImages ? new WholeRecordGate(start, segmentSize, this::requireImages)
+                : new WholeRecordGate(start, segmentSize);
         thread = Thread.ofPlatform().name("compute-wal-" + slotName).daemon().start(() -> run(conn, stream));
     }
 

@@ -46,8 +46,7 @@ class BranchAtLsnIT {
     @AfterAll
     static void stop() {
         if (dir != null) {
-            ProcessResult r = CairnJar.run(180, "local", "stop", "--dir", dir.toString());
-            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            CairnJar.stopLocal(dir);
         }
     }
 

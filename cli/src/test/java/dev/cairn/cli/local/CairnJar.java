@@ -41,4 +41,12 @@ final class CairnJar {
                 .orElseThrow(() -> new AssertionError("local start printed no postgresql:// URL:\n" + started.stdout()))
                 .replaceAll(".*'(postgresql://[^']+)'.*", "$1");
     }
+
+    /** {@code cairn local stop} of the cluster in {@code dir}, which must succeed. */
+    static void stopLocal(Path dir) {
+        ProcessResult r = run(180, "local", "stop", "--dir", dir.toString());
+        if (r.exitCode() != 0) {
+            throw new AssertionError("cairn local stop failed (" + r.exitCode() + "):\n" + r.stderr());
+        }
+    }
 }

@@ -83,8 +83,7 @@ class PgRegressIT {
     @AfterAll
     static void stop() {
         if (proxyPort > 0) {
-            ProcessResult r = CairnJar.run(180, "local", "stop", "--dir", cairnDir.toString());
-            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            CairnJar.stopLocal(cairnDir);
         }
         if (scratch != null) {
             scratch.close();

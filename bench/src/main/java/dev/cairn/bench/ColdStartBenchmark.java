@@ -1,10 +1,10 @@
 package dev.cairn.bench;
 
-import dev.cairn.compute.BootTimings;
+import dev.cairn.compute.api.BootTimings;
 import dev.cairn.compute.ComputeManager;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
-import dev.cairn.proxy.endpoint.BackendAddress;
+import dev.cairn.compute.api.BackendAddress;
 
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,11 +1,11 @@
 package dev.cairn.bench;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import java.util.concurrent.TimeUnit;
 
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
-import dev.cairn.proxy.endpoint.BackendAddress;
+import dev.cairn.compute.api.BackendAddress;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,19 +1,19 @@
 package dev.cairn.bench;
 
 import dev.cairn.compute.ComputeManager;
-import dev.cairn.compute.EndpointDefinition;
+import dev.cairn.compute.api.EndpointDefinition;
 import dev.cairn.kms.CmkNaming;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.ServiceKeys;
-import dev.cairn.pageserver.api.PageserverHttpApi;
+import dev.cairn.pageserver.http.PageserverHttpApi;
 import dev.cairn.pageserver.crypto.AesGcmValueCipher;
 import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pgruntime.PgBinaries;
-import dev.cairn.proxy.auth.ScramVerifier;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.compute.api.ScramVerifier;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.safekeeper.grpc.SafekeeperServer;
-import dev.cairn.safekeeper.proposer.AcceptorAddress;
+import dev.cairn.safekeeper.client.AcceptorAddress;
 import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.storage.AesGcmChunkCipher;
 
@@ -65,7 +65,7 @@ final class InJvmCluster implements AutoCloseable {
     }
 
     /** The pageserver's ingested end of the timeline. */
-    dev.cairn.pgformat.Lsn ingested() {
+    dev.cairn.common.Lsn ingested() {
         return pageserver.timeline(timeline).ingest().position().end();
     }
 

@@ -4,7 +4,7 @@ import dev.cairn.kms.Aad;
 import dev.cairn.kms.DekId;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.provider.KeyRef;
 
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ final class KmsBenchmark {
     }
 
     static void run(Path resultsDir, Path dataDir) throws Exception {
-        TenantId tenant = TenantId.of("0123456789abcdef0123456789abcdef");
+        Id128 tenant = Id128.parse("0123456789abcdef0123456789abcdef");
         byte[][] pages = new byte[PAGES][PAGE];
         Random rnd = new Random(1);
         for (byte[] p : pages) {

@@ -13,14 +13,14 @@ import dev.cairn.pageserver.ingest.WalDirectoryIngest;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pgformat.ForkNumber;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.RelFileLocator;
 import dev.cairn.pgformat.wal.WalReader;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessRunner;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -60,7 +60,7 @@ final class PageserverBenchmark {
         result.put("workload", "pgbench -s " + scale + " init + " + seconds + " s x 4 clients, wal_consistency_checking=all, lz4");
         try (KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys")).caller("bench").build());
              PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
-            keys.createTenant(tl.tenant().kmsTenant(), KeyRef.local("bench"));
+            keys.createTenant(tl.tenant(), KeyRef.local("bench"));
             Path storeDir = scratch.resolve("pageserver");
             Lsn end;
             RelFork accounts;

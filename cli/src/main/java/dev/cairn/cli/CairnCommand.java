@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
                 dev.cairn.cli.pageserver.PageserverCommand.class,
                 dev.cairn.cli.compute.ComputeCommand.class,
                 dev.cairn.cli.proxy.ProxyCommand.class,
-                dev.cairn.cli.local.LocalCommand.class,
+                dev.cairn.local.LocalCommand.class,
                 dev.cairn.cli.admin.TenantCommand.class,
                 dev.cairn.cli.admin.TimelineCommand.class,
                 dev.cairn.cli.admin.EndpointCommand.class,
@@ -42,25 +42,6 @@ public final class CairnCommand implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new CairnCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true);
-    }
-
-    /**
-     * The jar this process runs from: what starts other Cairn processes (a cluster, a chaos run) starts
-     * them from the same code.
-     *
-     * @throws IllegalStateException when running from classes rather than the jar (e.g. an IDE)
-     */
-    public static java.nio.file.Path runningJar(String command) {
-        java.nio.file.Path self;
-        try {
-            self = java.nio.file.Path.of(CairnCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the cairn jar", e);
-        }
-        if (!java.nio.file.Files.isRegularFile(self)) {
-            throw new IllegalStateException("cairn " + command + " must run from the cairn jar (./cairn), not from " + self);
-        }
-        return self;
     }
 
     public static void main(String[] args) {

@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.provider.KeyRef;
 
 /**
@@ -20,7 +22,7 @@ public record CmkNaming(String pattern) {
         KeyRef.parse(pattern.replace(PLACEHOLDER, "t")); // a readable error now rather than at first tenant
     }
 
-    public KeyRef cmkFor(TenantId tenant) {
-        return KeyRef.parse(pattern.replace(PLACEHOLDER, tenant.value()));
+    public KeyRef cmkFor(Id128 tenant) {
+        return KeyRef.parse(pattern.replace(PLACEHOLDER, tenant.toString()));
     }
 }

@@ -1,11 +1,13 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 /**
  * Identifies one data-encryption key of a tenant. The sequence number is unique within the tenant and
  * never reused, so a DEK id stored beside data (a WAL segment, a page epoch) always names the same key.
  * Its text form is {@code tenant/dek-N}.
  */
-public record DekId(TenantId tenant, long sequence) {
+public record DekId(Id128 tenant, long sequence) {
 
     public DekId {
         if (tenant == null) {
@@ -23,7 +25,7 @@ public record DekId(TenantId tenant, long sequence) {
             throw new IllegalArgumentException("invalid DEK id '" + text + "': expected tenant/dek-N");
         }
         try {
-            return new DekId(TenantId.of(text.substring(0, slash)), Long.parseLong(text.substring(slash + 5)));
+            return new DekId(Id128.parse(text.substring(0, slash)), Long.parseLong(text.substring(slash + 5)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("invalid DEK id '" + text + "': expected tenant/dek-N", e);
         }

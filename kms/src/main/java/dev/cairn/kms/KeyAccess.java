@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.audit.AuditLog;
 import dev.cairn.kms.audit.AuditOperation;
 import dev.cairn.kms.audit.AuditOutcome;
@@ -215,8 +217,8 @@ final class KeyAccess {
         }
     }
 
-    static byte[] dekWrapAad(TenantId tenant, long sequence, String purpose) {
-        return ("cairn-dek-v1|tenant=" + tenant.value() + "|dek=" + sequence + "|purpose=" + purpose)
+    static byte[] dekWrapAad(Id128 tenant, long sequence, String purpose) {
+        return ("cairn-dek-v1|tenant=" + tenant.toString() + "|dek=" + sequence + "|purpose=" + purpose)
                 .getBytes(StandardCharsets.UTF_8);
     }
 

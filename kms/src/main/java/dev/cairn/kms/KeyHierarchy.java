@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.audit.AuditLog;
 import dev.cairn.kms.audit.AuditOperation;
 import dev.cairn.kms.audit.AuditOutcome;
@@ -32,7 +34,7 @@ import java.util.concurrent.ConcurrentMap;
  * The key hierarchy of one service data directory: CMK (customer's KMS) -> per-tenant KEK -> DEKs.
  * Thread-safe; services keep one instance open for their lifetime.
  *
- * <p>Data path: {@link #encrypt(DekId, Aad, byte[])} / {@link #encrypt(TenantId, Aad, byte[])} seal bytes
+ * <p>Data path: {@link #encrypt(DekId, Aad, byte[])} / {@link #encrypt(Id128, Aad, byte[])} seal bytes
  * into an {@link Envelope} (AES-256-GCM, 37 bytes overhead) bound to the tenant, the DEK and the
  * {@link Aad}; {@link #decrypt} opens it. Keys come from an in-memory cache valid for
  * {@link KeyHierarchyConfig#cacheTtl()} after the last successful KMS call; transient KMS failures are
@@ -52,7 +54,7 @@ public final class KeyHierarchy implements AutoCloseable {
     private final KeyAccess access;
     private final Rotations rotations;
     private final Verifier verifier;
-    private final ConcurrentMap<TenantId, TenantRuntime> tenants = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id128, TenantRuntime> tenants = new ConcurrentHashMap<>();
 
     private KeyHierarchy(KeyHierarchyConfig config) {
         this.config = config;
@@ -66,7 +68,7 @@ public final class KeyHierarchy implements AutoCloseable {
     /** Opens the hierarchy over the keyrings of a data directory (no KMS call is made here). */
     public static KeyHierarchy open(KeyHierarchyConfig config) {
         KeyHierarchy h = new KeyHierarchy(config);
-        for (TenantId t : config.store().tenants()) {
+        for (Id128 t : config.store().tenants()) {
             TenantKeyring ring = config.store().load(t).orElseThrow();
             h.tenants.put(t, new TenantRuntime(t, ring));
             if (ring.rotationPending()) {
@@ -84,7 +86,7 @@ public final class KeyHierarchy implements AutoCloseable {
     // ---------------------------------------------------------------- tenants
 
     /** Creates a tenant: a new random KEK wrapped by {@code cmk}. */
-    public void createTenant(TenantId tenant, KeyRef cmk) {
+    public void createTenant(Id128 tenant, KeyRef cmk) {
         synchronized (tenants) {
             if (tenants.containsKey(tenant) || config.store().load(tenant).isPresent()) {
                 throw new IllegalStateException("tenant " + tenant + " already has a keyring");
@@ -106,7 +108,7 @@ public final class KeyHierarchy implements AutoCloseable {
                 audit.record(AuditOperation.CREATE_TENANT, tenant, cmk.toString(), AuditOutcome.FAILURE, e.getMessage());
                 throw e;
             }
-            TenantKeyring ring = config.store().save(TenantKeyring.create(tenant.value(), cmk.toString(),
+            TenantKeyring ring = config.store().save(TenantKeyring.create(tenant.toString(), cmk.toString(),
                     new KekEntry(1, cmk.toString(), w.keyVersion(), w.blob(), config.clock().instant().toString())));
             TenantRuntime t = new TenantRuntime(tenant, ring);
             CachedTenantKeys keys = new CachedTenantKeys(config.clock().millis(), config.cacheTtl());
@@ -117,21 +119,21 @@ public final class KeyHierarchy implements AutoCloseable {
         }
     }
 
-    public List<TenantId> tenants() {
-        List<TenantId> list = new ArrayList<>(tenants.keySet());
+    public List<Id128> tenants() {
+        List<Id128> list = new ArrayList<>(tenants.keySet());
         list.sort(null);
         return list;
     }
 
-    public boolean hasTenant(TenantId tenant) {
+    public boolean hasTenant(Id128 tenant) {
         return tenants.containsKey(tenant);
     }
 
-    public TenantState state(TenantId tenant) {
+    public TenantState state(Id128 tenant) {
         return runtime(tenant).state();
     }
 
-    public TenantStatus status(TenantId tenant) {
+    public TenantStatus status(Id128 tenant) {
         TenantRuntime t = runtime(tenant);
         TenantKeyring r = t.keyring;
         TenantRuntime.Revoked revoked = t.revoked;
@@ -141,7 +143,7 @@ public final class KeyHierarchy implements AutoCloseable {
                 access.cachedUntil(t).orElse(0L));
     }
 
-    public List<DekInfo> deks(TenantId tenant) {
+    public List<DekInfo> deks(Id128 tenant) {
         TenantKeyring r = runtime(tenant).keyring;
         return r.deks().stream().map(d -> new DekInfo(new DekId(tenant, d.sequence()), d.purpose(), d.kekId(),
                 d.counterReserved(), Long.valueOf(d.sequence()).equals(r.activeDeks().get(d.purpose())), d.retired(),
@@ -151,12 +153,12 @@ public final class KeyHierarchy implements AutoCloseable {
     // ---------------------------------------------------------------- DEKs
 
     /** A fresh DEK for {@code purpose} (e.g. one per WAL segment); the purpose's active DEK is unchanged. */
-    public DekId newDek(TenantId tenant, String purpose) {
+    public DekId newDek(Id128 tenant, String purpose) {
         return createDek(runtime(tenant), purpose, false);
     }
 
     /** The active DEK of {@code purpose}, created on first use. */
-    public DekId activeDek(TenantId tenant, String purpose) {
+    public DekId activeDek(Id128 tenant, String purpose) {
         TenantRuntime t = runtime(tenant);
         Long seq = t.keyring.activeDeks().get(purpose);
         if (seq != null) {
@@ -169,7 +171,7 @@ public final class KeyHierarchy implements AutoCloseable {
     }
 
     /** DEK rotation: new writes of {@code purpose} use a new DEK; data under the old one stays readable. */
-    public DekId rotateDek(TenantId tenant, String purpose) {
+    public DekId rotateDek(Id128 tenant, String purpose) {
         TenantRuntime t = runtime(tenant);
         Long previous = t.keyring.activeDeks().get(purpose);
         DekId id = createDek(t, purpose, true);
@@ -251,7 +253,7 @@ public final class KeyHierarchy implements AutoCloseable {
      * Seals {@code plaintext} under the active DEK of {@code aad.purpose()}; when that DEK reaches its
      * message limit a new one is rotated in automatically.
      */
-    public byte[] encrypt(TenantId tenant, Aad aad, byte[] plaintext) {
+    public byte[] encrypt(Id128 tenant, Aad aad, byte[] plaintext) {
         TenantRuntime t = runtime(tenant);
         for (int attempt = 0; ; attempt++) {
             DekId dek = activeDek(tenant, aad.purpose());
@@ -277,7 +279,7 @@ public final class KeyHierarchy implements AutoCloseable {
      * @throws DecryptionFailedException when it was altered, moved or sealed for another identity
      * @throws KeyRevokedException       when the tenant's keys are revoked
      */
-    public byte[] decrypt(TenantId tenant, Aad aad, byte[] envelope) {
+    public byte[] decrypt(Id128 tenant, Aad aad, byte[] envelope) {
         TenantRuntime t = runtime(tenant);
         long seq;
         try {
@@ -302,7 +304,7 @@ public final class KeyHierarchy implements AutoCloseable {
     }
 
     /** The DEK an envelope names (without authenticating it). */
-    public static DekId dekOf(TenantId tenant, byte[] envelope) {
+    public static DekId dekOf(Id128 tenant, byte[] envelope) {
         try {
             return new DekId(tenant, Envelope.header(envelope).dekSequence());
         } catch (AEADBadTagException | IllegalArgumentException e) {
@@ -344,17 +346,17 @@ public final class KeyHierarchy implements AutoCloseable {
      * CMK rotation: re-wraps the tenant's KEK(s) under {@code newCmk}, or, when null, under the current
      * CMK's primary version (after the customer rotated it in their KMS). Data and DEKs are untouched.
      */
-    public void rotateCmk(TenantId tenant, KeyRef newCmk) {
+    public void rotateCmk(Id128 tenant, KeyRef newCmk) {
         rotations.rotateCmk(runtime(tenant), newCmk);
     }
 
     /** KEK rotation: a new KEK re-wraps every DEK; the old KEK is dropped. Data is untouched. */
-    public void rotateKek(TenantId tenant) {
+    public void rotateKek(Id128 tenant) {
         rotations.rotateKek(runtime(tenant));
     }
 
     /** Finishes a rotation interrupted by a crash (also done by the next rotation). */
-    public void completeRotation(TenantId tenant) {
+    public void completeRotation(Id128 tenant) {
         TenantRuntime t = runtime(tenant);
         synchronized (t.mutex) {
             rotations.complete(t, access.keys(t));
@@ -364,7 +366,7 @@ public final class KeyHierarchy implements AutoCloseable {
     // ---------------------------------------------------------------- revocation
 
     /** Operator revocation: zeroes the tenant's keys and refuses all access until {@link #restore}. */
-    public void revoke(TenantId tenant, String reason) {
+    public void revoke(Id128 tenant, String reason) {
         access.revoke(runtime(tenant), RevocationSource.OPERATOR, reason == null ? "revoked by operator" : reason);
     }
 
@@ -373,12 +375,12 @@ public final class KeyHierarchy implements AutoCloseable {
      *
      * @throws KeyRevokedException when the KMS still refuses the CMK
      */
-    public void restore(TenantId tenant) {
+    public void restore(Id128 tenant) {
         access.restore(runtime(tenant));
     }
 
     /** Checks the tenant's CMK with the KMS now (e.g. from a periodic monitor) and returns the state. */
-    public TenantState refresh(TenantId tenant) {
+    public TenantState refresh(Id128 tenant) {
         TenantRuntime t = runtime(tenant);
         try {
             if (t.revoked != null) {
@@ -404,7 +406,7 @@ public final class KeyHierarchy implements AutoCloseable {
     }
 
     /** Unwraps every wrapped key of the tenant through the KMS and reports (changes nothing). */
-    public VerifyReport verify(TenantId tenant, VerifyProgress progress) {
+    public VerifyReport verify(Id128 tenant, VerifyProgress progress) {
         return verifier.verify(runtime(tenant), progress);
     }
 
@@ -416,7 +418,7 @@ public final class KeyHierarchy implements AutoCloseable {
         notifier.remove(listener);
     }
 
-    private TenantRuntime runtime(TenantId tenant) {
+    private TenantRuntime runtime(Id128 tenant) {
         TenantRuntime t = tenants.get(tenant);
         if (t == null) {
             throw new UnknownTenantException(tenant);
@@ -439,7 +441,7 @@ public final class KeyHierarchy implements AutoCloseable {
         config.providers().close();
     }
 
-    Map<TenantId, TenantRuntime> runtimes() {
+    Map<Id128, TenantRuntime> runtimes() {
         return tenants;
     }
 }

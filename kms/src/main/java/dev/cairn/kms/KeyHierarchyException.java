@@ -1,16 +1,18 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 /** Base of the key hierarchy's errors; carries the tenant it concerns (may be null for store-wide errors). */
 public abstract class KeyHierarchyException extends RuntimeException {
-    private final TenantId tenant;
+    private final Id128 tenant;
 
-    protected KeyHierarchyException(TenantId tenant, String message, Throwable cause) {
+    protected KeyHierarchyException(Id128 tenant, String message, Throwable cause) {
         super(message, cause);
         this.tenant = tenant;
     }
 
     /** The tenant concerned, or null. */
-    public TenantId tenant() {
+    public Id128 tenant() {
         return tenant;
     }
 }

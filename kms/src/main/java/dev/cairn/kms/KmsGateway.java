@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.audit.AuditLog;
 import dev.cairn.kms.audit.AuditOperation;
 import dev.cairn.kms.audit.AuditOutcome;
@@ -32,7 +34,7 @@ final class KmsGateway {
         return providers;
     }
 
-    WrappedKey wrapKek(TenantId tenant, KeyRef cmk, long kekId, KeyMaterial kek, RetryPolicy retry) {
+    WrappedKey wrapKek(Id128 tenant, KeyRef cmk, long kekId, KeyMaterial kek, RetryPolicy retry) {
         byte[] raw = kek.getEncoded();
         try {
             WrappedKey w = retry.call("wrap KEK " + kekId + " of " + tenant + " under " + cmk,
@@ -48,7 +50,7 @@ final class KmsGateway {
         }
     }
 
-    KeyMaterial unwrapKek(TenantId tenant, KekEntry kek, RetryPolicy retry) {
+    KeyMaterial unwrapKek(Id128 tenant, KekEntry kek, RetryPolicy retry) {
         KeyRef cmk = KeyRef.parse(kek.wrappedBy());
         WrappedKey wrapped = new WrappedKey(cmk, kek.cmkVersion(), kek.wrapped());
         try {

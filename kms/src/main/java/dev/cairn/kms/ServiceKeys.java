@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +55,7 @@ public final class ServiceKeys implements AutoCloseable {
      * @throws KeyRevokedException     when the KMS refuses the CMK
      * @throws KeyUnavailableException when the KMS cannot be reached
      */
-    public TenantId ensureTenant(TenantId tenant) {
+    public Id128 ensureTenant(Id128 tenant) {
         if (!hierarchy.hasTenant(tenant)) {
             synchronized (this) {
                 if (!hierarchy.hasTenant(tenant)) {
@@ -65,7 +67,7 @@ public final class ServiceKeys implements AutoCloseable {
         return tenant;
     }
 
-    public TenantState state(TenantId tenant) {
+    public TenantState state(Id128 tenant) {
         return hierarchy.hasTenant(tenant) ? hierarchy.state(tenant) : TenantState.ACTIVE;
     }
 
@@ -75,7 +77,7 @@ public final class ServiceKeys implements AutoCloseable {
 
     /** One monitor pass: every tenant's CMK checked now (listeners hear any change). */
     public void checkAll() {
-        for (TenantId t : hierarchy.tenants()) {
+        for (Id128 t : hierarchy.tenants()) {
             try {
                 hierarchy.refresh(t);
             } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,7 @@ final class StateNotifier implements AutoCloseable {
         listeners.remove(l);
     }
 
-    void changed(TenantId tenant, TenantState from, TenantState to, String reason) {
+    void changed(Id128 tenant, TenantState from, TenantState to, String reason) {
         LOG.warn("tenant {} keys: {} -> {} ({})", tenant, from, to, reason);
         executor.execute(() -> {
             for (KeyStateListener l : listeners) {

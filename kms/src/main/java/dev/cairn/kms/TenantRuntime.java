@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.cache.CachedTenantKeys;
 import dev.cairn.kms.crypto.NonceSequence;
 import dev.cairn.kms.store.TenantKeyring;
@@ -21,7 +23,7 @@ final class TenantRuntime {
     record Revoked(RevocationSource source, String reason) {
     }
 
-    final TenantId id;
+    final Id128 id;
     final Object mutex = new Object();
     final ReentrantLock refreshLock = new ReentrantLock();
     final ConcurrentMap<Long, NonceSequence> writers = new ConcurrentHashMap<>();
@@ -34,7 +36,7 @@ final class TenantRuntime {
     volatile long nextProbeAtMillis;
     volatile long nextRefreshAttemptMillis;
 
-    TenantRuntime(TenantId id, TenantKeyring keyring) {
+    TenantRuntime(Id128 id, TenantKeyring keyring) {
         this.id = id;
         this.keyring = keyring;
         if (keyring.revocation() != null) {
@@ -43,7 +45,7 @@ final class TenantRuntime {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {
             out.writeUTF("cairn-envelope-v1");
-            out.writeUTF(id.value());
+            out.writeUTF(id.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.audit.AuditEvent;
 import dev.cairn.kms.audit.AuditLog;
 import dev.cairn.kms.audit.AuditOperation;
@@ -18,7 +20,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AuditTest {
-    static final TenantId T = TenantId.of("audited");
+    static final Id128 T = Id128.parse("audited");
 
     @TempDir
     Path dir;

@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.store.KeyringStore;
 import dev.cairn.kms.store.TenantKeyring;
 
@@ -25,12 +27,12 @@ final class CrashingStore implements KeyringStore {
     }
 
     @Override
-    public List<dev.cairn.kms.TenantId> tenants() {
+    public List<dev.cairn.common.Id128> tenants() {
         return delegate.tenants();
     }
 
     @Override
-    public Optional<TenantKeyring> load(dev.cairn.kms.TenantId tenant) {
+    public Optional<TenantKeyring> load(dev.cairn.common.Id128 tenant) {
         return delegate.load(tenant);
     }
 

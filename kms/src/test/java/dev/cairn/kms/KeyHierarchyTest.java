@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.crypto.Envelope;
 import dev.cairn.kms.provider.KeyRef;
 import org.junit.jupiter.api.Test;
@@ -21,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KeyHierarchyTest {
-    static final TenantId T1 = TenantId.of("t1");
-    static final TenantId T2 = TenantId.of("t2");
+    static final Id128 T1 = Id128.parse("t1");
+    static final Id128 T2 = Id128.parse("t2");
     static final KeyRef CMK = KeyRef.parse("local://default");
 
     @TempDir
@@ -223,7 +225,7 @@ class KeyHierarchyTest {
             assertThatThrownBy(() -> h.encrypt(T2, Aad.of("p", "o", 0), new byte[1]))
                     .isInstanceOf(UnknownTenantException.class).hasMessageContaining("t2");
             assertThatThrownBy(() -> h.createTenant(T1, CMK)).isInstanceOf(IllegalStateException.class);
-            assertThatThrownBy(() -> TenantId.of("../etc")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Id128.parse("../etc")).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

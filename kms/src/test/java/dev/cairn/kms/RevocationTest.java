@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.crypto.KeyMaterial;
 import dev.cairn.kms.provider.KeyRef;
 import org.junit.jupiter.api.Test;
@@ -18,13 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RevocationTest {
-    static final TenantId T = TenantId.of("acme");
+    static final Id128 T = Id128.parse("acme");
     static final Aad AAD = Aad.of("wal", "tl/seg1", 0);
 
     @TempDir
     Path dir;
 
-    record Change(TenantId tenant, TenantState from, TenantState to) {
+    record Change(Id128 tenant, TenantState from, TenantState to) {
     }
 
     @Test

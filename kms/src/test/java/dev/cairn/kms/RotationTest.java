@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.store.FileKeyringStore;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ import java.util.function.BiConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RotationTest {
-    static final TenantId T = TenantId.of("tenant-r");
+    static final Id128 T = Id128.parse("tenant-r");
     static final KeyRef CMK = KeyRef.local("default");
     static final KeyRef OTHER = KeyRef.local("other");
 

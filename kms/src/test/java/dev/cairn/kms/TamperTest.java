@@ -1,5 +1,7 @@
 package dev.cairn.kms;
 
+import dev.cairn.common.Id128;
+
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.store.DekEntry;
 import dev.cairn.kms.store.FileKeyringStore;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /** One flipped bit anywhere gives an authentication error, never wrong plaintext. */
 class TamperTest {
-    static final TenantId T = TenantId.of("tenant-a");
+    static final Id128 T = Id128.parse("tenant-a");
     static final Aad AAD = Aad.of("page", "base/16384/2619", 42);
 
     @TempDir

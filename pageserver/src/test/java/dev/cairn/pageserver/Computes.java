@@ -10,14 +10,14 @@ import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
 import dev.cairn.pgruntime.ScratchDirectory;
 
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -196,7 +196,7 @@ final class Computes {
             KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys"))
                     .providers(KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, InstantSource.system())))
                     .build());
-            keys.createTenant(tl.tenant().kmsTenant(), KeyRef.local("cmk"));
+            keys.createTenant(tl.tenant(), KeyRef.local("cmk"));
             return new SealedStore(keys, PageStore.open(scratch.resolve("pageserver"), new KmsValueCipher(keys)));
         }
 

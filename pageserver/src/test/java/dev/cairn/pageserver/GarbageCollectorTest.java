@@ -15,12 +15,12 @@ import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.TimelineStateException;
 import dev.cairn.pageserver.store.WriteSet;
 import dev.cairn.pgformat.ForkNumber;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.RelFileLocator;
 import dev.cairn.pgruntime.ScratchDirectory;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package dev.cairn.pageserver;
 
 import dev.cairn.pgruntime.ScratchDirectory;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.provider.KeyRef;
@@ -18,7 +18,7 @@ import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.ValueKeyException;
 import dev.cairn.pageserver.store.WriteSet;
 import dev.cairn.pgformat.ForkNumber;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.RelFileLocator;
 import org.junit.jupiter.api.AfterEach;
@@ -54,19 +54,19 @@ class KmsValueCipherTest {
                 .providers(KmsProviders.of(local)).build());
              PageStore store = PageStore.open(dir.resolve("pageserver"), new KmsValueCipher(keys))) {
             for (TimelineKey t : new TimelineKey[] {t1, t2}) {
-                keys.createTenant(t.tenant().kmsTenant(), KeyRef.local("cmk"));
+                keys.createTenant(t.tenant(), KeyRef.local("cmk"));
                 WriteSet w = store.newWriteSet();
                 w.put(KeyCodec.relSize(t, REL, LSN), new RelState(1, LSN).encode());
                 w.put(KeyCodec.page(t, REL, 0, LSN), page);
                 w.commit();
                 assertThat(new Timeline(store, t).page(REL, 0, LSN)).isEqualTo(page);
             }
-            keys.revoke(t1.tenant().kmsTenant(), "test: customer revoked the CMK");
+            keys.revoke(t1.tenant(), "test: customer revoked the CMK");
             assertThatThrownBy(() -> new Timeline(store, t1).page(REL, 0, LSN)).isInstanceOf(ValueKeyException.class)
                     .hasMessageContaining(t1.toString()).hasMessageContaining("revoked");
             assertThat(new Timeline(store, t2).page(REL, 0, LSN)).isEqualTo(page);
 
-            keys.restore(t1.tenant().kmsTenant());
+            keys.restore(t1.tenant());
             assertThat(new Timeline(store, t1).page(REL, 0, LSN)).isEqualTo(page);
 
             // a value moved between tenants does not authenticate

@@ -1,10 +1,10 @@
 package dev.cairn.pageserver;
 
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.pageserver.read.LsnTimeoutException;
 import dev.cairn.pageserver.read.LsnWatch;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

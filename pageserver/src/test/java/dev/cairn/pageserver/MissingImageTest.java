@@ -1,7 +1,7 @@
 package dev.cairn.pageserver;
 
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.pageserver.crypto.AesGcmValueCipher;
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.ingest.IngestException;
@@ -10,7 +10,7 @@ import dev.cairn.pageserver.ingest.MissingImageException;
 import dev.cairn.pageserver.ingest.WalDirectoryIngest;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.cairn.pageserver;
 
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.provider.KmsProviders;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
@@ -16,14 +16,13 @@ import dev.cairn.pageserver.ingest.WalDirectoryIngest;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.Timeline;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.WalReader;
 import dev.cairn.pgformat.wal.synth.RecordPosition;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ScratchDirectory;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class RevokedKeysIngestTest {
     private final TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
-    private final TenantId tenant = tl.tenant().kmsTenant();
+    private final Id128 tenant = tl.tenant();
     private Path scratch;
     private KeyHierarchy keys;
     private PageStore store;

@@ -1,7 +1,7 @@
 package dev.cairn.pageserver;
 
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.pageserver.gc.GarbageCollector;
 import dev.cairn.pageserver.gc.GcResult;
@@ -13,7 +13,7 @@ import dev.cairn.pageserver.read.PageService;
 import dev.cairn.pageserver.store.KeyKind;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ScratchDirectory;

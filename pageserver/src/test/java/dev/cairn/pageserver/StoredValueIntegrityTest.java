@@ -1,8 +1,8 @@
 package dev.cairn.pageserver;
 
 import dev.cairn.pgruntime.ScratchDirectory;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.pageserver.crypto.AesGcmValueCipher;
 import dev.cairn.pageserver.store.CorruptValueException;
 import dev.cairn.pageserver.store.KeyCodec;
@@ -12,7 +12,7 @@ import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.WriteSet;
 import dev.cairn.pgformat.ForkNumber;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.RelFileLocator;
 import org.junit.jupiter.api.AfterEach;

@@ -3,8 +3,8 @@ package dev.cairn.chaos.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.chaos.net.FaultyRelay;
-import dev.cairn.compute.ComputeManagerClient;
-import dev.cairn.compute.EndpointDefinition;
+import dev.cairn.compute.api.ComputeManagerClient;
+import dev.cairn.compute.api.EndpointDefinition;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
 

@@ -1,7 +1,7 @@
 package dev.cairn.cli.admin;
 
 import dev.cairn.pageserver.api.TimelineInfo;
-import dev.cairn.safekeeper.Id128;
+import dev.cairn.common.Id128;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,10 @@
 package dev.cairn.cli.admin;
 
-import dev.cairn.compute.ComputeManagerClient;
-import dev.cairn.compute.EndpointStatus;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.local.Provisioning;
+
+import dev.cairn.compute.api.ComputeManagerClient;
+import dev.cairn.compute.api.EndpointStatus;
+import dev.cairn.common.TimelineKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

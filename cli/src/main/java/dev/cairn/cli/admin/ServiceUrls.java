@@ -1,8 +1,8 @@
 package dev.cairn.cli.admin;
 
-import dev.cairn.cli.local.ClusterConfig;
-import dev.cairn.cli.local.ClusterDir;
-import dev.cairn.cli.local.LocalTopology;
+import dev.cairn.local.ClusterConfig;
+import dev.cairn.local.ClusterDir;
+import dev.cairn.local.LocalTopology;
 import picocli.CommandLine.Option;
 
 import java.net.URI;

@@ -1,9 +1,11 @@
 package dev.cairn.cli.admin;
 
+import dev.cairn.local.Provisioning;
+
 import dev.cairn.pageserver.api.PageserverClient;
 import dev.cairn.pageserver.api.TimelineInfo;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -5,7 +5,6 @@ import dev.cairn.chaos.report.ReportWriter;
 import dev.cairn.chaos.report.RunReport;
 import dev.cairn.chaos.run.ChaosConfig;
 import dev.cairn.chaos.run.ChaosRun;
-import dev.cairn.cli.CairnCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -103,7 +102,7 @@ final class ChaosRunCommand implements Callable<Integer> {
 
     /** The cluster's processes run from the same jar as this command. */
     private static List<String> cairnCommand() {
-        Path self = CairnCommand.runningJar("chaos run");
+        Path self = dev.cairn.local.RunningJar.locate("chaos run");
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", self.toString());
     }
 }

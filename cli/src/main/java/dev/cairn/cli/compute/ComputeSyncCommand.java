@@ -1,9 +1,9 @@
 package dev.cairn.cli.compute;
 
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
-import dev.cairn.safekeeper.proposer.ProposerDriver;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
+import dev.cairn.proposer.ProposerDriver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

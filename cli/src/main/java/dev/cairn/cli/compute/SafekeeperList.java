@@ -1,6 +1,6 @@
 package dev.cairn.cli.compute;
 
-import dev.cairn.safekeeper.proposer.AcceptorAddress;
+import dev.cairn.safekeeper.client.AcceptorAddress;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.cairn.cli.keys;
 
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.provider.KeyRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +27,7 @@ final class KeysCreateCommand extends KeysSubcommand {
 
     @Override
     int run(KeysSession session) throws Exception {
-        TenantId t = tenant(tenant);
+        Id128 t = tenant(tenant);
         KeyRef ref;
         try {
             ref = KeyRef.parse(cmk);
@@ -36,7 +36,7 @@ final class KeysCreateCommand extends KeysSubcommand {
         }
         session.hierarchy.createTenant(t, ref);
         if (options.json) {
-            printJson(Map.of("tenant", t.value(), "cmk", ref.toString(), "created", true));
+            printJson(Map.of("tenant", t.toString(), "cmk", ref.toString(), "created", true));
         } else {
             out().println("created keys of tenant " + t + " under " + ref);
         }

@@ -1,7 +1,7 @@
 package dev.cairn.cli.keys;
 
 import dev.cairn.kms.DekInfo;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.TenantStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,7 +20,7 @@ final class KeysListCommand extends KeysSubcommand {
     @Override
     int run(KeysSession session) throws Exception {
         if (tenant == null) {
-            List<TenantId> ids = session.hierarchy.tenants();
+            List<Id128> ids = session.hierarchy.tenants();
             if (options.json) {
                 printJson(ids.stream().map(t -> KeysStatusCommand.toJson(session.hierarchy.status(t))).toList());
             } else {
@@ -29,7 +29,7 @@ final class KeysListCommand extends KeysSubcommand {
             }
             return KeysExitCodes.OK;
         }
-        TenantId t = tenant(tenant);
+        Id128 t = tenant(tenant);
         TenantStatus s = session.hierarchy.status(t);
         List<DekInfo> deks = session.hierarchy.deks(t);
         if (options.json) {

@@ -1,6 +1,6 @@
 package dev.cairn.cli.keys;
 
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -15,10 +15,10 @@ final class KeysRestoreCommand extends KeysSubcommand {
 
     @Override
     int run(KeysSession session) throws Exception {
-        TenantId t = tenant(tenant);
+        Id128 t = tenant(tenant);
         session.hierarchy.restore(t);
         if (options.json) {
-            printJson(Map.of("tenant", t.value(), "state", "active"));
+            printJson(Map.of("tenant", t.toString(), "state", "active"));
         } else {
             out().println("tenant " + t + " restored: keys active");
             out().flush();

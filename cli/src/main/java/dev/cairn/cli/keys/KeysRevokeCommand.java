@@ -1,6 +1,6 @@
 package dev.cairn.cli.keys;
 
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,10 +19,10 @@ final class KeysRevokeCommand extends KeysSubcommand {
 
     @Override
     int run(KeysSession session) throws Exception {
-        TenantId t = tenant(tenant);
+        Id128 t = tenant(tenant);
         session.hierarchy.revoke(t, reason);
         if (options.json) {
-            printJson(Map.of("tenant", t.value(), "state", "revoked", "reason", reason));
+            printJson(Map.of("tenant", t.toString(), "state", "revoked", "reason", reason));
         } else {
             out().println("tenant " + t + " revoked: " + reason);
             out().flush();

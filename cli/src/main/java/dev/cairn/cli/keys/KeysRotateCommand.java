@@ -1,6 +1,6 @@
 package dev.cairn.cli.keys;
 
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
 import picocli.CommandLine;
@@ -42,12 +42,12 @@ final class KeysRotateCommand extends KeysSubcommand {
 
     @Override
     int run(KeysSession session) throws Exception {
-        TenantId t = tenant(tenant);
+        Id128 t = tenant(tenant);
         if (to != null && !which.cmk) {
             throw new BadArgumentException("--to only applies to --cmk");
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("tenant", t.value());
+        result.put("tenant", t.toString());
         String before;
         if (which.cmk) {
             before = session.hierarchy.status(t).cmk();

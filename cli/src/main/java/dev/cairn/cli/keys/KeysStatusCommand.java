@@ -1,6 +1,6 @@
 package dev.cairn.cli.keys;
 
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.TenantStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -19,9 +19,9 @@ final class KeysStatusCommand extends KeysSubcommand {
 
     @Override
     int run(KeysSession session) throws Exception {
-        List<TenantId> ids = tenantsOrAll(session, tenants);
+        List<Id128> ids = tenantsOrAll(session, tenants);
         List<TenantStatus> statuses = new ArrayList<>();
-        for (TenantId t : ids) {
+        for (Id128 t : ids) {
             statuses.add(session.hierarchy.status(t));
         }
         if (options.json) {
@@ -45,7 +45,7 @@ final class KeysStatusCommand extends KeysSubcommand {
 
     static Map<String, Object> toJson(TenantStatus s) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", s.tenant().value());
+        m.put("tenant", s.tenant().toString());
         m.put("state", s.state().name().toLowerCase());
         m.put("revocationSource", s.revocationSource() == null ? null : s.revocationSource().name().toLowerCase());
         m.put("revocationReason", s.revocationReason());

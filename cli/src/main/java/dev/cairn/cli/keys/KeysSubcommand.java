@@ -6,7 +6,7 @@ import dev.cairn.kms.DecryptionFailedException;
 import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.kms.KeyUnavailableException;
 import dev.cairn.kms.KeyringCorruptException;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.UnknownTenantException;
 import dev.cairn.kms.provider.KmsException;
 import dev.cairn.kms.provider.KmsKeyRevokedException;
@@ -53,13 +53,13 @@ abstract class KeysSubcommand implements Callable<Integer> {
     }
 
     /** The named tenants, or every tenant of the data directory when none is named. */
-    static List<TenantId> tenantsOrAll(KeysSession session, List<String> named) {
+    static List<Id128> tenantsOrAll(KeysSession session, List<String> named) {
         return named.isEmpty() ? session.hierarchy.tenants() : named.stream().map(KeysSubcommand::tenant).toList();
     }
 
-    static TenantId tenant(String text) {
+    static Id128 tenant(String text) {
         try {
-            return TenantId.of(text);
+            return Id128.parse(text);
         } catch (IllegalArgumentException e) {
             throw new BadArgumentException(e.getMessage());
         }

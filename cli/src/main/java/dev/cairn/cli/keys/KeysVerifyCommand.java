@@ -1,6 +1,6 @@
 package dev.cairn.cli.keys;
 
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.VerifyProgress;
 import dev.cairn.kms.VerifyReport;
 import picocli.CommandLine.Command;
@@ -20,12 +20,12 @@ final class KeysVerifyCommand extends KeysSubcommand {
 
     @Override
     int run(KeysSession session) throws Exception {
-        List<TenantId> ids = tenantsOrAll(session, tenants);
+        List<Id128> ids = tenantsOrAll(session, tenants);
         List<VerifyReport> reports = new ArrayList<>();
-        for (TenantId t : ids) {
+        for (Id128 t : ids) {
             session.hierarchy.status(t); // unknown tenant fails before any work
         }
-        for (TenantId t : ids) {
+        for (Id128 t : ids) {
             VerifyProgress progress = options.json ? VerifyProgress.NONE : new ProgressBar(err(), "verify " + t)::update;
             reports.add(session.hierarchy.verify(t, progress));
         }
@@ -33,7 +33,7 @@ final class KeysVerifyCommand extends KeysSubcommand {
         if (options.json) {
             printJson(reports.stream().map(r -> {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("tenant", r.tenant().value());
+                m.put("tenant", r.tenant().toString());
                 m.put("cmk", r.cmk());
                 m.put("ok", r.ok());
                 m.put("keks", r.keks());

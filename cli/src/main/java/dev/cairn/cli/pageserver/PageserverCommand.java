@@ -4,7 +4,7 @@ import dev.cairn.cli.ServiceKeyOptions;
 import dev.cairn.pageserver.service.NodeId;
 import dev.cairn.kms.ServiceKeys;
 import dev.cairn.cli.HostPort;
-import dev.cairn.pageserver.api.PageserverHttpApi;
+import dev.cairn.pageserver.http.PageserverHttpApi;
 import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.gc.RetentionPolicy;
 import dev.cairn.pageserver.service.PageserverNode;

@@ -56,7 +56,7 @@ public final class SafekeeperCommand implements Callable<Integer> {
         }
         // WAL chunks are sealed under the tenant's DEKs; its keyring is created with the timeline's first use.
         SafekeeperNode node = new SafekeeperNode(id, data, segmentSize,
-                timeline -> new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(timeline.tenant().kmsTenant())));
+                timeline -> new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(timeline.tenant())));
         SafekeeperServer server = SafekeeperServer.start(node, address);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -2,10 +2,10 @@ package dev.cairn.cli.safekeeper;
 
 import dev.cairn.cli.ServiceKeyOptions;
 import dev.cairn.kms.ServiceKeys;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.wal.WalSegmentName;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.storage.KmsChunkCipher;
 import dev.cairn.safekeeper.storage.TimelineStorage;
@@ -72,7 +72,7 @@ public final class WalExportCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (ServiceKeys keys = keyOptions.open(data, "wal-export");
              WalStore wal = WalStore.openReadOnly(dir, key, segmentSize,
-                     new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(key.tenant().kmsTenant())))) {
+                     new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(key.tenant())))) {
             WalStore.Recovery r = wal.recovery();
             if (r.cutReason() != null) {
                 spec.commandLine().getErr().println("cairn wal-export: WAL readable up to " + r.end() + "; "

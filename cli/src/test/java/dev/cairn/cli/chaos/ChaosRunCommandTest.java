@@ -1,6 +1,6 @@
 package dev.cairn.cli.chaos;
 
-import dev.cairn.cli.local.EphemeralPortRange;
+import dev.cairn.local.EphemeralPortRange;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -6,7 +6,7 @@ import dev.cairn.cli.CairnCommand;
 import dev.cairn.kms.Aad;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.provider.KmsProviders;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
 import dev.cairn.kms.store.KeysLayout;
@@ -68,8 +68,8 @@ class KeysCommandTest {
         try (KeyHierarchy h = KeyHierarchy.open(KeyHierarchyConfig.builder(data)
                 .providers(KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, InstantSource.system())))
                 .caller("test-service").build())) {
-            h.newDek(TenantId.of(tenant), "wal");
-            return h.encrypt(TenantId.of(tenant), Aad.of("page", "rel", 1), "secret page".getBytes());
+            h.newDek(Id128.parse(tenant), "wal");
+            return h.encrypt(Id128.parse(tenant), Aad.of("page", "rel", 1), "secret page".getBytes());
         }
     }
 
@@ -78,7 +78,7 @@ class KeysCommandTest {
         try (KeyHierarchy h = KeyHierarchy.open(KeyHierarchyConfig.builder(data)
                 .providers(KmsProviders.of(new LocalKmsProvider(layout.localKms(), true, InstantSource.system())))
                 .build())) {
-            return new String(h.decrypt(TenantId.of(tenant), Aad.of("page", "rel", 1), sealed));
+            return new String(h.decrypt(Id128.parse(tenant), Aad.of("page", "rel", 1), sealed));
         }
     }
 

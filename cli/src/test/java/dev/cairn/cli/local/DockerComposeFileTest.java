@@ -1,5 +1,10 @@
 package dev.cairn.cli.local;
 
+import dev.cairn.local.ClusterConfig;
+import dev.cairn.local.ClusterDir;
+import dev.cairn.local.ComponentSpec;
+import dev.cairn.local.LocalTopology;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;

@@ -1,5 +1,8 @@
 package dev.cairn.cli.local;
 
+import dev.cairn.local.ClusterDir;
+import dev.cairn.local.Supervisor;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.pgruntime.PgBinaries;
@@ -342,7 +345,7 @@ class LocalClusterIT {
     }
 
     private static long lsnBytes(String lsn) {
-        return dev.cairn.pgformat.Lsn.parse(lsn).value();
+        return dev.cairn.common.Lsn.parse(lsn).value();
     }
 
     private static void awaitGone(long pid) throws InterruptedException {
@@ -557,7 +560,7 @@ class LocalClusterIT {
     }
 
     private static boolean lsnAtLeast(String a, String b) {
-        return !a.isEmpty() && dev.cairn.pgformat.Lsn.parse(a).compareTo(dev.cairn.pgformat.Lsn.parse(b)) >= 0;
+        return !a.isEmpty() && dev.cairn.common.Lsn.parse(a).compareTo(dev.cairn.common.Lsn.parse(b)) >= 0;
     }
 
 

@@ -1,7 +1,7 @@
 package dev.cairn.cli.proxy;
 
 import dev.cairn.cli.CairnCommand;
-import dev.cairn.proxy.auth.ScramVerifier;
+import dev.cairn.compute.api.ScramVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,11 +6,11 @@ import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.ServiceKeys;
 import dev.cairn.kms.provider.StandardProviders;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.wal.SampleWal;
 import dev.cairn.pgformat.wal.WalSegmentName;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.storage.KmsChunkCipher;
 import dev.cairn.safekeeper.storage.TimelineStorage;
@@ -57,7 +57,7 @@ class WalExportCommandTest {
                 .providers(StandardProviders.create(new LocalKmsProvider(kms, true, InstantSource.system())))
                 .caller("test").build(), CmkNaming.LOCAL_DEFAULT, Duration.ofMinutes(1));
              WalStore wal = WalStore.open(walDir, timeline, SEG,
-                     new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(timeline.tenant().kmsTenant())))) {
+                     new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(timeline.tenant())))) {
             Lsn start = segment.startLsn();
             wal.truncate(start);
             wal.write(start, Arrays.copyOf(sample.firstSegment, SEG / 2));

@@ -3,7 +3,7 @@ package dev.cairn.kms.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.store.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +44,8 @@ public final class AuditLog implements AutoCloseable {
         return file;
     }
 
-    public void record(AuditOperation op, TenantId tenant, String keyRef, AuditOutcome outcome, String detail) {
-        AuditEvent e = new AuditEvent(clock.instant().toString(), tenant == null ? null : tenant.value(), keyRef, op,
+    public void record(AuditOperation op, Id128 tenant, String keyRef, AuditOutcome outcome, String detail) {
+        AuditEvent e = new AuditEvent(clock.instant().toString(), tenant == null ? null : tenant.toString(), keyRef, op,
                 outcome, caller, detail);
         try {
             append((JSON.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.kms.KeyringCorruptException;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,17 +30,17 @@ public final class FileKeyringStore implements KeyringStore {
     }
 
     @Override
-    public List<TenantId> tenants() {
+    public List<Id128> tenants() {
         Path dir = layout.tenantsDir();
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        List<TenantId> out = new ArrayList<>();
+        List<Id128> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(f -> !AtomicFiles.isTemporary(f))
                     .map(f -> f.getFileName().toString())
                     .filter(n -> n.endsWith(SUFFIX))
-                    .forEach(n -> out.add(TenantId.of(n.substring(0, n.length() - SUFFIX.length()))));
+                    .forEach(n -> out.add(Id128.parse(n.substring(0, n.length() - SUFFIX.length()))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
@@ -49,7 +49,7 @@ public final class FileKeyringStore implements KeyringStore {
     }
 
     @Override
-    public Optional<TenantKeyring> load(TenantId tenant) {
+    public Optional<TenantKeyring> load(Id128 tenant) {
         Path file = layout.tenantKeyring(tenant);
         byte[] bytes;
         try {
@@ -65,7 +65,7 @@ public final class FileKeyringStore implements KeyringStore {
         } catch (IllegalArgumentException | IOException e) {
             throw new KeyringCorruptException(tenant, file, e.getMessage(), e);
         }
-        if (k.format() != TenantKeyring.FORMAT || !tenant.value().equals(k.tenant())) {
+        if (k.format() != TenantKeyring.FORMAT || !tenant.toString().equals(k.tenant())) {
             throw new KeyringCorruptException(tenant, file, "format " + k.format() + " for tenant " + k.tenant(), null);
         }
         return Optional.of(k);
@@ -74,7 +74,7 @@ public final class FileKeyringStore implements KeyringStore {
     @Override
     public TenantKeyring save(TenantKeyring keyring) {
         TenantKeyring next = keyring.withGeneration(keyring.generation() + 1);
-        Path file = layout.tenantKeyring(TenantId.of(next.tenant()));
+        Path file = layout.tenantKeyring(Id128.parse(next.tenant()));
         try {
             AtomicFiles.write(file, ChecksummedFile.encode(JSON.writeValueAsBytes(next)));
         } catch (IOException e) {

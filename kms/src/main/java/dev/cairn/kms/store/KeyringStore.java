@@ -1,6 +1,6 @@
 package dev.cairn.kms.store;
 
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 
 import java.util.List;
 import java.util.Optional;
@@ -8,9 +8,9 @@ import java.util.Optional;
 /** Durable storage of tenant keyrings. {@link #save} is atomic: after a crash, the old or the new value. */
 public interface KeyringStore {
 
-    List<TenantId> tenants();
+    List<Id128> tenants();
 
-    Optional<TenantKeyring> load(TenantId tenant);
+    Optional<TenantKeyring> load(Id128 tenant);
 
     /** Writes the keyring with its generation incremented; returns what was written. */
     TenantKeyring save(TenantKeyring keyring);

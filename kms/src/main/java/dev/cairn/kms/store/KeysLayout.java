@@ -1,6 +1,6 @@
 package dev.cairn.kms.store;
 
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 
 import java.nio.file.Path;
 
@@ -22,8 +22,8 @@ public record KeysLayout(Path root) {
         return root.resolve("tenants");
     }
 
-    public Path tenantKeyring(TenantId tenant) {
-        return tenantsDir().resolve(tenant.value() + ".keyring");
+    public Path tenantKeyring(Id128 tenant) {
+        return tenantsDir().resolve(tenant.toString() + ".keyring");
     }
 
     public Path localKms() {

@@ -9,7 +9,7 @@ import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.TimelineStateException;
 import dev.cairn.pgformat.DatabasePath;
 import dev.cairn.pgformat.ForkNumber;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.RelFileLocator;

@@ -1,8 +1,8 @@
 package dev.cairn.pageserver.branch;
 
 import dev.cairn.pageserver.PageserverException;
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 
 /** A branch that could not be made for a reason other than its LSN (the copy broke off, the disk failed, ...). */
 public class BranchException extends PageserverException {

@@ -2,16 +2,16 @@ package dev.cairn.pageserver.branch;
 
 import dev.cairn.pageserver.importer.DataDirImport;
 import dev.cairn.pageserver.read.PageService;
-import dev.cairn.pageserver.store.Ancestry;
+import dev.cairn.pageserver.api.Ancestry;
 import dev.cairn.pageserver.store.IngestPosition;
 import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.TimelineStateException;
 import dev.cairn.pageserver.store.WriteSet;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgruntime.ScratchDirectory;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -6,14 +6,12 @@ import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.kms.KeyUnavailableException;
 import dev.cairn.kms.ServiceKeys;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.UnknownTenantException;
-import dev.cairn.safekeeper.Id128;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,8 +26,7 @@ public final class KmsValueCipher implements ValueCipher {
     public static final String PURPOSE = "pageserver";
 
     private final KeyHierarchy keys;
-    private final UnaryOperator<TenantId> provision;
-    private final Map<Id128, TenantId> tenants = new ConcurrentHashMap<>();
+    private final UnaryOperator<Id128> provision;
 
     /** Over tenants whose keyrings exist already. */
     public KmsValueCipher(KeyHierarchy keys) {
@@ -41,7 +38,7 @@ public final class KmsValueCipher implements ValueCipher {
         this(keys.hierarchy(), keys::ensureTenant);
     }
 
-    private KmsValueCipher(KeyHierarchy keys, UnaryOperator<TenantId> provision) {
+    private KmsValueCipher(KeyHierarchy keys, UnaryOperator<Id128> provision) {
         this.keys = keys;
         this.provision = provision;
     }
@@ -66,10 +63,10 @@ public final class KmsValueCipher implements ValueCipher {
         }
     }
 
-    /** Per value: parsed once per tenant, not once per page (a basebackup opens a million values). */
-    private TenantId tenant(byte[] key) {
+    /** The tenant a storage key belongs to: its first 16 bytes. */
+    private static Id128 tenant(byte[] key) {
         ByteBuffer b = ByteBuffer.wrap(key);
-        return tenants.computeIfAbsent(new Id128(b.getLong(), b.getLong()), Id128::kmsTenant);
+        return new Id128(b.getLong(), b.getLong());
     }
 
     private static Aad binding(byte[] key) {

@@ -6,7 +6,7 @@ import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.TimelineStateException;
 import dev.cairn.pageserver.store.WriteSet;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 
 import java.nio.ByteBuffer;
 

@@ -1,6 +1,6 @@
 package dev.cairn.pageserver.gc;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 
 /**
  * How much history a timeline keeps for point-in-time reads: the last

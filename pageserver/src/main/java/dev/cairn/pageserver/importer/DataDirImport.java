@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.importer;
 
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.pageserver.store.IngestPosition;
 import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.PageStore;
@@ -11,7 +11,7 @@ import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.WriteSet;
 import dev.cairn.pgformat.DatabasePath;
 import dev.cairn.pgformat.ForkNumber;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.RelFileLocator;

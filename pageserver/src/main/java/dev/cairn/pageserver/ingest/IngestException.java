@@ -1,8 +1,8 @@
 package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.PageserverException;
-import dev.cairn.safekeeper.TimelineKey;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.TimelineKey;
+import dev.cairn.common.Lsn;
 
 /** Ingest of a timeline stopped at a record; nothing of that record was stored. */
 public class IngestException extends PageserverException {

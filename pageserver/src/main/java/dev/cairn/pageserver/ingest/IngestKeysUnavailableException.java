@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.ingest;
 
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 
 /** Ingest waits for the tenant's keys (CMK revoked, KMS unreachable past the cache TTL). */
 public class IngestKeysUnavailableException extends IngestPausedException {

@@ -1,8 +1,8 @@
 package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.store.StoreFullException;
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 
 /** Ingest waits for room on the page store's disk. */
 public class IngestStorageFullException extends IngestPausedException {

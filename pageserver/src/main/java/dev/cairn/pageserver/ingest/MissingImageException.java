@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.ingest;
 
-import dev.cairn.safekeeper.TimelineKey;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.TimelineKey;
+import dev.cairn.common.Lsn;
 
 /**
  * A record changes a block but carries no image of it, and Cairn has no Java

@@ -1,11 +1,11 @@
 package dev.cairn.pageserver.ingest;
 
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.SlruKind;
 import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pageserver.store.WriteSet;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.wal.DecodedRecord;
 
 /**

@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.ingest;
 
-import dev.cairn.safekeeper.TimelineKey;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.TimelineKey;
+import dev.cairn.common.Lsn;
 
 /** A record whose effect Cairn cannot materialise yet (e.g. tablespaces other than pg_default and pg_global). */
 public class UnsupportedRecordException extends IngestException {

@@ -1,6 +1,6 @@
 package dev.cairn.pageserver.ingest;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.WalReader;
 import dev.cairn.pgformat.wal.synth.RecordPosition;

@@ -1,8 +1,8 @@
 package dev.cairn.pageserver.read;
 
 import dev.cairn.pageserver.PageserverException;
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 
 /** A read below the GC horizon: versions from before it may be gone, so the answer could be wrong. */
 public class LsnOutsideRetentionException extends PageserverException {

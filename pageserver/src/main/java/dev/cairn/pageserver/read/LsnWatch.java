@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.read;
 
-import dev.cairn.safekeeper.TimelineKey;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.TimelineKey;
+import dev.cairn.common.Lsn;
 
 import java.time.Duration;
 

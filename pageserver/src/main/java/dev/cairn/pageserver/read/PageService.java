@@ -7,7 +7,7 @@ import dev.cairn.pageserver.gc.GcResult;
 import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pageserver.store.SlruKind;
 import dev.cairn.pageserver.store.Timeline;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 
 import java.io.OutputStream;

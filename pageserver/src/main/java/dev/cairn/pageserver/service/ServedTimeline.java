@@ -6,12 +6,12 @@ import dev.cairn.pageserver.ingest.IngestException;
 import dev.cairn.pageserver.ingest.IngestPausedException;
 import dev.cairn.pageserver.ingest.SafekeeperWalSource;
 import dev.cairn.pageserver.read.PageService;
-import dev.cairn.pageserver.store.Ancestry;
+import dev.cairn.pageserver.api.Ancestry;
 import dev.cairn.pageserver.store.IngestPosition;
 import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.Timeline;
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 
 /** One timeline being served: its ingest, its read path and the WAL source feeding it. */
 public final class ServedTimeline implements AutoCloseable {

@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.service;
 
 import dev.cairn.pageserver.PageserverException;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 
 /** A create for a timeline that is already there. */
 public class TimelineExistsException extends PageserverException {

@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.service;
 
 import dev.cairn.pageserver.PageserverException;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 
 /** No such timeline on this pageserver. */
 public class UnknownTimelineException extends PageserverException {

@@ -1,10 +1,10 @@
 package dev.cairn.pageserver.store;
 
-import dev.cairn.safekeeper.Id128;
+import dev.cairn.common.Id128;
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.pgformat.ForkNumber;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.RelFileLocator;
 
 import java.nio.ByteBuffer;

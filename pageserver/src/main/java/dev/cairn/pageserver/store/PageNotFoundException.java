@@ -2,8 +2,8 @@ package dev.cairn.pageserver.store;
 
 import dev.cairn.pageserver.PageserverException;
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.safekeeper.TimelineKey;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.TimelineKey;
+import dev.cairn.common.Lsn;
 
 /** GetPage@LSN for a block that does not exist at that LSN. */
 public class PageNotFoundException extends PageserverException {

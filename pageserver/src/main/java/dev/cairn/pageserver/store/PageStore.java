@@ -1,7 +1,7 @@
 package dev.cairn.pageserver.store;
 
 import dev.cairn.pageserver.crypto.ValueCipher;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;

@@ -1,6 +1,6 @@
 package dev.cairn.pageserver.store;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 
 import java.nio.ByteBuffer;
 

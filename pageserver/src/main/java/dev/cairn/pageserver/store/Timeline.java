@@ -1,9 +1,11 @@
 package dev.cairn.pageserver.store;
 
+import dev.cairn.pageserver.api.Ancestry;
+
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.pgformat.DatabasePath;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.control.CheckPoint;

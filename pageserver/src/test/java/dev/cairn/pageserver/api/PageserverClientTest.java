@@ -3,9 +3,9 @@ package dev.cairn.pageserver.api;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cairn.httpapi.ApiException;
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

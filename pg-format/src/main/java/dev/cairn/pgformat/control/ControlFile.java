@@ -1,6 +1,6 @@
 package dev.cairn.pgformat.control;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 
 import java.util.Arrays;
 import java.util.HexFormat;

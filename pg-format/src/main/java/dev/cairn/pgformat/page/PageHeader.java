@@ -1,6 +1,6 @@
 package dev.cairn.pgformat.page;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 
 import java.nio.ByteBuffer;

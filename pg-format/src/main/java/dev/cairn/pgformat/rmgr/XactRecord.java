@@ -1,6 +1,6 @@
 package dev.cairn.pgformat.rmgr;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.RelFileLocator;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.cairn.pgformat.rmgr;
 
 import dev.cairn.pgformat.control.CheckPoint;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 
 /** Records of the XLOG resource manager (rmgr 0), per pg_control.h / xlog_internal.h. */
 public sealed interface XlogRecord extends RmgrRecord {

@@ -2,7 +2,7 @@ package dev.cairn.pgformat.wal;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.wal.WalFormatException.Cause;
 import net.jpountz.lz4.LZ4Exception;

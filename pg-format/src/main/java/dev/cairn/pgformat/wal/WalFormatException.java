@@ -1,6 +1,6 @@
 package dev.cairn.pgformat.wal;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 
 /**
  * WAL bytes that do not form a valid record. Carries the LSN where the

@@ -1,6 +1,6 @@
 package dev.cairn.pgformat.wal;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package dev.cairn.pgformat.control;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgVersion;
 import dev.cairn.pgformat.fixture.SampleCluster;
 import dev.cairn.pgruntime.PgBinaries;

@@ -95,7 +95,7 @@ class PageChecksumTest {
     @Test
     void lsnIsStoredAsTwoHalvesHighFirst() {
         byte[] page = new byte[PgConstants.BLCKSZ];
-        new PageHeader(dev.cairn.pgformat.Lsn.of(0x0000_0001_0000_00A8L), 0, 0, 24, 8192, 8192, 8196, 0).write(page);
+        new PageHeader(dev.cairn.common.Lsn.of(0x0000_0001_0000_00A8L), 0, 0, 24, 8192, 8192, 8196, 0).write(page);
         assertThat(page[0]).isEqualTo((byte) 1);
         assertThat(page[4]).isEqualTo((byte) 0xA8);
     }

@@ -1,7 +1,7 @@
 package dev.cairn.pgformat.rmgr;
 
 import dev.cairn.pgformat.control.CheckPoint;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.RelFileLocator;
 import dev.cairn.pgformat.rmgr.TestRecords.Bytes;
 import dev.cairn.pgformat.wal.DecodedRecord;

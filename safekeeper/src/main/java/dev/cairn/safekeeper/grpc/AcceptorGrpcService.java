@@ -1,12 +1,16 @@
 package dev.cairn.safekeeper.grpc;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.safekeeper.api.MalformedMessageException;
+import dev.cairn.safekeeper.api.ProtoCodec;
+import dev.cairn.safekeeper.api.ProtocolVersion;
+
+import dev.cairn.common.Lsn;
 import dev.cairn.proto.safekeeper.v1.AcceptorGrpc;
 import dev.cairn.proto.safekeeper.v1.AcceptorMessage;
 import dev.cairn.proto.safekeeper.v1.Greeting;
 import dev.cairn.proto.safekeeper.v1.GreetingResponse;
 import dev.cairn.proto.safekeeper.v1.ProposerMessage;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.safekeeper.consensus.RefusalReason;
 import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.service.TimelineAcceptor;

@@ -1,5 +1,8 @@
 package dev.cairn.safekeeper.grpc;
 
+import dev.cairn.safekeeper.api.ProtoCodec;
+import dev.cairn.safekeeper.api.ProtocolVersion;
+
 import dev.cairn.proto.safekeeper.v1.MetricsRequest;
 import dev.cairn.proto.safekeeper.v1.MetricsResponse;
 import dev.cairn.proto.safekeeper.v1.AdminGrpc;

@@ -1,5 +1,7 @@
 package dev.cairn.safekeeper.grpc;
 
+import dev.cairn.safekeeper.api.MalformedMessageException;
+
 import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.kms.KeyUnavailableException;
 import io.grpc.Status;

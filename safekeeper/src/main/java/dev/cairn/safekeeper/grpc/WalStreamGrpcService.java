@@ -1,7 +1,12 @@
 package dev.cairn.safekeeper.grpc;
 
+import dev.cairn.safekeeper.api.MalformedMessageException;
+import dev.cairn.safekeeper.api.ProtoCodec;
+import dev.cairn.safekeeper.api.ProtocolVersion;
+import dev.cairn.safekeeper.api.WalPayloadChecksum;
+
 import com.google.protobuf.ByteString;
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.proto.safekeeper.v1.ReportDurableRequest;
 import dev.cairn.proto.safekeeper.v1.ReportDurableResponse;
 import dev.cairn.proto.safekeeper.v1.StreamWalRequest;

@@ -1,7 +1,7 @@
 package dev.cairn.safekeeper.service;
 
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.safekeeper.storage.TimelineStorage;
 import dev.cairn.safekeeper.storage.WalChunkCipher;
 

@@ -1,7 +1,7 @@
 package dev.cairn.safekeeper.service;
 
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 import dev.cairn.safekeeper.consensus.Acceptor;
 import dev.cairn.safekeeper.consensus.AcceptorMessage;
 import dev.cairn.safekeeper.consensus.ProposerMessage;

@@ -3,7 +3,7 @@ package dev.cairn.safekeeper.storage;
 import dev.cairn.kms.Aad;
 import dev.cairn.kms.DecryptionFailedException;
 import dev.cairn.kms.KeyHierarchy;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 
 import java.util.HexFormat;
 
@@ -17,9 +17,9 @@ public final class KmsChunkCipher implements WalChunkCipher {
     public static final String PURPOSE = "wal";
 
     private final KeyHierarchy keys;
-    private final TenantId tenant;
+    private final Id128 tenant;
 
-    public KmsChunkCipher(KeyHierarchy keys, TenantId tenant) {
+    public KmsChunkCipher(KeyHierarchy keys, Id128 tenant) {
         this.keys = keys;
         this.tenant = tenant;
     }

@@ -1,7 +1,7 @@
 package dev.cairn.safekeeper.storage;
 
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.cairn.safekeeper.storage;
 
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 
 /**
  * Stored WAL that cannot be read for a reason a torn write does not explain (wrong key, tampering, a

@@ -2,14 +2,13 @@ package dev.cairn.safekeeper.storage;
 
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.provider.KmsProviders;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
 import dev.cairn.kms.store.KeysLayout;
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.TimelineKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,7 @@ class KmsChunkCipherTest {
     @Test
     void walStoreOverTheKeyHierarchySurvivesRestartAndDekRotation() {
         TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
-        TenantId tenant = TenantId.of(tl.tenant().toString());
+        Id128 tenant = Id128.parse(tl.tenant().toString());
         Path keys = dir.resolve("keys");
         Lsn start = Lsn.of(0x100_0000L);
         try (KeyHierarchy h = hierarchy(keys)) {

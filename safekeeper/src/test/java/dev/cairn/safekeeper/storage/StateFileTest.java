@@ -1,6 +1,6 @@
 package dev.cairn.safekeeper.storage;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.safekeeper.consensus.AcceptorState;
 import dev.cairn.safekeeper.consensus.TermHistory;
 import dev.cairn.safekeeper.consensus.TermLsn;

@@ -1,8 +1,8 @@
 package dev.cairn.safekeeper.storage;
 
-import dev.cairn.pgformat.Lsn;
-import dev.cairn.safekeeper.Id128;
-import dev.cairn.safekeeper.TimelineKey;
+import dev.cairn.common.Lsn;
+import dev.cairn.common.Id128;
+import dev.cairn.common.TimelineKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,7 +6,7 @@ import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.kms.KeyUnavailableException;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.TenantState;
 import dev.cairn.kms.TestClock;
 import dev.cairn.kms.VerifyProgress;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The real AWS SDK v2 KMS client against a wire-compatible endpoint on loopback. */
 class AwsKmsProviderTest {
-    static final TenantId T = TenantId.of("aws-tenant");
+    static final Id128 T = Id128.parse("aws-tenant");
     static final WrapContext CTX = new WrapContext(T, "kek");
 
     @TempDir
@@ -74,7 +74,7 @@ class AwsKmsProviderTest {
         assertThat(provider.unwrap(w2, CTX)).isEqualTo(kek);
         assertThat(provider.describe(cmk).status()).isEqualTo(KeyStatus.ENABLED);
 
-        assertThatThrownBy(() -> provider.unwrap(w1, new WrapContext(TenantId.of("other"), "kek")))
+        assertThatThrownBy(() -> provider.unwrap(w1, new WrapContext(Id128.parse("other"), "kek")))
                 .isInstanceOf(KmsRejectedException.class).hasMessageContaining("InvalidCiphertextException");
     }
 

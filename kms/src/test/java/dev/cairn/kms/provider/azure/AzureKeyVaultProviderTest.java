@@ -9,7 +9,7 @@ import dev.cairn.kms.HierarchyFixture;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.KeyRevokedException;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.TenantState;
 import dev.cairn.kms.TestClock;
 import dev.cairn.kms.VerifyProgress;
@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The real azure-security-keyvault-keys CryptographyClient against a Key Vault REST endpoint over HTTPS on loopback. */
 class AzureKeyVaultProviderTest {
-    static final TenantId T = TenantId.of("azure-tenant");
+    static final Id128 T = Id128.parse("azure-tenant");
     static final WrapContext CTX = new WrapContext(T, "kek");
     static final TokenCredential CREDENTIAL = request ->
             Mono.just(new AccessToken(FakeKeyVault.TOKEN, OffsetDateTime.now().plusHours(1)));

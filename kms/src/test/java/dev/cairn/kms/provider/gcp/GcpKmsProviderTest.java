@@ -6,7 +6,7 @@ import dev.cairn.kms.HierarchyFixture;
 import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.KeyRevokedException;
-import dev.cairn.kms.TenantId;
+import dev.cairn.common.Id128;
 import dev.cairn.kms.TenantState;
 import dev.cairn.kms.TestClock;
 import dev.cairn.kms.VerifyProgress;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The real google-cloud-kms client against a gRPC KeyManagementService on loopback. */
 class GcpKmsProviderTest {
     static final String KEY = "projects/p1/locations/global/keyRings/cairn/cryptoKeys/cmk";
-    static final TenantId T = TenantId.of("gcp-tenant");
+    static final Id128 T = Id128.parse("gcp-tenant");
     static final WrapContext CTX = new WrapContext(T, "kek");
 
     @TempDir
@@ -70,7 +70,7 @@ class GcpKmsProviderTest {
         assertThat(v2.keyVersion()).isEqualTo(KEY + "/cryptoKeyVersions/2");
         assertThat(provider.unwrap(v1, CTX)).isEqualTo(kek);
         assertThat(provider.describe(cmk).primaryVersion()).endsWith("/cryptoKeyVersions/2");
-        assertThatThrownBy(() -> provider.unwrap(v2, new WrapContext(TenantId.of("x"), "kek")))
+        assertThatThrownBy(() -> provider.unwrap(v2, new WrapContext(Id128.parse("x"), "kek")))
                 .isInstanceOf(KmsRejectedException.class).hasMessageContaining("INVALID_ARGUMENT");
     }
 

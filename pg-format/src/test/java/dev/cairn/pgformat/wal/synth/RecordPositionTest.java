@@ -1,6 +1,6 @@
 package dev.cairn.pgformat.wal.synth;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

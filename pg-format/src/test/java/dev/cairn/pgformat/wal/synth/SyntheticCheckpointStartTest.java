@@ -1,6 +1,6 @@
 package dev.cairn.pgformat.wal.synth;
 
-import dev.cairn.pgformat.Lsn;
+import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.control.CheckPoint;
 import dev.cairn.pgformat.control.ControlFile;

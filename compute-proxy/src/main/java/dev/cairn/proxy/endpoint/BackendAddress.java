@@ -1,9 +1,0 @@
-package dev.cairn.proxy.endpoint;
-
-/** Where a running compute's postgres listens. */
-public record BackendAddress(String host, int port) {
-    @Override
-    public String toString() {
-        return host + ":" + port;
-    }
-}

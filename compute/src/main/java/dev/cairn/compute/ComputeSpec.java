@@ -1,0 +1,59 @@
+package dev.cairn.compute;
+
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.common.TimelineKey;
+import dev.cairn.safekeeper.client.AcceptorAddress;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to run one endpoint's compute.
+ *
+ * @param listenHost     where postgres listens and how the proxy reaches it (127.0.0.1 locally; the
+ *                       container's host name in docker compose, where postgres then listens on all interfaces)
+ * @param stateRoot      parent of the compute's disposable PGDATA (memory-backed where possible)
+ * @param roleVerifiers  role name -> SCRAM-SHA-256 verifier; the proxy authenticates clients against the same
+ * @param maxIngestLagBytes how far the pageserver's ingest may trail the quorum before commits wait for it
+ * @param extraSettings  the operator's own postgres settings for every compute (shared_preload_libraries, ...);
+ *                       none of {@link ComputeSettings#PROTECTED}
+ */
+public record ComputeSpec(String endpoint, TimelineKey timeline, List<AcceptorAddress> safekeepers, URI pageserver,
+                          PgBinaries pgBinaries, String listenHost, Path stateRoot, Map<String, String> roleVerifiers,
+                          long maxIngestLagBytes, Map<String, String> extraSettings) {
+    /**
+     * The default bound on ingest lag. A wake waits for ingest to reach the quorum's end, and the pageserver
+     * ingests about 67 MB/s of consistency-image WAL on one core here (bench/results/pageserver.json), half
+     * that while a load competes for the cores: 64 MiB keeps the wait after a burst within one to two seconds.
+     */
+    public static final long DEFAULT_MAX_INGEST_LAG_BYTES = 64L << 20;
+
+    public ComputeSpec {
+        safekeepers = List.copyOf(safekeepers);
+        roleVerifiers = Map.copyOf(roleVerifiers);
+        if (maxIngestLagBytes < 1) {
+            throw new IllegalArgumentException("the ingest lag bound must be positive, got " + maxIngestLagBytes);
+        }
+        extraSettings = ComputeSettings.operatorSettings(extraSettings);
+    }
+
+    public ComputeSpec(String endpoint, TimelineKey timeline, List<AcceptorAddress> safekeepers, URI pageserver,
+                       PgBinaries pgBinaries, String listenHost, Path stateRoot, Map<String, String> roleVerifiers) {
+        this(endpoint, timeline, safekeepers, pageserver, pgBinaries, listenHost, stateRoot, roleVerifiers,
+                DEFAULT_MAX_INGEST_LAG_BYTES, Map.of());
+    }
+
+    /** /dev/shm when the machine has it (compute state dies with the machine), else the temp directory. */
+    public static Path defaultStateRoot() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm.resolve("cairn-computes")
+                : Path.of(System.getProperty("java.io.tmpdir"), "cairn-computes");
+    }
+
+    boolean loopbackOnly() {
+        return listenHost.equals("127.0.0.1") || listenHost.equals("localhost");
+    }
+}

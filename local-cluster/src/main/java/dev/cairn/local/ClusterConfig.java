@@ -1,0 +1,96 @@
+package dev.cairn.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * What a local cluster was created with; written once by the first {@code cairn local start} and reused by
+ * every later start, so ports, ids and the password stay the same across restarts.
+ *
+ * @param host       the loopback address every component listens on
+ * @param basePort   the proxy's port; the other components take the next ports in a fixed order
+ * @param tenant     the default tenant id (32 hex)
+ * @param timeline   the default timeline id (32 hex)
+ * @param endpoint   the default endpoint's name
+ * @param role       the role clients log in as
+ * @param password   that role's password (the file is 0600; only the SCRAM verifier leaves it)
+ * @param pgBin      PostgreSQL's bin directory, or null to locate it
+ * @param idleSuspendSeconds how long an endpoint stays up with no connections
+ */
+public record ClusterConfig(String host, int basePort, String tenant, String timeline, String endpoint, String role,
+                            String password, String pgBin, long idleSuspendSeconds, boolean chaosRelays, long retentionMb) {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static ClusterConfig read(Path file) {
+        try {
+            return JSON.readValue(file.toFile(), ClusterConfig.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read cluster config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void write(Path file) {
+        writePrivate(file, this);
+    }
+
+    /** Writes JSON atomically (temp file, rename) with mode 0600. */
+    static void writePrivate(Path file, Object value) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            JSON.writeValue(tmp.toFile(), value);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int proxyPort() {
+        return basePort;
+    }
+
+    public int safekeeperPort(int id) {
+        return basePort + id;
+    }
+
+    public int pageserverPort() {
+        return basePort + 4;
+    }
+
+    public int computeManagerPort() {
+        return basePort + 5;
+    }
+
+    /**
+     * Where the compute manager's proposers reach safekeeper {@code id}: the safekeeper itself, or with
+     * {@link #chaosRelays()} a fault-injecting relay the chaos harness runs in front of it.
+     */
+    public int proposerSafekeeperPort(int id) {
+        return chaosRelays ? basePort + 20 + id : safekeeperPort(id);
+    }
+
+    /** Where the pageserver reaches safekeeper {@code id} (a relay of its own under chaos, see above). */
+    public int ingestSafekeeperPort(int id) {
+        return chaosRelays ? basePort + 23 + id : safekeeperPort(id);
+    }
+
+    /** The highest port the cluster listens on (the last chaos relay, or the compute manager). */
+    public int lastPort() {
+        return chaosRelays ? ingestSafekeeperPort(3) : computeManagerPort();
+    }
+
+    /** The connection string printed for psql. TLS is required by the proxy; the certificate is self-signed. */
+    public String connectionUrl() {
+        return "postgresql://" + role + ":" + password + "@" + host + ":" + proxyPort() + "/postgres?sslmode=require"
+                + "&options=endpoint%3D" + endpoint;
+    }
+}

@@ -1,8 +1,0 @@
-package dev.cairn.safekeeper.grpc;
-
-/** A protocol message that cannot be a valid request (missing fields, bad ids, bad history). */
-public final class MalformedMessageException extends Exception {
-    public MalformedMessageException(String message) {
-        super(message);
-    }
-}

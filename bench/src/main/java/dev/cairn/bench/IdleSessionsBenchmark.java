@@ -4,7 +4,6 @@ import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
-import dev.cairn.proxy.RelayCounts;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,10 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What idle sessions cost a relay: N sessions that send nothing, held by a separate process through the
- * proxy (spliced in the kernel, and relayed in user space) and through the peer PgBouncer, and the relay
- * process's CPU over a window in which none of them sends a byte. A serverless proxy holds many such
- * sessions; the kernel splice watches each of its sessions for a receiver falling behind, and this is what
- * that watching costs when there is nothing to see.
+ * proxy (relayed in user space) and through the peer PgBouncer, and the relay process's CPU over a window
+ * in which none of them sends a byte. A serverless proxy holds many such sessions.
  */
 final class IdleSessionsBenchmark {
 
@@ -51,14 +48,9 @@ final class IdleSessionsBenchmark {
         try (PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of())) {
             pg.start(Map.of("fsync", "off", "max_connections", Integer.toString(sessions + 20), "shared_buffers", "128MB"));
             ProcessHandle jvm = ProcessHandle.current();
-            try (BenchProxies proxies = BenchProxies.start(pg.port(), sessions + 10, ProxyConfig.defaultEventLoops())) {
-                ProxyServer proxy = proxies.spliced();
-                result.put("kernel_splice", proxy.kernelSpliceStatus());
+            try (ProxyServer proxy = BenchProxy.start(pg.port(), sessions + 10, ProxyConfig.defaultEventLoops())) {
                 result.put("proxy_jvm_no_sessions_cpu_percent", cpuPercent(jvm, window));
-                result.put("proxy_spliced_cpu_percent", heldThrough(jvm, BenchProxies.jdbcUrl(proxy), sessions, window));
-                RelayCounts counts = proxy.relayCounts();
-                result.put("proxy_sessions_spliced_in_kernel", counts.kernel());
-                result.put("proxy_userspace_cpu_percent", heldThrough(jvm, BenchProxies.jdbcUrl(proxies.userSpace()), sessions, window));
+                result.put("proxy_userspace_cpu_percent", heldThrough(jvm, BenchProxy.jdbcUrl(proxy), sessions, window));
             }
             if (Pgbouncer.installed()) {
                 try (Pgbouncer bouncer = Pgbouncer.start(scratch.resolve("pgbouncer"), pg.port(), sessions + 10)) {
@@ -77,7 +69,7 @@ final class IdleSessionsBenchmark {
     private static double heldThrough(ProcessHandle relay, String url, int sessions, Duration window) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process clients = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), IdleClients.class.getName(),
-                Integer.toString(sessions), url, BenchProxies.PASSWORD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                Integer.toString(sessions), url, BenchProxy.PASSWORD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();

@@ -4,7 +4,6 @@ import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.proxy.ProxyConfig;
 import dev.cairn.proxy.ProxyServer;
-import dev.cairn.proxy.RelayCounts;
 import dev.cairn.proxy.tls.TlsContexts;
 
 import java.nio.file.Path;
@@ -16,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through the proxy (plaintext spliced in
- * the kernel, plaintext relayed in user space, and TLS from the client), and through the peer PgBouncer
+ * Proxy overhead: pgbench select-only straight to stock PostgreSQL, through the proxy (plaintext and TLS from
+ * the client, each relayed in user space), and through the peer PgBouncer
  * (session mode, plaintext and TLS) in the same run; reports the TPS ratios, each relay's CPU per
  * transaction and the whole machine's, the machine's context switches per transaction, and what one switch
  * between processes costs here ({@link TaskSwitchProbe}): a relay in a process adds two to every transaction.
@@ -90,20 +89,17 @@ final class ProxyBenchmark {
             String direct = "host=127.0.0.1 port=" + pg.port() + " dbname=postgres user=postgres";
             Pgbench.run(pg.binaries(), List.of("-i", "-q", "-s", "10"), direct);
 
-            try (BenchProxies proxies = BenchProxies.start(pg.port(), 100, eventLoops)) {
-                ProxyServer proxy = proxies.spliced();
-                String via = BenchProxies.conninfo(proxy);
-                String viaUserSpace = BenchProxies.conninfo(proxies.userSpace());
+            try (ProxyServer proxy = BenchProxy.start(pg.port(), 100, eventLoops)) {
+                String via = BenchProxy.conninfo(proxy);
                 Pgbench.run(pg.binaries(), WARM_UP.args(), direct); // warm-up
                 Pgbench.run(pg.binaries(), WARM_UP.args(), via + " sslmode=disable");
-                result.put("kernel_splice", proxy.kernelSpliceStatus());
                 result.put("transport", proxy.transportName());
                 result.put("proxy_event_loops", eventLoops);
                 result.put("tls_provider", TlsContexts.provider().name());
                 result.put("goal_ratio", 0.9);
                 // every process on both cores: the relay takes its CPU from pgbench and PostgreSQL
                 if (layouts.contains("shared")) {
-                    result.putAll(measure(pg, run, rounds, direct, via, viaUserSpace, scratch, null, null, ""));
+                    result.putAll(measure(pg, run, rounds, direct, via, scratch, null, null, ""));
                 }
                 // the database (pgbench + PostgreSQL) on core 0, the relay (this JVM's proxy, or PgBouncer) on
                 // core 1: a proxy tier runs on machines of its own, so this is the overhead a deployment sees
@@ -111,18 +107,12 @@ final class ProxyBenchmark {
                     CorePinning.pin(ProcessHandle.current(), "1");
                     CorePinning.pin(pg.postmaster().orElseThrow(), "0");
                     try {
-                        result.putAll(measure(pg, run, rounds, direct, via, viaUserSpace, scratch, "0", "1", "split_"));
+                        result.putAll(measure(pg, run, rounds, direct, via, scratch, "0", "1", "split_"));
                     } finally {
                         CorePinning.pin(ProcessHandle.current(), "0-1");
                         CorePinning.pin(pg.postmaster().orElseThrow(), "0-1");
                     }
                 }
-                RelayCounts sessions = proxy.relayCounts();
-                result.put("proxy_sessions_spliced_in_kernel", sessions.kernel());
-                result.put("proxy_sessions_relayed_in_userspace", sessions.userSpace());
-                // spliced directions the flow check moved back to user space (a reader fell 4 MiB behind):
-                // none expected for pgbench -S, whose messages are small
-                result.put("proxy_spliced_directions_back_in_userspace", sessions.directionsBackInUserSpace());
             }
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -136,8 +126,8 @@ final class ProxyBenchmark {
      * the median of the rounds' ratios), with the rounds' values beside it: on this machine one run's
      * throughput can be off by a third.
      */
-    private static Map<String, Object> measure(PgCluster pg, Workload run, int rounds, String direct, String via, String viaUserSpace,
-                                               Path scratch, String dbCores, String relayCores, String prefix) throws Exception {
+    private static Map<String, Object> measure(PgCluster pg, Workload run, int rounds, String direct, String via, Path scratch,
+                                               String dbCores, String relayCores, String prefix) throws Exception {
         Map<String, List<Double>> byRound = new LinkedHashMap<>();
         ProcessHandle proxy = ProcessHandle.current(); // the proxy runs in this JVM
         try (Pgbouncer bouncer = Pgbouncer.installed() ? Pgbouncer.start(scratch.resolve(prefix + "pgbouncer"), pg.port(), 200) : null) {
@@ -155,28 +145,21 @@ final class ProxyBenchmark {
                 add(byRound, "direct_tps", directTps);
                 add(byRound, "direct_machine_cpu_us_per_tx", straight.machineCpuMicrosPerTransaction());
                 add(byRound, "direct_context_switches_per_tx", straight.contextSwitchesPerTransaction());
-                Relayed plain = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
-                Relayed userSpace = Relayed.measure(proxy, pg, run, viaUserSpace + " sslmode=disable", dbCores);
+                // plaintext keys keep their "userspace" names, so older results files compare key for key
+                Relayed userSpace = Relayed.measure(proxy, pg, run, via + " sslmode=disable", dbCores);
                 Relayed tls = Relayed.measure(proxy, pg, run, via + " sslmode=require", dbCores);
-                add(byRound, "proxy_plaintext_tps", plain.tps());
                 add(byRound, "proxy_userspace_tps", userSpace.tps());
                 add(byRound, "proxy_tls_tps", tls.tps());
-                add(byRound, "ratio_proxy_over_direct", plain.tps() / directTps);
                 add(byRound, "ratio_proxy_userspace_over_direct", userSpace.tps() / directTps);
                 add(byRound, "ratio_proxy_tls_over_direct", tls.tps() / directTps);
-                add(byRound, "proxy_cpu_us_per_tx", plain.cpuMicrosPerTransaction());
                 add(byRound, "proxy_userspace_cpu_us_per_tx", userSpace.cpuMicrosPerTransaction());
                 add(byRound, "proxy_tls_cpu_us_per_tx", tls.cpuMicrosPerTransaction());
-                add(byRound, "proxy_machine_cpu_us_per_tx", plain.machineCpuMicrosPerTransaction());
                 add(byRound, "proxy_userspace_machine_cpu_us_per_tx", userSpace.machineCpuMicrosPerTransaction());
                 add(byRound, "proxy_tls_machine_cpu_us_per_tx", tls.machineCpuMicrosPerTransaction());
-                // every core's switches: a relay in a process adds two wake-ups of it per transaction, the
-                // kernel splice work-queue wake-ups (kernel threads, no address-space switch)
-                add(byRound, "proxy_context_switches_per_tx", plain.contextSwitchesPerTransaction());
+                // every core's switches: a relay in a process adds two wake-ups of it per transaction
                 add(byRound, "proxy_userspace_context_switches_per_tx", userSpace.contextSwitchesPerTransaction());
                 // with both cores busy, throughput is the inverse of machine CPU per transaction: the ratio the
                 // extra CPU alone allows, whatever the scheduling did in this round
-                add(byRound, "cpu_bound_ratio_proxy_over_direct", straight.cpuBoundRatioOf(plain));
                 add(byRound, "cpu_bound_ratio_proxy_userspace_over_direct", straight.cpuBoundRatioOf(userSpace));
                 if (bouncer == null) {
                     continue;
@@ -188,7 +171,7 @@ final class ProxyBenchmark {
                 add(byRound, "peer_pgbouncer_tls_tps", bouncerTls.tps());
                 add(byRound, "ratio_pgbouncer_over_direct", bouncerPlain.tps() / directTps);
                 add(byRound, "ratio_pgbouncer_tls_over_direct", bouncerTls.tps() / directTps);
-                add(byRound, "ratio_proxy_over_pgbouncer", plain.tps() / bouncerPlain.tps());
+                add(byRound, "ratio_proxy_userspace_over_pgbouncer", userSpace.tps() / bouncerPlain.tps());
                 add(byRound, "ratio_proxy_tls_over_pgbouncer_tls", tls.tps() / bouncerTls.tps());
                 add(byRound, "pgbouncer_cpu_us_per_tx", bouncerPlain.cpuMicrosPerTransaction());
                 add(byRound, "pgbouncer_machine_cpu_us_per_tx", bouncerPlain.machineCpuMicrosPerTransaction());

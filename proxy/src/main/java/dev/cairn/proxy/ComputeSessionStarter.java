@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * After the client authenticated: takes a connection slot, wakes the endpoint (waiting up to the
- * wake deadline), opens the proxy's session on the compute and splices the two channels.
+ * wake deadline), opens the proxy's session on the compute and relays between the two channels.
  */
 final class ComputeSessionStarter {
     private static final Logger log = LoggerFactory.getLogger(ComputeSessionStarter.class);
@@ -120,12 +120,12 @@ final class ComputeSessionStarter {
                 }
                 return;
             }
-            // Splice on a later turn of the loop: the backend decoder is still on the stack now.
-            client.eventLoop().execute(() -> splice(address, handshake.getNow()));
+            // Start relaying on a later turn of the loop: the backend decoder is still on the stack now.
+            client.eventLoop().execute(() -> relay(address, handshake.getNow()));
         });
     }
 
-    private void splice(BackendAddress address, BackendHandshake backend) {
+    private void relay(BackendAddress address, BackendHandshake backend) {
         Channel compute = backend.channel();
         if (!client.isActive()) {
             compute.close();
@@ -147,19 +147,14 @@ final class ComputeSessionStarter {
         bp.addLast("relay", new RelayHandler(client));
         bp.remove("handshake");
         bp.remove("messages");
-        var keyData = clientKey == null ? null : ServerMessages.backendKeyData(client.alloc(), clientKey);
-        long ownWrites = backend.relayedMessages().readableBytes() + backend.readyForQuery().readableBytes()
-                + (keyData == null ? 0 : keyData.readableBytes());
         client.write(backend.relayedMessages());
-        if (keyData != null) {
-            client.write(keyData);
+        if (clientKey != null) {
+            client.write(ServerMessages.backendKeyData(client.alloc(), clientKey));
         }
-        boolean inKernel = services.kernelRelay().handOver(client, compute, session.endpointName(), ownWrites);
         client.writeAndFlush(backend.readyForQuery());
         if (!compute.isActive()) {
             client.close();
         }
-        log.debug("spliced client {} to compute {} for endpoint {} ({})", client.remoteAddress(), address,
-                session.endpointName(), inKernel ? "in the kernel" : "in user space");
+        log.debug("relaying client {} to compute {} for endpoint {}", client.remoteAddress(), address, session.endpointName());
     }
 }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 
 /**
- * Last handler of a client pipeline until the session is spliced: turns any failure into one
+ * Last handler of a client pipeline until the session is relayed: turns any failure into one
  * FATAL ErrorResponse and closes, so no client is dropped without an explanation.
  */
 final class ErrorResponder extends ChannelInboundHandlerAdapter {

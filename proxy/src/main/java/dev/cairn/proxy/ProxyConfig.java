@@ -9,13 +9,10 @@ import java.time.Duration;
  * How the proxy listens and how long it waits. sslContext null means TLS is not offered
  * (SSLRequest is answered 'N'), which only makes sense with {@link TlsPolicy#ALLOW}.
  *
- * @param eventLoops  threads relaying sessions; each session lives on one
- * @param kernelSplice hand authenticated plaintext sessions to the kernel to forward, where it can
- * @param maxSessions  sessions the kernel splice can hold at once (more relay in user space)
+ * @param eventLoops threads relaying sessions; each session lives on one
  */
 public record ProxyConfig(InetSocketAddress listen, SslContext sslContext, TlsPolicy tlsPolicy,
-                          Duration startupTimeout, Duration wakeTimeout, Duration backendConnectTimeout, int eventLoops,
-                          boolean kernelSplice, int maxSessions) {
+                          Duration startupTimeout, Duration wakeTimeout, Duration backendConnectTimeout, int eventLoops) {
     public ProxyConfig {
         if (sslContext == null && tlsPolicy == TlsPolicy.REQUIRE) {
             throw new IllegalArgumentException("TLS is required but no certificate is configured");
@@ -23,14 +20,11 @@ public record ProxyConfig(InetSocketAddress listen, SslContext sslContext, TlsPo
         if (eventLoops < 1) {
             throw new IllegalArgumentException("the proxy needs at least one event loop, got " + eventLoops);
         }
-        if (maxSessions < 1) {
-            throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
-        }
     }
 
     public static ProxyConfig defaults(InetSocketAddress listen, SslContext sslContext, TlsPolicy policy) {
         return new ProxyConfig(listen, sslContext, policy, Duration.ofSeconds(60), Duration.ofSeconds(60),
-                Duration.ofSeconds(10), defaultEventLoops(), false, 16_384); // kernel splice: opt-in, see README
+                Duration.ofSeconds(10), defaultEventLoops());
     }
 
     /**
@@ -43,18 +37,10 @@ public record ProxyConfig(InetSocketAddress listen, SslContext sslContext, TlsPo
     }
 
     public ProxyConfig withWakeTimeout(Duration timeout) {
-        return new ProxyConfig(listen, sslContext, tlsPolicy, startupTimeout, timeout, backendConnectTimeout, eventLoops, kernelSplice, maxSessions);
+        return new ProxyConfig(listen, sslContext, tlsPolicy, startupTimeout, timeout, backendConnectTimeout, eventLoops);
     }
 
     public ProxyConfig withEventLoops(int loops) {
-        return new ProxyConfig(listen, sslContext, tlsPolicy, startupTimeout, wakeTimeout, backendConnectTimeout, loops, kernelSplice, maxSessions);
-    }
-
-    public ProxyConfig withKernelSplice(boolean on) {
-        return new ProxyConfig(listen, sslContext, tlsPolicy, startupTimeout, wakeTimeout, backendConnectTimeout, eventLoops, on, maxSessions);
-    }
-
-    public ProxyConfig withMaxSessions(int sessions) {
-        return new ProxyConfig(listen, sslContext, tlsPolicy, startupTimeout, wakeTimeout, backendConnectTimeout, eventLoops, kernelSplice, sessions);
+        return new ProxyConfig(listen, sslContext, tlsPolicy, startupTimeout, wakeTimeout, backendConnectTimeout, loops);
     }
 }

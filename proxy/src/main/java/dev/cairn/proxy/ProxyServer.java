@@ -16,7 +16,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The PostgreSQL-protocol proxy: accepts clients, authenticates them, and splices each to its
+ * The PostgreSQL-protocol proxy: accepts clients, authenticates them, and relays each to its
  * endpoint's compute. A client pipeline is [tls] startup-decoder startup-handler errors, and becomes
  * [tls] relay once the compute session is ready.
  */
@@ -33,8 +33,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** limiter: e.g. {@code new ConnectionLimiter(idleSuspender)} to scale idle endpoints to zero. */
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver, ConnectionLimiter limiter) {
-        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry(), transport,
-                KernelRelay.open(config.kernelSplice(), transport, config.maxSessions()));
+        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry(), transport);
         this.workers = transport.newGroup(config.eventLoops());
     }
 
@@ -76,20 +75,6 @@ public final class ProxyServer implements AutoCloseable {
         return services.cancels();
     }
 
-    /** Whether authenticated plaintext sessions are forwarded by the kernel (see {@link KernelRelay}). */
-    public boolean kernelSplice() {
-        return services.kernelRelay().available();
-    }
-
-    /** "on", "off", or "unavailable: " and why. */
-    public String kernelSpliceStatus() {
-        return services.kernelRelay().status();
-    }
-
-    public RelayCounts relayCounts() {
-        return services.kernelRelay().counts();
-    }
-
     @Override
     public void close() {
         if (listener != null) {
@@ -97,6 +82,5 @@ public final class ProxyServer implements AutoCloseable {
         }
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        services.kernelRelay().close();
     }
 }

@@ -7,13 +7,13 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Back-pressure between the two halves of a spliced session, on channels that drain as soon as they flush. */
+/** Back-pressure between the two halves of a relayed session, on channels that drain as soon as they flush. */
 class RelayHandlerTest {
 
     @Test
     void readsResumeWhenTheFlushThatPausedThemDrainsThePeerAtOnce() {
         EmbeddedChannel compute = computeWithTinyBuffer();
-        EmbeddedChannel client = splicedTo(compute);
+        EmbeddedChannel client = relayedTo(compute);
 
         // more than the high-water mark: the compute side turns unwritable, and the flush drains it at once
         client.writeInbound(Unpooled.wrappedBuffer(new byte[64]));
@@ -29,7 +29,7 @@ class RelayHandlerTest {
     @Test
     void readsStayPausedWhileThePeerCannotTakeMore() {
         EmbeddedChannel compute = computeWithTinyBuffer();
-        EmbeddedChannel client = splicedTo(compute);
+        EmbeddedChannel client = relayedTo(compute);
 
         compute.pipeline().fireChannelWritabilityChanged(); // writable: nothing changes
         assertThat(client.config().isAutoRead()).isTrue();
@@ -48,8 +48,8 @@ class RelayHandlerTest {
         return compute;
     }
 
-    /** A client side relayed to {@code compute} and back, as a spliced session is. */
-    private static EmbeddedChannel splicedTo(EmbeddedChannel compute) {
+    /** A client side relayed to {@code compute} and back, as a session is once established. */
+    private static EmbeddedChannel relayedTo(EmbeddedChannel compute) {
         EmbeddedChannel client = new EmbeddedChannel(new RelayHandler(compute));
         compute.pipeline().addLast(new RelayHandler(client));
         return client;

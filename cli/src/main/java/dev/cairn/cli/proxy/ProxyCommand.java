@@ -68,14 +68,6 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--event-loops", description = "Threads relaying sessions (default: one per core, which relayed more than one loop on 2 shared cores).")
     Integer eventLoops;
 
-    // Off by default: with a slow client, the kernel (Linux 6.18.44) delivered one segment of a spliced stream
-    // twice in about 1 run in 5 of KernelSpliceProxyTest; the README gives the evidence.
-    @Option(names = "--kernel-splice", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "Once a plaintext session is authenticated, let the kernel forward its bytes (BPF sockmap; needs "
-                    + "Linux 5.13+, CAP_BPF and CAP_NET_ADMIN, else sessions relay in user space). Experimental, default "
-                    + "off: see the README on a stream corruption seen with a slow client.")
-    boolean kernelSplice;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -131,13 +123,12 @@ public final class ProxyCommand implements Callable<Integer> {
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
         ProxyConfig config = ProxyConfig.defaults(address, tls, allowPlaintext ? TlsPolicy.ALLOW : TlsPolicy.REQUIRE)
                 .withWakeTimeout(Duration.ofSeconds(wakeTimeoutSeconds))
-                .withEventLoops(eventLoops != null ? eventLoops : ProxyConfig.defaultEventLoops())
-                .withKernelSplice(kernelSplice);
+                .withEventLoops(eventLoops != null ? eventLoops : ProxyConfig.defaultEventLoops());
         ProxyServer server = new ProxyServer(config, catalog, resolver, limiter).start();
         Thread hook = new Thread(server::close, "proxy-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("proxy listening on " + address.getHostString() + ":" + server.address().getPort()
-                + " (" + server.transportName() + (server.kernelSplice() ? ", kernel splice" : "")
+                + " (" + server.transportName()
                 + (tlsCert == null ? ", self-signed certificate for " + tlsHost : "") + ")");
         out.flush();
         try {

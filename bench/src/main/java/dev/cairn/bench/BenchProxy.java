@@ -16,15 +16,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two proxies the proxy benchmarks compare, in this JVM, in front of one running PostgreSQL: one as it
- * runs by default (plaintext sessions spliced in the kernel where it can) and one that relays every session
- * in user space, as it must for TLS and does without CAP_BPF. Endpoint "bench", role postgres.
+ * The proxy the proxy benchmarks measure, in this JVM, in front of one running PostgreSQL, as it runs by
+ * default (every session relayed in user space; TLS offered, plaintext allowed). Endpoint "bench", role postgres.
  */
-record BenchProxies(ProxyServer spliced, ProxyServer userSpace) implements AutoCloseable {
+final class BenchProxy {
     static final String PASSWORD = "bench-secret";
     private static final String ENDPOINT = "bench";
 
-    static BenchProxies start(int postgresPort, int maxConnections, int eventLoops) throws InterruptedException {
+    private BenchProxy() {
+    }
+
+    static ProxyServer start(int postgresPort, int maxConnections, int eventLoops) throws InterruptedException {
         EndpointConfig endpoint = new EndpointConfig(ENDPOINT, maxConnections,
                 Map.of("postgres", ScramVerifier.fromPassword(PASSWORD, ScramVerifier.DEFAULT_ITERATIONS)));
         StaticEndpoints catalog = new StaticEndpoints(Map.of(ENDPOINT, endpoint),
@@ -32,13 +34,7 @@ record BenchProxies(ProxyServer spliced, ProxyServer userSpace) implements AutoC
         ProxyConfig config = ProxyConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
                 TlsContexts.of(SelfSignedCertificate.generate(List.of("localhost", "*.localhost"), Duration.ofDays(1))),
                 TlsPolicy.ALLOW).withEventLoops(eventLoops);
-        ProxyServer spliced = new ProxyServer(config.withKernelSplice(true), catalog, catalog).start();
-        try {
-            return new BenchProxies(spliced, new ProxyServer(config.withKernelSplice(false), catalog, catalog).start());
-        } catch (RuntimeException | InterruptedException e) {
-            spliced.close();
-            throw e;
-        }
+        return new ProxyServer(config, catalog, catalog).start();
     }
 
     /** libpq connection string for the benchmark endpoint through {@code proxy}, without sslmode. */
@@ -51,14 +47,5 @@ record BenchProxies(ProxyServer spliced, ProxyServer userSpace) implements AutoC
     static String jdbcUrl(ProxyServer proxy) {
         return "jdbc:postgresql://127.0.0.1:" + proxy.address().getPort()
                 + "/postgres?sslmode=disable&options=endpoint%3D" + ENDPOINT;
-    }
-
-    @Override
-    public void close() {
-        try {
-            spliced.close();
-        } finally {
-            userSpace.close();
-        }
     }
 }

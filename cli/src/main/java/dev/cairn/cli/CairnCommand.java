@@ -38,6 +38,16 @@ public final class CairnCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The JVM options of every {@code java -jar cairn.jar} that a Cairn process starts (a cluster's supervisor and
+     * services, a chaos run's processes). Native access (JNA, Netty's epoll, RocksDB, zstd, lz4) is granted by the
+     * jar's manifest ({@code Enable-Native-Access}); JDK 24+ also warns at the first {@code sun.misc.Unsafe} memory
+     * access (Netty, grpc's shaded Netty) unless it is allowed, an option JDK 21 and 22 do not know. A child runs
+     * on this JVM's JDK. {@code ./cairn} gives the same ({@code cairn_jvm_options} in tools/jdk.sh).
+     */
+    public static final java.util.List<String> JVM_OPTIONS = Runtime.version().feature() >= 23
+            ? java.util.List.of("--sun-misc-unsafe-memory-access=allow") : java.util.List.of();
+
     /** Builds the command line with Cairn's conventions (exit codes, error output). */
     public static CommandLine commandLine() {
         return new CommandLine(new CairnCommand())

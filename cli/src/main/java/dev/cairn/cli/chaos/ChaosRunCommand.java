@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -104,6 +105,9 @@ final class ChaosRunCommand implements Callable<Integer> {
     /** The cluster's processes run from the same jar as this command. */
     private static List<String> cairnCommand() {
         Path self = CairnCommand.runningJar("chaos run");
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", self.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(CairnCommand.JVM_OPTIONS);
+        command.addAll(List.of("-jar", self.toString()));
+        return List.copyOf(command);
     }
 }

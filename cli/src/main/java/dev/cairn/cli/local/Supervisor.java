@@ -1,5 +1,6 @@
 package dev.cairn.cli.local;
 
+import dev.cairn.cli.CairnCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,8 +117,9 @@ final class Supervisor implements AutoCloseable {
         }
 
         synchronized void launch() {
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + spec.maxHeap(), "-XX:+UseSerialGC",
-                    "-jar", dir.jar().toString()));
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(CairnCommand.JVM_OPTIONS);
+            command.addAll(List.of("-Xmx" + spec.maxHeap(), "-XX:+UseSerialGC", "-jar", dir.jar().toString()));
             command.addAll(spec.cairnArgs());
             Path log = dir.log(spec.name());
             try {

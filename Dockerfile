@@ -20,6 +20,11 @@ ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:$PATH \
     CAIRN_PG_BIN=/usr/lib/postgresql/15/bin
 COPY --from=build /src/cli/target/cairn.jar /opt/cairn/cairn.jar
+# `cairn` in the image, as ./cairn outside: no JDK 24+ warning for sun.misc.Unsafe (Netty) and none for native
+# access (the jar's manifest). JDK 21-22 do not know the Unsafe option; -XX:+IgnoreUnrecognizedVMOptions makes them
+# skip it.
+RUN printf '#!/bin/sh\nexec java -XX:+IgnoreUnrecognizedVMOptions --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -jar /opt/cairn/cairn.jar "$@"\n' \
+      > /usr/local/bin/cairn && chmod 755 /usr/local/bin/cairn
 # Services run as root inside the container; Cairn runs postgres itself as the image's `postgres` user.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-jar", "/opt/cairn/cairn.jar"]
+ENTRYPOINT ["cairn"]
 CMD ["--help"]

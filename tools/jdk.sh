@@ -30,3 +30,13 @@ use_jdk() {
   fi
   export JAVA_HOME="$home"
 }
+
+# The JVM options of every `java -jar cairn.jar` for the JDK at $1 (native access is granted by the jar's
+# manifest, Enable-Native-Access): JDK 24+ warns at the first sun.misc.Unsafe memory access (Netty, grpc's
+# shaded Netty) unless it is allowed, and JDK 21-22 refuse the option (it came in 23). The processes Cairn
+# starts get the same from CairnCommand.JVM_OPTIONS.
+cairn_jvm_options() {
+  local v
+  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)"
+  if (( ${v:-0} >= 23 )); then echo "--sun-misc-unsafe-memory-access=allow"; fi
+}

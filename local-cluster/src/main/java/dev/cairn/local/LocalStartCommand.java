@@ -136,7 +136,9 @@ final class LocalStartCommand implements Callable<Integer> {
         if (new File("/usr/bin/setsid").canExecute()) {
             command.add("/usr/bin/setsid");
         }
-        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:+UseSerialGC",
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(RunningJar.JVM_OPTIONS);
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC",
                 "-jar", dir.jar().toString(), "local", "supervise", "--dir", dir.root().toString()));
         Files.deleteIfExists(dir.state());
         return new ProcessBuilder(command)

@@ -116,8 +116,9 @@ public final class Supervisor implements AutoCloseable {
         }
 
         synchronized void launch() {
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + spec.maxHeap(), "-XX:+UseSerialGC",
-                    "-jar", dir.jar().toString()));
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(RunningJar.JVM_OPTIONS);
+            command.addAll(List.of("-Xmx" + spec.maxHeap(), "-XX:+UseSerialGC", "-jar", dir.jar().toString()));
             command.addAll(spec.cairnArgs());
             Path log = dir.log(spec.name());
             try {

@@ -1,5 +1,7 @@
 package dev.cairn.cli.chaos;
 
+import dev.cairn.local.RunningJar;
+
 import dev.cairn.chaos.nemesis.NemesisClass;
 import dev.cairn.chaos.report.ReportWriter;
 import dev.cairn.chaos.report.RunReport;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -102,7 +105,10 @@ final class ChaosRunCommand implements Callable<Integer> {
 
     /** The cluster's processes run from the same jar as this command. */
     private static List<String> cairnCommand() {
-        Path self = dev.cairn.local.RunningJar.locate("chaos run");
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", self.toString());
+        Path self = RunningJar.locate("chaos run");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(RunningJar.JVM_OPTIONS);
+        command.addAll(List.of("-jar", self.toString()));
+        return List.copyOf(command);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.cli.local;
 
+import dev.cairn.local.RunningJar;
 import dev.cairn.pgruntime.ProcessResult;
 import dev.cairn.pgruntime.ProcessRunner;
 
@@ -22,17 +23,26 @@ final class CairnJar {
 
     /** As above, with {@code env} added to the environment (e.g. the variable a --password-env names). */
     static ProcessResult run(Map<String, String> env, long timeoutSeconds, String... args) {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: integration tests run after `mvn package`");
-        }
         List<String> command = new ArrayList<>();
         if (!env.isEmpty()) {
             command.add("env"); // execs java with the variables added
             env.forEach((k, v) -> command.add(k + "=" + v));
         }
-        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
+        command.addAll(command(args));
         return ProcessRunner.run(command, Path.of("").toAbsolutePath(), timeoutSeconds);
+    }
+
+    /** {@code java <the JVM options ./cairn gives> -jar cairn.jar args...}. */
+    static List<String> command(String... args) {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: integration tests run after `mvn package`");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(RunningJar.JVM_OPTIONS);
+        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** The postgresql:// URL {@code cairn local start} printed for psql. */

@@ -93,7 +93,7 @@ class DockerComposeSmokeTest {
 
     /** The endpoint as the compute manager reports it, asked with the CLI inside its container. */
     private static JsonNode endpoint(ContainerState manager) throws Exception {
-        var listed = manager.execInContainer("java", "-jar", "/opt/cairn/cairn.jar", "endpoint", "list", "--json",
+        var listed = manager.execInContainer("cairn", "endpoint", "list", "--json",
                 "--compute-manager", "http://localhost:15437");
         assertThat(listed.getExitCode()).as("endpoint list: %s", listed.getStderr()).isZero();
         for (JsonNode e : new ObjectMapper().readTree(listed.getStdout())) {

@@ -79,6 +79,18 @@ class LocalClusterIT {
 
     @Test
     @Order(2)
+    void noComponentLogHasAJvmWarning() throws Exception {
+        // JDK 24+ warns at the first sun.misc.Unsafe memory access and native library load unless allowed
+        // (RunningJar.JVM_OPTIONS, the manifest's Enable-Native-Access); a compute has started by now.
+        try (var logs = Files.list(dir.resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                assertThat(Files.readAllLines(log)).as(log.toString()).noneMatch(l -> l.startsWith("WARNING:"));
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
     void statusReportsEveryComponentWithLsns() throws Exception {
         JsonNode status;
         try (Connection held = jdbc()) { // a session open while status runs (a JVM start): no idle suspend meanwhile

@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RotationTest {
-    static final Id128 T = Id128.parse("tenant-r");
+    static final Id128 T = Id128.parse("c3d8f9b6aec89f91a1f509b63ba411f5") /* tenant-r */;
     static final KeyRef CMK = KeyRef.local("default");
     static final KeyRef OTHER = KeyRef.local("other");
 

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The real AWS SDK v2 KMS client against a wire-compatible endpoint on loopback. */
 class AwsKmsProviderTest {
-    static final Id128 T = Id128.parse("aws-tenant");
+    static final Id128 T = Id128.parse("eb3ee361e4ca8d561a5883ef6cfed23f") /* aws-tenant */;
     static final WrapContext CTX = new WrapContext(T, "kek");
 
     @TempDir
@@ -64,7 +64,7 @@ class AwsKmsProviderTest {
         WrappedKey w1 = provider.wrap(cmk, kek, CTX);
         assertThat(w1.keyVersion()).startsWith("arn:aws:kms:us-east-1");
         assertThat(provider.unwrap(w1, CTX)).isEqualTo(kek);
-        assertThat(fake.contexts).contains(Map.of("cairn:tenant", "aws-tenant", "cairn:purpose", "kek"));
+        assertThat(fake.contexts).contains(Map.of("cairn:tenant", T.toString(), "cairn:purpose", "kek"));
         assertThat(fake.targets).contains("TrentService.Encrypt", "TrentService.Decrypt");
 
         fake.keys.values().iterator().next().rotate(); // AWS rotates the backing key
@@ -74,7 +74,7 @@ class AwsKmsProviderTest {
         assertThat(provider.unwrap(w2, CTX)).isEqualTo(kek);
         assertThat(provider.describe(cmk).status()).isEqualTo(KeyStatus.ENABLED);
 
-        assertThatThrownBy(() -> provider.unwrap(w1, new WrapContext(Id128.parse("other"), "kek")))
+        assertThatThrownBy(() -> provider.unwrap(w1, new WrapContext(Id128.parse("795f3202b17cb6bc3d4b771d8c6c9eaf") /* other */, "kek")))
                 .isInstanceOf(KmsRejectedException.class).hasMessageContaining("InvalidCiphertextException");
     }
 

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The real azure-security-keyvault-keys CryptographyClient against a Key Vault REST endpoint over HTTPS on loopback. */
 class AzureKeyVaultProviderTest {
-    static final Id128 T = Id128.parse("azure-tenant");
+    static final Id128 T = Id128.parse("ef99972d9a94066ca9ffb1120868b371") /* azure-tenant */;
     static final WrapContext CTX = new WrapContext(T, "kek");
     static final TokenCredential CREDENTIAL = request ->
             Mono.just(new AccessToken(FakeKeyVault.TOKEN, OffsetDateTime.now().plusHours(1)));

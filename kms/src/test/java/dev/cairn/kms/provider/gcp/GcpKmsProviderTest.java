@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The real google-cloud-kms client against a gRPC KeyManagementService on loopback. */
 class GcpKmsProviderTest {
     static final String KEY = "projects/p1/locations/global/keyRings/cairn/cryptoKeys/cmk";
-    static final Id128 T = Id128.parse("gcp-tenant");
+    static final Id128 T = Id128.parse("ad9aaaa6e6545240169204431c184ae3") /* gcp-tenant */;
     static final WrapContext CTX = new WrapContext(T, "kek");
 
     @TempDir
@@ -64,13 +64,13 @@ class GcpKmsProviderTest {
         WrappedKey v1 = provider.wrap(cmk, kek, CTX);
         assertThat(v1.keyVersion()).isEqualTo(KEY + "/cryptoKeyVersions/1");
         assertThat(provider.unwrap(v1, CTX)).isEqualTo(kek);
-        assertThat(fake.aads).isNotEmpty().allSatisfy(a -> assertThat(a.toStringUtf8()).contains("tenant=gcp-tenant"));
+        assertThat(fake.aads).isNotEmpty().allSatisfy(a -> assertThat(a.toStringUtf8()).contains("tenant=" + T));
         key.rotate();
         WrappedKey v2 = provider.wrap(cmk, kek, CTX);
         assertThat(v2.keyVersion()).isEqualTo(KEY + "/cryptoKeyVersions/2");
         assertThat(provider.unwrap(v1, CTX)).isEqualTo(kek);
         assertThat(provider.describe(cmk).primaryVersion()).endsWith("/cryptoKeyVersions/2");
-        assertThatThrownBy(() -> provider.unwrap(v2, new WrapContext(Id128.parse("x"), "kek")))
+        assertThatThrownBy(() -> provider.unwrap(v2, new WrapContext(Id128.parse("9dd4e461268c8034f5c8564e155c67a6") /* x */, "kek")))
                 .isInstanceOf(KmsRejectedException.class).hasMessageContaining("INVALID_ARGUMENT");
     }
 

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalKmsProviderTest {
     static final KeyRef KEY = KeyRef.local("k");
-    static final WrapContext CTX = new WrapContext(Id128.parse("t"), "kek");
+    static final WrapContext CTX = new WrapContext(Id128.parse("e358efa489f58062f10dd7316b65649e") /* t */, "kek");
 
     @TempDir
     Path dir;
@@ -44,7 +44,7 @@ class LocalKmsProviderTest {
         });
         assertThat(p.unwrap(v1, CTX)).isEqualTo(secret);
         assertThat(p.unwrap(v2, CTX)).isEqualTo(secret);
-        assertThatThrownBy(() -> p.unwrap(v2, new WrapContext(Id128.parse("other"), "kek")))
+        assertThatThrownBy(() -> p.unwrap(v2, new WrapContext(Id128.parse("795f3202b17cb6bc3d4b771d8c6c9eaf") /* other */, "kek")))
                 .isInstanceOf(KmsRejectedException.class);
         p.disableKey("k");
         assertThat(p.describe(KEY).status()).isEqualTo(KeyStatus.DISABLED);
@@ -70,13 +70,13 @@ class LocalKmsProviderTest {
             for (LocalKmsProvider p : providers) {
                 wraps.add(pool.submit(() -> {
                     start.await();
-                    return p.wrap(KeyRef.local("tenant-race"), new byte[32], new WrapContext(Id128.parse("race"), "kek"));
+                    return p.wrap(KeyRef.local("tenant-race"), new byte[32], new WrapContext(Id128.parse("2e2a7a2e57d1578bf33a559b20c463f6") /* race */, "kek"));
                 }));
             }
         }
         // every service's KEK must still unwrap: none was wrapped under a key version another one overwrote
         for (var w : wraps) {
-            assertThat(providers.get(0).unwrap(w.get(), new WrapContext(Id128.parse("race"), "kek"))).hasSize(32);
+            assertThat(providers.get(0).unwrap(w.get(), new WrapContext(Id128.parse("2e2a7a2e57d1578bf33a559b20c463f6") /* race */, "kek"))).hasSize(32);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.cairn.compute;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.kms.store.AtomicFiles;
+import dev.cairn.common.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * The computes a manager started and has not torn down yet, one small JSON file each in
- * {@code <manager data>/computes/}, written crash-safe ({@link AtomicFiles}) before the compute's state
+ * {@code <manager data>/computes/}, written crash-safe ({@link AtomicFile}) before the compute's state
  * directory is created: what a manager restarting after a crash, or {@code cairn local stop}, needs to find
  * and stop the computes the dead manager left running ({@link OrphanedComputes}).
  */
@@ -42,7 +42,7 @@ public final class ComputeRecords {
         }
         Path file = fileOf(r.stateDirectory());
         try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(r));
+            AtomicFile.write(file, JSON.writeValueAsBytes(r));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record compute of endpoint " + r.endpoint() + " in " + file, e);
         }
@@ -69,7 +69,7 @@ public final class ComputeRecords {
         List<ComputeRecord> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                if (AtomicFiles.isTemporary(f) || !f.getFileName().toString().endsWith(".json")) {
+                if (AtomicFile.isTemporary(f) || !f.getFileName().toString().endsWith(".json")) {
                     continue;
                 }
                 try {

@@ -1,5 +1,7 @@
 package dev.cairn.compute;
 
+import dev.cairn.common.AtomicFile;
+
 import dev.cairn.compute.api.EndpointDefinition;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -7,11 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /** The registered endpoints, in endpoints.json, written crash-safe (temp, fsync, rename). */
@@ -37,14 +36,8 @@ final class EndpointRegistry {
     }
 
     void save(List<EndpointDefinition> endpoints) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.getParent());
-            Files.write(tmp, JSON.writeValueAsBytes(endpoints));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, JSON.writeValueAsBytes(endpoints));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write endpoint registry " + file, e);
         }

@@ -1,14 +1,13 @@
 package dev.cairn.local;
 
+import dev.cairn.common.AtomicFile;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * What a local cluster was created with; written once by the first {@code cairn local start} and reused by
@@ -40,15 +39,10 @@ public record ClusterConfig(String host, int basePort, String tenant, String tim
         writePrivate(file, this);
     }
 
-    /** Writes JSON atomically (temp file, rename) with mode 0600. */
+    /** Writes JSON crash-safe ({@link AtomicFile}), mode 0600. */
     static void writePrivate(Path file, Object value) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            JSON.writeValue(tmp.toFile(), value);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, JSON.writeValueAsBytes(value));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -3,7 +3,6 @@ package dev.cairn.cli.keys;
 import dev.cairn.common.Id128;
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.kms.provider.local.LocalKmsProvider;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.common.Id128;
-import dev.cairn.kms.store.AtomicFiles;
+import dev.cairn.common.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +56,9 @@ public final class AuditLog implements AutoCloseable {
 
     private synchronized void append(byte[] line) throws IOException {
         if (channel == null) {
-            AtomicFiles.createPrivateDirectories(file.toAbsolutePath().getParent());
+            AtomicFile.createPrivateDirectories(file.toAbsolutePath().getParent());
             channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND), AtomicFiles.privateFile());
+                    StandardOpenOption.APPEND), AtomicFile.privateFile());
         }
         ByteBuffer buf = ByteBuffer.wrap(line);
         while (buf.hasRemaining()) {

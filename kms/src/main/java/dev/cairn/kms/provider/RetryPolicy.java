@@ -1,10 +1,11 @@
 package dev.cairn.kms.provider;
 
+import dev.cairn.common.Backoff;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -48,8 +49,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     }
 
     long backoffMillis(int attempt) {
-        long cap = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
-        return cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+        return Backoff.jittered(initialBackoff, maxBackoff).delay(attempt).toMillis();
     }
 
     private static void sleep(long millis) {

@@ -1,5 +1,7 @@
 package dev.cairn.kms.store;
 
+import dev.cairn.common.AtomicFile;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Keyrings as checksummed JSON files, one per tenant, replaced atomically ({@link AtomicFiles}). */
+/** Keyrings as checksummed JSON files, one per tenant, replaced atomically ({@link AtomicFile}). */
 public final class FileKeyringStore implements KeyringStore {
     private static final String SUFFIX = ".keyring";
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -37,7 +39,7 @@ public final class FileKeyringStore implements KeyringStore {
         }
         List<Id128> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(f -> !AtomicFiles.isTemporary(f))
+            files.filter(f -> !AtomicFile.isTemporary(f))
                     .map(f -> f.getFileName().toString())
                     .filter(n -> n.endsWith(SUFFIX))
                     .forEach(n -> out.add(Id128.parse(n.substring(0, n.length() - SUFFIX.length()))));
@@ -76,7 +78,7 @@ public final class FileKeyringStore implements KeyringStore {
         TenantKeyring next = keyring.withGeneration(keyring.generation() + 1);
         Path file = layout.tenantKeyring(Id128.parse(next.tenant()));
         try {
-            AtomicFiles.write(file, ChecksummedFile.encode(JSON.writeValueAsBytes(next)));
+            AtomicFile.write(file, ChecksummedFile.encode(JSON.writeValueAsBytes(next)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -11,7 +11,6 @@ import dev.cairn.kms.UnknownTenantException;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**

@@ -1,5 +1,7 @@
 package dev.cairn.pageserver.ingest;
 
+import dev.cairn.common.Backoff;
+
 import dev.cairn.pageserver.service.PageserverMetrics;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.common.Lsn;
@@ -22,6 +24,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SafekeeperWalSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SafekeeperWalSource.class);
-    private static final long MAX_BACKOFF_MILLIS = 5000;
+    /** Between rounds over every safekeeper that failed. */
+    private static final Backoff ROUND_BACKOFF = Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(5));
     private static final long PAUSE_RETRY_MILLIS = 1000;
     /** A stream silent this long is checked against the other safekeepers' commit LSNs. */
     static final long STALL_MILLIS = 3000;
@@ -145,7 +149,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
             current = null;
             next++;
             if (failuresInARow >= safekeepers.size()) {
-                sleep(Math.min(MAX_BACKOFF_MILLIS, 200L << Math.min(failuresInARow - safekeepers.size(), 5)));
+                sleep(ROUND_BACKOFF.delay(failuresInARow - safekeepers.size() + 1).toMillis());
             }
         }
     }

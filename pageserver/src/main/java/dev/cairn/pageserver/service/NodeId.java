@@ -1,11 +1,12 @@
 package dev.cairn.pageserver.service;
 
+import dev.cairn.common.AtomicFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -33,10 +34,7 @@ public final class NodeId {
             byte[] raw = new byte[8];
             new SecureRandom().nextBytes(raw);
             String id = HexFormat.of().formatHex(raw);
-            Files.createDirectories(dataDir);
-            Path tmp = file.resolveSibling(FILE + ".tmp");
-            Files.writeString(tmp, id + "\n", StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, (id + "\n").getBytes(StandardCharsets.US_ASCII));
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);

@@ -1,5 +1,7 @@
 package dev.cairn.pageserver.service;
 
+import dev.cairn.common.AtomicFile;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.common.Id128;
@@ -7,11 +9,8 @@ import dev.cairn.common.TimelineKey;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,16 +47,8 @@ final class TimelineRegistry {
 
     void save(List<TimelineKey> keys) {
         List<String> ids = keys.stream().map(k -> k.tenant() + "/" + k.timeline()).toList();
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.write(tmp, JSON.writeValueAsBytes(ids));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            AtomicFile.write(file, JSON.writeValueAsBytes(ids));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write timeline registry " + file, e);
         }

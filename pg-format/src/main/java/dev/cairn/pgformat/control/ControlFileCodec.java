@@ -1,5 +1,7 @@
 package dev.cairn.pgformat.control;
 
+import dev.cairn.common.AtomicFile;
+
 import dev.cairn.common.Lsn;
 
 import java.io.IOException;
@@ -7,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -123,10 +124,8 @@ public final class ControlFileCodec {
      * the writing process; callers running as another user than the server re-own it.
      */
     public static void write(Path file, ControlFile cf) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".cairn-tmp");
         try {
-            Files.write(tmp, encode(cf));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, encode(cf));
         } catch (IOException e) {
             throw new ControlFileException(file.toString(), ControlFileException.Reason.IO, "cannot write: " + e, e);
         }

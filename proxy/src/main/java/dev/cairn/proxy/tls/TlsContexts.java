@@ -6,7 +6,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
-import java.io.File;
 import java.nio.file.Path;
 
 /** Builds the proxy's server-side TLS context from a generated certificate or PEM files. */

@@ -1,5 +1,7 @@
 package dev.cairn.safekeeper.storage;
 
+import dev.cairn.common.AtomicFile;
+
 import dev.cairn.common.Lsn;
 import dev.cairn.safekeeper.consensus.AcceptorState;
 import dev.cairn.safekeeper.consensus.TermHistory;
@@ -8,20 +10,17 @@ import dev.cairn.safekeeper.consensus.TermLsn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * The acceptor's consensus state on disk, replaced atomically: write a temp file, fsync it, rename over
- * the old one, fsync the directory. A crash leaves either the old or the new state, never a mix.
+ * The acceptor's consensus state on disk, replaced atomically ({@link AtomicFile}): a crash leaves either the
+ * old or the new state, never a mix.
  * <pre>
  *   "CSKS" | u16 version (1) | u32 payload length | payload | u32 CRC-32C of everything before
  *   payload v1: u64 term, u64 timeline start, u64 commit, u64 peer horizon, u32 n, n x (u64 term, u64 lsn)
@@ -33,11 +32,9 @@ public final class StateFile {
     private static final int MAX_HISTORY = 1 << 20;
 
     private final Path path;
-    private final Path temp;
 
     public StateFile(Path dir) {
         this.path = dir.resolve("acceptor.state");
-        this.temp = dir.resolve("acceptor.state.tmp");
     }
 
     public Path path() {
@@ -56,17 +53,8 @@ public final class StateFile {
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
-        b.flip();
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Durable.syncDirectory(path.getParent());
+            AtomicFile.write(path, java.util.Arrays.copyOf(b.array(), b.position()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write acceptor state " + path, e);
         }

@@ -1,5 +1,7 @@
 package dev.cairn.safekeeper.storage;
 
+import dev.cairn.common.AtomicFile;
+
 import dev.cairn.common.Lsn;
 import dev.cairn.common.TimelineKey;
 
@@ -201,7 +203,7 @@ public final class WalStore implements AutoCloseable {
             }
         }
         if (dirUnsynced) {
-            Durable.syncDirectory(dir);
+            AtomicFile.syncDirectory(dir);
             dirUnsynced = false;
         }
         flushed = end;
@@ -377,7 +379,7 @@ public final class WalStore implements AutoCloseable {
             }
             unsynced.clear();
             if (dirUnsynced) {
-                Durable.syncDirectory(dir);
+                AtomicFile.syncDirectory(dir);
                 dirUnsynced = false;
             }
         } catch (IOException e) {
@@ -448,7 +450,7 @@ public final class WalStore implements AutoCloseable {
             }
             if (removed > 0) {
                 start = segments.firstEntry().getValue().chunks.getFirst().start();
-                Durable.syncDirectory(dir);
+                AtomicFile.syncDirectory(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove WAL of " + timeline + " below " + horizon, e);

@@ -15,7 +15,7 @@ import dev.cairn.kms.provider.KmsTransientException;
 import dev.cairn.kms.provider.ProviderHealth;
 import dev.cairn.kms.provider.WrapContext;
 import dev.cairn.kms.provider.WrappedKey;
-import dev.cairn.kms.store.AtomicFiles;
+import dev.cairn.common.AtomicFile;
 import dev.cairn.kms.store.ChecksummedFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,7 +266,7 @@ public final class LocalKmsProvider implements KmsProvider {
 
     private void write(LocalKeyringFile ring) {
         try {
-            AtomicFiles.write(file, ChecksummedFile.encode(JSON.writeValueAsBytes(ring)));
+            AtomicFile.write(file, ChecksummedFile.encode(JSON.writeValueAsBytes(ring)));
             if (!Files.getPosixFilePermissions(file).equals(Set.of(
                     java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                     java.nio.file.attribute.PosixFilePermission.OWNER_WRITE))) {

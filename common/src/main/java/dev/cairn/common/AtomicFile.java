@@ -1,4 +1,4 @@
-package dev.cairn.kms.store;
+package dev.cairn.common;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,17 +15,19 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Crash-safe replacement of small files: write a temporary sibling (mode 0600), fsync it, rename it over
- * the target atomically, fsync the directory. A crash leaves either the old or the new content, plus at
- * worst a stray temporary file that readers ignore.
+ * Crash-safe replacement of small files, the one durability contract of every state file: write a
+ * temporary sibling (mode 0600), fsync it, rename it over the target atomically, fsync the directory. A crash
+ * leaves either the old or the new content, plus at worst a stray temporary file that readers skip
+ * ({@link #isTemporary}). Once {@link #write} returns, the new content survives a crash; if it throws, either
+ * content may be there.
  */
-public final class AtomicFiles {
+public final class AtomicFile {
     static final String TEMP_MARKER = ".tmp-";
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
-    private AtomicFiles() {
+    private AtomicFile() {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
@@ -45,7 +47,7 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(temp);
         }
-        fsyncDirectory(dir);
+        syncDirectory(dir);
     }
 
     /** Creates missing directories with mode 0700. */
@@ -69,11 +71,10 @@ public final class AtomicFiles {
         return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)} : new FileAttribute<?>[0];
     }
 
-    private static void fsyncDirectory(Path dir) {
+    /** fsync of a directory, so that an entry created, renamed or deleted in it survives a crash. */
+    public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot open directories; the rename is still atomic there.
         }
     }
 }

@@ -145,7 +145,7 @@ public final class Basebackup {
         for (WalSegmentFile f : synthetic.files()) {
             entries.add(new RegularFile("pg_wal/" + f.fileName(), f.bytes()));
         }
-        return new Prepared(plan, List.copyOf(entries), version, control.dataChecksumsEnabled(),
+        return new Prepared(plan, List.copyOf(entries), control.dataChecksumsEnabled(),
                 control.build().relsegSize());
     }
 
@@ -153,15 +153,13 @@ public final class Basebackup {
     public final class Prepared {
         private final Plan plan;
         private final List<Entry> entries;
-        private final PgVersion version;
         private final boolean checksums;
         private final long relseg;
         private final long size;
 
-        private Prepared(Plan plan, List<Entry> entries, PgVersion version, boolean checksums, long relseg) {
+        private Prepared(Plan plan, List<Entry> entries, boolean checksums, long relseg) {
             this.plan = plan;
             this.entries = entries;
-            this.version = version;
             this.checksums = checksums;
             this.relseg = relseg;
             this.size = entries.stream().mapToLong(e -> e.tarBytes(relseg)).sum() + TarWriter.END_BYTES;
@@ -187,7 +185,7 @@ public final class Basebackup {
                         case Directory d -> tar.directory(d.path());
                         case RegularFile f -> tar.file(f.path(), f.content());
                         case Fork f -> {
-                            pages += writeFork(tar, timeline, scanner, f, at, version, checksums, relseg);
+                            pages += writeFork(tar, timeline, scanner, f, at, checksums, relseg);
                             forks++;
                         }
                     }
@@ -212,22 +210,22 @@ public final class Basebackup {
     private record Directory(String path) implements Entry {
         @Override
         public long tarBytes(long relseg) {
-            return TarWriter.entryBytes(0);
+            return TarWriter.directoryBytes(path);
         }
     }
 
     private record RegularFile(String path, byte[] content) implements Entry {
         @Override
         public long tarBytes(long relseg) {
-            return TarWriter.entryBytes(content.length);
+            return TarWriter.fileBytes(path, content.length);
         }
     }
 
-    /** A relation fork's segment files, with {@code source}'s pages written under {@code target}'s name. */
-    private record Fork(RelFork source, RelFork target, RelState state) implements Entry {
+    /** A relation fork's segment files, with {@code source}'s pages written under {@code path}, its target's name. */
+    private record Fork(RelFork source, String path, RelState state) implements Entry {
         @Override
         public long tarBytes(long relseg) {
-            return ForkFileWriter.tarBytes(state.nblocks(), relseg);
+            return ForkFileWriter.tarBytes(path, state.nblocks(), relseg);
         }
     }
 
@@ -288,10 +286,10 @@ public final class Basebackup {
             if (rf.fork() != ForkNumber.INIT && forks.containsKey(rf.withFork(ForkNumber.INIT))) {
                 continue; // never WAL-logged: rebuilt from the init fork below
             }
-            entries.add(new Fork(rf, rf, e.getValue()));
+            entries.add(new Fork(rf, forkPath(rf, version), e.getValue()));
             if (rf.fork() == ForkNumber.INIT) {
                 // the main fork of an unlogged relation starts as a copy of its init fork
-                entries.add(new Fork(rf, rf.withFork(ForkNumber.MAIN), e.getValue()));
+                entries.add(new Fork(rf, forkPath(rf.withFork(ForkNumber.MAIN), version), e.getValue()));
             }
         }
     }
@@ -301,11 +299,8 @@ public final class Basebackup {
      * {@code at}), not a seek per block: the scan is what makes a basebackup run at disk speed.
      */
     private static long writeFork(TarWriter tar, Timeline timeline, PageStore.Scanner scanner, Fork fork, Lsn at,
-                                  PgVersion version, boolean checksums, long relseg) throws IOException {
-        RelFork target = fork.target();
-        String path = new Timeline.DatabaseDir(target.rel().spcOid(), target.rel().dbOid()).path(version) + "/"
-                + target.rel().relNumber() + (target.fork() == ForkNumber.MAIN ? "" : "_" + target.fork().pgName);
-        ForkFileWriter writer = new ForkFileWriter(tar, path, fork.state().nblocks(), relseg, checksums);
+                                  boolean checksums, long relseg) throws IOException {
+        ForkFileWriter writer = new ForkFileWriter(tar, fork.path(), fork.state().nblocks(), relseg, checksums);
         try {
             timeline.forEachStoredPage(scanner, fork.source(), at, fork.state(), (block, image) -> {
                 try {
@@ -318,6 +313,12 @@ public final class Basebackup {
             throw e.getCause();
         }
         return writer.finish();
+    }
+
+    /** A fork's first segment file, relative to the data directory. */
+    private static String forkPath(RelFork fork, PgVersion version) {
+        return new Timeline.DatabaseDir(fork.rel().spcOid(), fork.rel().dbOid()).path(version) + "/"
+                + fork.rel().relNumber() + (fork.fork() == ForkNumber.MAIN ? "" : "_" + fork.fork().pgName);
     }
 
     /** SLRU segment files, missing pages as zeroes, each only as long as its last page present. */

@@ -32,15 +32,14 @@ final class ForkFileWriter {
         this.checksums = checksums;
     }
 
-    /** What a fork of {@code nblocks} takes in a tar: one entry per segment file, at least one. */
-    static long tarBytes(long nblocks, long relseg) {
-        if (nblocks == 0) {
-            return TarWriter.entryBytes(0);
+    /** What a fork of {@code nblocks} at {@code path} takes in a tar: one entry per segment file, at least one. */
+    static long tarBytes(String path, long nblocks, long relseg) {
+        long bytes = TarWriter.fileBytes(path, Math.min(relseg, nblocks) * PgConstants.BLCKSZ);
+        for (long segment = 1; segment * relseg < nblocks; segment++) {
+            long blocks = Math.min(relseg, nblocks - segment * relseg);
+            bytes += TarWriter.fileBytes(segmentPath(path, segment), blocks * PgConstants.BLCKSZ);
         }
-        long full = nblocks / relseg;
-        long rest = nblocks % relseg;
-        return full * TarWriter.entryBytes(relseg * PgConstants.BLCKSZ)
-                + (rest == 0 ? 0 : TarWriter.entryBytes(rest * PgConstants.BLCKSZ));
+        return bytes;
     }
 
     /** The stored image of {@code block}; blocks must come in ascending order, each below the fork's size. */
@@ -89,7 +88,12 @@ final class ForkFileWriter {
     private void beginSegment(int segment) throws IOException {
         long first = segment * relseg;
         long count = Math.min(relseg, nblocks - first);
-        tar.beginFile(segment == 0 ? path : path + "." + segment, count * PgConstants.BLCKSZ);
+        tar.beginFile(segmentPath(path, segment), count * PgConstants.BLCKSZ);
         openSegment = segment;
+    }
+
+    /** A segment file's name: the fork's, then .1, .2, ... */
+    private static String segmentPath(String path, long segment) {
+        return segment == 0 ? path : path + "." + segment;
     }
 }

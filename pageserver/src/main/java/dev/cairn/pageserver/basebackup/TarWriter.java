@@ -1,37 +1,68 @@
 package dev.cairn.pageserver.basebackup;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A streaming ustar writer: entries are written as they come, file contents
- * pass straight through (the size is declared up front), nothing is buffered
- * beyond one 512-byte header.
+ * A basebackup's tar, written by commons-compress's {@link TarArchiveOutputStream}: entries are written as
+ * they come and file contents are streamed (the size is declared up front). A name of 100 bytes
+ * or more, or a file of more than 8 GiB, gets a POSIX (PAX) extended header. Also tells what an entry takes
+ * in the tar before it is written, so a basebackup's exact length is known before its first byte.
  */
 final class TarWriter {
-    private static final int BLOCK = 512;
-    /** The end-of-archive marker: two zero blocks. */
-    static final int END_BYTES = 2 * BLOCK;
+    /** A tar record: every header takes one, every file's content is padded to a multiple. */
+    private static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
+    /** The end-of-archive marker: two zero records (the block size is one record, so nothing pads it further). */
+    static final int END_BYTES = 2 * RECORD;
+    private static final String ENCODING = "UTF-8";
+    /**
+     * Commons-compress writes a record (512 bytes) at a time; gathered into writes this large they cost the
+     * stream below one call per megabyte, and pass through a caller's BufferedOutputStream of up to this size
+     * without a second copy.
+     */
+    private static final int GATHER = 1 << 20;
 
-    private final OutputStream out;
-    private final long mtime = System.currentTimeMillis() / 1000;
-    private long remaining;
-    private long entrySize;
-    private long written;
+    private final TarArchiveOutputStream tar;
+    private final Gather out;
+    private boolean fileOpen;
+    // whole seconds: a fraction would take a PAX header per entry
+    private final FileTime mtime = FileTime.from(Instant.now().getEpochSecond(), TimeUnit.SECONDS);
 
+    /** Writes to {@code out}, which is neither closed nor flushed before {@link #finish}. */
     TarWriter(OutputStream out) {
-        this.out = out;
+        this.out = new Gather(out);
+        this.tar = open(this.out);
     }
 
-    /** What an entry with {@code size} bytes of content takes in the tar: its header and the padded content. */
-    static long entryBytes(long size) {
-        return BLOCK + (size + BLOCK - 1) / BLOCK * BLOCK;
+    private static TarArchiveOutputStream open(OutputStream out) {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, RECORD, ENCODING);
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        return tar;
+    }
+
+    /** What {@link #directory} takes in the tar. */
+    static long directoryBytes(String path) {
+        return headerBytes(directoryName(path), 0);
+    }
+
+    /** What a file of {@code size} bytes at {@code path} takes in the tar: its header(s) and its padded content. */
+    static long fileBytes(String path, long size) {
+        return headerBytes(path, size) + (size + RECORD - 1) / RECORD * RECORD;
     }
 
     void directory(String path) throws IOException {
-        requireNoOpenEntry();
-        header(path.endsWith("/") ? path : path + "/", 0, 0700, '5');
+        requireNoOpenFile();
+        tar.putArchiveEntry(entry(directoryName(path), 0, mtime));
+        tar.closeArchiveEntry();
     }
 
     void file(String path, byte[] content) throws IOException {
@@ -42,98 +73,121 @@ final class TarWriter {
 
     /** Starts a file of exactly {@code size} bytes, to be given by {@link #write} calls and closed by {@link #endFile}. */
     void beginFile(String path, long size) throws IOException {
-        requireNoOpenEntry();
-        header(path, size, 0600, '0');
-        remaining = size;
-        entrySize = size;
+        requireNoOpenFile();
+        tar.putArchiveEntry(entry(path, size, mtime));
+        fileOpen = true;
     }
 
     void write(byte[] b, int off, int len) throws IOException {
-        if (len > remaining) {
-            throw new IllegalStateException("tar entry overflow: " + len + " bytes with " + remaining + " declared left");
-        }
-        out.write(b, off, len);
-        remaining -= len;
-        written += len;
+        tar.write(b, off, len);
     }
 
+    /** Ends the file begun last, which must have had all its bytes; pads it to a whole record. */
     void endFile() throws IOException {
-        if (remaining != 0) {
-            throw new IllegalStateException("tar entry short by " + remaining + " bytes");
-        }
-        pad(entrySize);
-        entrySize = 0;
+        tar.closeArchiveEntry(); // refuses a file short of its size, as write refuses one past it
+        fileOpen = false;
     }
 
-    /** The end-of-archive marker (two zero blocks); flushes but does not close the stream. */
+    /** The end-of-archive marker; flushes but does not close the stream. */
     void finish() throws IOException {
-        requireNoOpenEntry();
-        byte[] zeros = new byte[END_BYTES];
-        out.write(zeros);
-        written += zeros.length;
+        tar.finish();
         out.flush();
     }
 
     long bytesWritten() {
-        return written;
+        return tar.getBytesWritten();
     }
 
-    private void requireNoOpenEntry() {
-        if (remaining != 0) {
-            throw new IllegalStateException("previous tar entry has " + remaining + " bytes outstanding");
+    // commons-compress would start the next entry over the open one's missing bytes
+    private void requireNoOpenFile() {
+        if (fileOpen) {
+            throw new IllegalStateException("the previous tar entry is still open");
         }
     }
 
-    private void pad(long size) throws IOException {
-        int rest = (int) (size % BLOCK);
-        if (rest != 0) {
-            out.write(new byte[BLOCK - rest]);
-            written += BLOCK - rest;
-        }
+    private static String directoryName(String path) {
+        return path.endsWith("/") ? path : path + "/";
     }
 
-    private void header(String path, long size, int mode, char type) throws IOException {
-        byte[] h = new byte[BLOCK];
-        byte[] name = path.getBytes(StandardCharsets.UTF_8);
-        if (name.length > 100) {
-            int split = path.lastIndexOf('/', 154);
-            byte[] prefix = path.substring(0, split).getBytes(StandardCharsets.UTF_8);
-            name = path.substring(split + 1).getBytes(StandardCharsets.UTF_8);
-            if (prefix.length > 155 || name.length > 100) {
-                throw new IllegalArgumentException("path too long for ustar: " + path);
+    /** A directory (a name ending in '/') or a regular file, owned by uid/gid 0, accessible to its owner only. */
+    private static TarArchiveEntry entry(String name, long size, FileTime mtime) {
+        boolean directory = name.endsWith("/");
+        TarArchiveEntry e = new TarArchiveEntry(name, directory ? TarConstants.LF_DIR : TarConstants.LF_NORMAL);
+        e.setMode(directory ? 0700 : 0600);
+        e.setSize(size);
+        e.setLastModifiedTime(mtime);
+        return e;
+    }
+
+    /**
+     * What the header of an entry takes: one record when its name and size fit a ustar header, as nearly all
+     * in a basebackup do; otherwise whatever commons-compress writes ahead of the content, measured by
+     * writing the header to nowhere (with any mtime that fits ustar, as the writer's does).
+     */
+    private static long headerBytes(String name, long size) {
+        if (size <= TarConstants.MAXSIZE && name.length() < TarConstants.NAMELEN && isAscii(name)) {
+            return RECORD;
+        }
+        TarArchiveOutputStream t = open(OutputStream.nullOutputStream());
+        try {
+            t.putArchiveEntry(entry(name, size, FileTime.from(Instant.EPOCH)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure the tar header of " + name, e);
+        }
+        return t.getBytesWritten(); // not closed: the entry's content is never written
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
             }
-            System.arraycopy(prefix, 0, h, 345, prefix.length);
         }
-        System.arraycopy(name, 0, h, 0, name.length);
-        octal(h, 100, 8, mode);
-        octal(h, 108, 8, 0);
-        octal(h, 116, 8, 0);
-        octal(h, 124, 12, size);
-        octal(h, 136, 12, mtime);
-        for (int i = 148; i < 156; i++) {
-            h[i] = ' ';
-        }
-        h[156] = (byte) type;
-        System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 6);
-        h[263] = '0';
-        h[264] = '0';
-        long sum = 0;
-        for (byte b : h) {
-            sum += b & 0xFF;
-        }
-        octal(h, 148, 7, sum);
-        out.write(h);
-        written += BLOCK;
+        return true;
     }
 
-    /** An octal number, zero-padded, NUL-terminated, in a field of {@code len} bytes. */
-    private static void octal(byte[] h, int off, int len, long v) {
-        String s = Long.toOctalString(v);
-        if (s.length() > len - 1) {
-            throw new IllegalArgumentException("value " + v + " does not fit a " + len + "-byte tar field");
+    /** A buffer without a lock, for the one thread writing the tar. */
+    private static final class Gather extends OutputStream {
+        private final OutputStream out;
+        private final byte[] buffer = new byte[GATHER];
+        private int filled;
+
+        Gather(OutputStream out) {
+            this.out = out;
         }
-        String padded = "0".repeat(len - 1 - s.length()) + s;
-        System.arraycopy(padded.getBytes(StandardCharsets.US_ASCII), 0, h, off, len - 1);
-        h[off + len - 1] = 0;
+
+        @Override
+        public void write(int b) throws IOException {
+            if (filled == buffer.length) {
+                drain();
+            }
+            buffer[filled++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > buffer.length - filled) {
+                drain();
+                if (len >= buffer.length) {
+                    out.write(b, off, len);
+                    return;
+                }
+            }
+            System.arraycopy(b, off, buffer, filled, len);
+            filled += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            drain();
+            out.flush();
+        }
+
+        private void drain() throws IOException {
+            if (filled > 0) {
+                out.write(buffer, 0, filled);
+                filled = 0;
+            }
+        }
     }
 }

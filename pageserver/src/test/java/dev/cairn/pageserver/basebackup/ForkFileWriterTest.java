@@ -1,11 +1,13 @@
 package dev.cairn.pageserver.basebackup;
 
 import dev.cairn.pgformat.PgConstants;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,12 +68,22 @@ class ForkFileWriterTest {
                 fork.page(1, page(1));
             }
             fork.finish();
-            assertThat(tar.bytesWritten()).as("%d blocks", nblocks).isEqualTo(ForkFileWriter.tarBytes(nblocks, 2));
+            assertThat(tar.bytesWritten()).as("%d blocks", nblocks).isEqualTo(ForkFileWriter.tarBytes("base/5/16387", nblocks, 2));
         }
-        for (int size : new int[] {0, 1, 511, 512, 513, 8192}) {
-            TarWriter tar = new TarWriter(new ByteArrayOutputStream());
-            tar.file("f", new byte[size]);
-            assertThat(tar.bytesWritten()).as("%d bytes", size).isEqualTo(TarWriter.entryBytes(size));
+    }
+
+    @Test
+    void theAnnouncedTarSizeCountsTheExtendedHeadersOfLongSegmentNames() throws IOException {
+        // 98 characters: the first segment's name fits a ustar header, "....1" to "....10" do not
+        String path = "pg_tblspc/16400/PG_15_202209061/16401/" + "1".repeat(60);
+        for (long nblocks : new long[] {0, 1, 2, 3, 21}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            TarWriter tar = new TarWriter(out);
+            new ForkFileWriter(tar, path, nblocks, 2, false).finish();
+            tar.finish();
+            assertThat(tar.bytesWritten() - TarWriter.END_BYTES).as("%d blocks", nblocks)
+                    .isEqualTo(ForkFileWriter.tarBytes(path, nblocks, 2));
+            assertThat(entries(out.toByteArray())).hasSize((int) Math.max(1, (nblocks + 1) / 2));
         }
     }
 
@@ -81,17 +93,15 @@ class ForkFileWriterTest {
         return p;
     }
 
-    /** Regular files of a ustar stream, by name, in order. */
-    private static Map<String, byte[]> entries(byte[] tar) {
+    /** Regular files of a tar, by name, in order. */
+    private static Map<String, byte[]> entries(byte[] tar) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        int at = 0;
-        while (at + 512 <= tar.length && tar[at] != 0) {
-            String name = new String(tar, at, 100, StandardCharsets.US_ASCII).replace("\0", "");
-            int size = Integer.parseInt(new String(tar, at + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
-            if (tar[at + 156] == '0') {
-                files.put(name, Arrays.copyOfRange(tar, at + 512, at + 512 + size));
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.isFile()) {
+                    files.put(e.getName(), in.readAllBytes());
+                }
             }
-            at += 512 + (size + 511) / 512 * 512;
         }
         return files;
     }

@@ -61,7 +61,7 @@ abstract class KeysSubcommand implements Callable<Integer> {
         try {
             return Id128.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new BadArgumentException(e.getMessage());
+            throw new BadArgumentException("invalid tenant id '" + text + "': a tenant is a 128-bit id, 32 hex digits");
         }
     }
 

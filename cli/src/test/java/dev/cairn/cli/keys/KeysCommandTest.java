@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class KeysCommandTest {
+    /** Tenants are 128-bit ids; these sort as the names they stand for. */
+    static final String ALPHA = "a1000000000000000000000000000001";
+    static final String BETA = "b2000000000000000000000000000002";
+    static final String GAMMA = "c3000000000000000000000000000003";
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -58,8 +63,8 @@ class KeysCommandTest {
 
     @BeforeEach
     void createTenants() {
-        assertThat(keys("create", "alpha").exit()).isZero();
-        assertThat(keys("create", "beta", "--cmk", "local://beta-cmk").exit()).isZero();
+        assertThat(keys("create", ALPHA).exit()).isZero();
+        assertThat(keys("create", BETA, "--cmk", "local://beta-cmk").exit()).isZero();
     }
 
     /** Seals something with a service-side hierarchy so the tenant has DEKs. */
@@ -86,94 +91,94 @@ class KeysCommandTest {
     void statusHumanAndJson() throws Exception {
         Result human = keys("status");
         assertThat(human.exit()).isZero();
-        assertThat(human.out()).contains("TENANT").contains("alpha").contains("beta").contains("active")
+        assertThat(human.out()).contains("TENANT").contains(ALPHA).contains(BETA).contains("active")
                 .contains("local://beta-cmk");
-        Result json = keys("status", "alpha", "--json");
+        Result json = keys("status", ALPHA, "--json");
         assertThat(json.exit()).isZero();
-        assertThat(json.json().get(0).get("tenant").asText()).isEqualTo("alpha");
+        assertThat(json.json().get(0).get("tenant").asText()).isEqualTo(ALPHA);
         assertThat(json.json().get(0).get("state").asText()).isEqualTo("active");
         assertThat(json.json().get(0).get("cmk").asText()).isEqualTo("local://default");
     }
 
     @Test
     void list() throws Exception {
-        sealData("alpha");
+        sealData(ALPHA);
         Result tenants = keys("list");
         assertThat(tenants.exit()).isZero();
-        assertThat(tenants.out().lines()).containsExactly("alpha", "beta");
-        Result one = keys("list", "alpha");
-        assertThat(one.out()).contains("alpha/dek-1").contains("alpha/dek-2").contains("page").contains("active");
-        JsonNode j = keys("list", "alpha", "--json").json();
+        assertThat(tenants.out().lines()).containsExactly(ALPHA, BETA);
+        Result one = keys("list", ALPHA);
+        assertThat(one.out()).contains(ALPHA + "/dek-1").contains(ALPHA + "/dek-2").contains("page").contains("active");
+        JsonNode j = keys("list", ALPHA, "--json").json();
         assertThat(j.get("dekList")).hasSize(2);
         assertThat(j.toString()).doesNotContain("wrapped");
     }
 
     @Test
     void rotateEveryLevelKeepsDataReadable() throws Exception {
-        byte[] sealed = sealData("alpha");
-        Result kek = keys("rotate", "alpha", "--kek");
+        byte[] sealed = sealData(ALPHA);
+        Result kek = keys("rotate", ALPHA, "--kek");
         assertThat(kek.exit()).as(kek.err()).isZero();
-        assertThat(kek.out()).contains("rotated kek of tenant alpha: kek-1 -> kek-2");
-        Result dek = keys("rotate", "alpha", "--dek", "page", "--json");
+        assertThat(kek.out()).contains("rotated kek of tenant " + ALPHA + ": kek-1 -> kek-2");
+        Result dek = keys("rotate", ALPHA, "--dek", "page", "--json");
         assertThat(dek.exit()).isZero();
-        assertThat(dek.json().get("to").asText()).isEqualTo("alpha/dek-3");
-        Result cmk = keys("rotate", "alpha", "--cmk");
+        assertThat(dek.json().get("to").asText()).isEqualTo(ALPHA + "/dek-3");
+        Result cmk = keys("rotate", ALPHA, "--cmk");
         assertThat(cmk.exit()).as(cmk.err()).isZero();
         assertThat(cmk.out()).contains("local://default -> local://default");
-        Result moved = keys("rotate", "alpha", "--cmk", "--to", "local://elsewhere", "--json");
+        Result moved = keys("rotate", ALPHA, "--cmk", "--to", "local://elsewhere", "--json");
         assertThat(moved.exit()).isZero();
         assertThat(moved.json().get("to").asText()).isEqualTo("local://elsewhere");
-        assertThat(open("alpha", sealed)).isEqualTo("secret page");
-        assertThat(keys("verify", "alpha").exit()).isZero();
+        assertThat(open(ALPHA, sealed)).isEqualTo("secret page");
+        assertThat(keys("verify", ALPHA).exit()).isZero();
     }
 
     @Test
     void rotateBadArguments() {
-        Result none = keys("rotate", "alpha");
+        Result none = keys("rotate", ALPHA);
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("--cmk").contains("--kek").contains("--dek");
-        Result two = keys("rotate", "alpha", "--kek", "--cmk");
+        Result two = keys("rotate", ALPHA, "--kek", "--cmk");
         assertThat(two.exit()).isEqualTo(2);
         assertThat(two.err()).contains("mutually exclusive");
-        Result to = keys("rotate", "alpha", "--kek", "--to", "local://x");
+        Result to = keys("rotate", ALPHA, "--kek", "--to", "local://x");
         assertThat(to.exit()).isEqualTo(2);
         assertThat(to.err()).contains("--to only applies to --cmk");
-        Result badRef = keys("rotate", "alpha", "--cmk", "--to", "nonsense");
+        Result badRef = keys("rotate", ALPHA, "--cmk", "--to", "nonsense");
         assertThat(badRef.exit()).isEqualTo(2);
         assertThat(badRef.err()).contains("SCHEME://");
     }
 
     @Test
     void revokeAndRestore() throws Exception {
-        byte[] sealed = sealData("alpha");
-        Result revoke = keys("revoke", "alpha", "--reason", "ticket 7");
+        byte[] sealed = sealData(ALPHA);
+        Result revoke = keys("revoke", ALPHA, "--reason", "ticket 7");
         assertThat(revoke.exit()).isZero();
-        assertThat(revoke.out()).contains("tenant alpha revoked: ticket 7");
-        Result status = keys("status", "alpha", "--json");
+        assertThat(revoke.out()).contains("tenant " + ALPHA + " revoked: ticket 7");
+        Result status = keys("status", ALPHA, "--json");
         assertThat(status.json().get(0).get("state").asText()).isEqualTo("revoked");
         assertThat(status.json().get(0).get("revocationReason").asText()).isEqualTo("ticket 7");
-        Result rotate = keys("rotate", "alpha", "--kek");
+        Result rotate = keys("rotate", ALPHA, "--kek");
         assertThat(rotate.exit()).isEqualTo(4);
         assertThat(rotate.err()).contains("revoked");
-        Result restore = keys("restore", "alpha");
+        Result restore = keys("restore", ALPHA);
         assertThat(restore.exit()).as(restore.err()).isZero();
-        assertThat(open("alpha", sealed)).isEqualTo("secret page");
+        assertThat(open(ALPHA, sealed)).isEqualTo("secret page");
 
         // The customer disables the CMK: restore is refused with exit 4 until it is enabled again.
         new LocalKmsProvider(KeysLayout.under(data).localKms(), false, InstantSource.system()).disableKey("default");
-        assertThat(keys("revoke", "alpha").exit()).isZero();
-        Result refused = keys("restore", "alpha", "--json");
+        assertThat(keys("revoke", ALPHA).exit()).isZero();
+        Result refused = keys("restore", ALPHA, "--json");
         assertThat(refused.exit()).isEqualTo(4);
         assertThat(refused.err()).contains("still refuses");
     }
 
     @Test
     void verifyReportsFailuresWithExitCode() throws Exception {
-        sealData("alpha");
+        sealData(ALPHA);
         Result ok = keys("verify");
         assertThat(ok.exit()).isZero();
-        assertThat(ok.out()).contains("alpha: OK  1/1 KEKs, 2/2 DEKs").contains("beta: OK");
-        assertThat(ok.err()).contains("verify alpha [").contains("] 3/3");
+        assertThat(ok.out()).contains(ALPHA + ": OK  1/1 KEKs, 2/2 DEKs").contains(BETA + ": OK");
+        assertThat(ok.err()).contains("verify " + ALPHA + " [").contains("] 3/3");
         new LocalKmsProvider(KeysLayout.under(data).localKms(), false, InstantSource.system()).disableKey("beta-cmk");
         Result bad = keys("verify", "--json");
         assertThat(bad.exit()).isEqualTo(1);
@@ -185,17 +190,17 @@ class KeysCommandTest {
 
     @Test
     void auditAndFollow() throws Exception {
-        Result audit = keys("audit", "--tenant", "beta");
+        Result audit = keys("audit", "--tenant", BETA);
         assertThat(audit.exit()).isZero();
-        assertThat(audit.out()).contains("CREATE_TENANT").contains("beta").doesNotContain("alpha");
+        assertThat(audit.out()).contains("CREATE_TENANT").contains(BETA).doesNotContain(ALPHA);
         Result last = keys("audit", "--json", "-n", "1");
         assertThat(last.out().lines()).hasSize(1);
         assertThat(JSON.readTree(last.out()).get("operation").asText()).isNotBlank();
 
         CompletableFuture<Result> follow = CompletableFuture.supplyAsync(
-                () -> keys("audit", "--follow", "--follow-idle-exit", "PT1.5S", "--tenant", "alpha"));
+                () -> keys("audit", "--follow", "--follow-idle-exit", "PT1.5S", "--tenant", ALPHA));
         Thread.sleep(300);
-        assertThat(keys("rotate", "alpha", "--kek").exit()).isZero();
+        assertThat(keys("rotate", ALPHA, "--kek").exit()).isZero();
         Result followed = follow.get(20, TimeUnit.SECONDS);
         assertThat(followed.exit()).isZero();
         assertThat(followed.out()).contains("CREATE_TENANT").contains("ROTATE_KEK");
@@ -203,19 +208,19 @@ class KeysCommandTest {
 
     @Test
     void unknownTenantsAndBadArguments() {
-        Result unknown = keys("status", "gamma");
+        Result unknown = keys("status", GAMMA);
         assertThat(unknown.exit()).isEqualTo(3);
-        assertThat(unknown.err()).contains("unknown tenant gamma");
-        for (String[] args : new String[][] {{"rotate", "gamma", "--kek"}, {"revoke", "gamma"}, {"restore", "gamma"},
-                {"verify", "gamma"}, {"list", "gamma"}}) {
+        assertThat(unknown.err()).contains("unknown tenant " + GAMMA);
+        for (String[] args : new String[][] {{"rotate", GAMMA, "--kek"}, {"revoke", GAMMA}, {"restore", GAMMA},
+                {"verify", GAMMA}, {"list", GAMMA}}) {
             Result r = keys(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(3);
-            assertThat(r.err()).contains("unknown tenant gamma");
+            assertThat(r.err()).contains("unknown tenant " + GAMMA);
         }
         Result invalid = keys("status", "../etc");
         assertThat(invalid.exit()).isEqualTo(2);
         assertThat(invalid.err()).contains("invalid tenant id");
-        Result dup = keys("create", "alpha");
+        Result dup = keys("create", ALPHA);
         assertThat(dup.exit()).isEqualTo(1);
         assertThat(dup.err()).contains("already has a keyring");
         Result noSub = run("keys");

@@ -8,25 +8,13 @@ import dev.cairn.common.Lsn;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.WalStreamDecoder;
 import dev.cairn.pgformat.wal.synth.RecordPosition;
-import dev.cairn.proto.safekeeper.v1.ReportDurableRequest;
-import dev.cairn.proto.safekeeper.v1.StreamWalRequest;
-import dev.cairn.proto.safekeeper.v1.WalChunk;
-import dev.cairn.safekeeper.client.SafekeeperAdminClient;
-import dev.cairn.safekeeper.api.MalformedMessageException;
-import dev.cairn.safekeeper.api.WalPayloadChecksum;
-import dev.cairn.proto.safekeeper.v1.WalStreamGrpc;
-import dev.cairn.safekeeper.api.ProtoCodec;
-import dev.cairn.safekeeper.api.ProtocolVersion;
-import dev.cairn.safekeeper.client.AcceptorAddress;
-import io.grpc.Context;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import dev.cairn.safekeeper.client.SafekeeperWalClient;
+import dev.cairn.safekeeper.client.WalStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +39,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
     private final Ingest ingest;
     private final PageStore store;
     private final List<String> safekeepers;
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<SafekeeperWalClient> clients = new ArrayList<>();
     private final String consumerId;
     private final int segmentSize;
     private final PageserverMetrics metrics;
@@ -61,7 +49,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
     private volatile String current;
     private volatile Lsn commitLsn = Lsn.INVALID;
     private volatile Lsn durableLsn;
-    private volatile Context.CancellableContext call;
+    private volatile WalStream call;
     /** When the current stream started or last delivered WAL (nanoTime). */
     private volatile long lastChunkNanos = System.nanoTime();
     /** The safekeeper to stream from next (one that is ahead of a stalled stream), or -1. */
@@ -80,10 +68,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
         this.metrics = metrics;
         this.durableLsn = ingest.position().end();
         for (String s : this.safekeepers) {
-            AcceptorAddress a = AcceptorAddress.parse(0, s);
-            channels.add(NettyChannelBuilder.forAddress(a.host(), a.port()).usePlaintext()
-                    .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
-                    .keepAliveWithoutCalls(true).build());
+            clients.add(new SafekeeperWalClient(s));
         }
         this.streamer = Thread.ofPlatform().daemon().name("wal-source-" + ingest.timeline()).unstarted(this::run);
         this.reporter = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
@@ -158,59 +143,23 @@ public final class SafekeeperWalSource implements AutoCloseable {
     private void streamFrom(int index) {
         Lsn start = RecordPosition.decoderStart(ingest.position().end(), segmentSize);
         WalStreamDecoder decoder = new WalStreamDecoder(start, segmentSize);
-        Context.CancellableContext ctx = Context.current().withCancellation();
-        call = ctx;
-        Context previous = ctx.attach();
-        try {
-            Iterator<WalChunk> chunks = WalStreamGrpc.newBlockingStub(channels.get(index)).streamWal(
-                    StreamWalRequest.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
-                            .setTimeline(ProtoCodec.encode(ingest.timeline())).setStartLsn(start.value())
-                            .setConsumerId(consumerId).build());
+        try (WalStream stream = clients.get(index).stream(ingest.timeline(), start, consumerId)) {
+            call = stream;
             current = safekeepers.get(index);
             lastChunkNanos = System.nanoTime();
             LOG.info("streaming WAL of {} from {} at {}", ingest.timeline(), current, start);
-            long expected = start.value();
-            while (!closed && chunks.hasNext()) {
-                WalChunk chunk = chunks.next();
+            for (WalStream.WalPiece piece = stream.next(); piece != null && !closed; piece = stream.next()) {
                 lastChunkNanos = System.nanoTime();
-                checkChunk(chunk, expected, index);
-                Lsn commit = Lsn.of(chunk.getCommitLsn());
-                if (commit.isAfter(commitLsn)) {
-                    commitLsn = commit;
+                if (piece.commitLsn().isAfter(commitLsn)) {
+                    commitLsn = piece.commitLsn();
                 }
-                byte[] data = chunk.getWalData().toByteArray();
-                long skip = Math.max(0, expected - chunk.getBeginLsn());
-                if (skip >= data.length) {
-                    continue;
-                }
-                expected = chunk.getBeginLsn() + data.length;
-                metrics.walBytesReceived.add(data.length - skip);
-                decoder.feed(data, (int) skip, (int) (data.length - skip));
+                metrics.walBytesReceived.add(piece.data().length);
+                decoder.feed(piece.data(), 0, piece.data().length);
                 for (DecodedRecord rec = decoder.next(); rec != null; rec = decoder.next()) {
                     ingest.apply(rec);
                     metrics.recordsIngested.increment();
                 }
             }
-        } finally {
-            ctx.detach(previous);
-            ctx.cancel(null);
-        }
-    }
-
-    /**
-     * A chunk must continue the stream without a gap and carry the WAL its checksum was taken over; anything
-     * else is a damaged stream (not bad WAL): it ends, and the next safekeeper is tried.
-     */
-    private void checkChunk(WalChunk chunk, long expected, int index) {
-        Lsn begin = Lsn.of(chunk.getBeginLsn());
-        if (Long.compareUnsigned(chunk.getBeginLsn(), expected) > 0) {
-            throw new IllegalStateException("safekeeper " + safekeepers.get(index) + " sent WAL at " + begin
-                    + " after a gap: the stream is at " + Lsn.of(expected));
-        }
-        try {
-            WalPayloadChecksum.verify(chunk.getWalCrc32C(), chunk.getWalData(), begin);
-        } catch (MalformedMessageException e) {
-            throw new IllegalStateException("safekeeper " + safekeepers.get(index) + ": " + e.getMessage(), e);
         }
     }
 
@@ -223,7 +172,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
     private void checkStall() {
         try {
             String streaming = current;
-            Context.CancellableContext c = call;
+            WalStream c = call;
             if (closed || streaming == null || c == null
                     || System.nanoTime() - lastChunkNanos < TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS)) {
                 return;
@@ -231,7 +180,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
             Lsn at = ingest.position().end();
             int best = -1;
             Lsn bestCommit = at;
-            for (int i = 0; i < channels.size(); i++) {
+            for (int i = 0; i < clients.size(); i++) {
                 if (safekeepers.get(i).equals(streaming)) {
                     continue;
                 }
@@ -247,7 +196,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
                         safekeepers.get(best), bestCommit);
                 metrics.walSourceStalls.increment();
                 preferred = best;
-                c.cancel(null);
+                c.cancel();
             }
         } catch (RuntimeException e) {
             LOG.debug("stall check of {} failed: {}", ingest.timeline(), e.toString());
@@ -256,13 +205,7 @@ public final class SafekeeperWalSource implements AutoCloseable {
 
     /** The commit LSN of this timeline on safekeeper {@code index}, INVALID if it cannot say. */
     private Lsn commitOn(int index) {
-        try {
-            return SafekeeperAdminClient.timelines(channels.get(index), 1000).stream()
-                    .filter(t -> t.timeline().equals(ingest.timeline()))
-                    .map(SafekeeperAdminClient.TimelineState::commitLsn).findFirst().orElse(Lsn.INVALID);
-        } catch (RuntimeException unreachable) {
-            return Lsn.INVALID;
-        }
+        return clients.get(index).commitLsn(ingest.timeline(), Duration.ofSeconds(1));
     }
 
     private void reportDurable() {
@@ -273,12 +216,9 @@ public final class SafekeeperWalSource implements AutoCloseable {
             }
             store.flush();
             durableLsn = end;
-            ReportDurableRequest report = ReportDurableRequest.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
-                    .setTimeline(ProtoCodec.encode(ingest.timeline())).setConsumerId(consumerId)
-                    .setDurableLsn(end.value()).build();
-            for (ManagedChannel channel : channels) {
+            for (SafekeeperWalClient client : clients) {
                 try {
-                    WalStreamGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS).reportDurable(report);
+                    client.reportDurable(ingest.timeline(), consumerId, end, Duration.ofSeconds(2));
                     metrics.durableReports.increment();
                 } catch (RuntimeException unreachable) {
                     // that safekeeper keeps its WAL a little longer; the next report catches it up
@@ -300,9 +240,9 @@ public final class SafekeeperWalSource implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Context.CancellableContext c = call;
+        WalStream c = call;
         if (c != null) {
-            c.cancel(null);
+            c.cancel();
         }
         reporter.shutdownNow();
         streamer.interrupt();
@@ -311,6 +251,6 @@ public final class SafekeeperWalSource implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        channels.forEach(ManagedChannel::shutdownNow);
+        clients.forEach(SafekeeperWalClient::close);
     }
 }

@@ -4,6 +4,9 @@ import dev.cairn.kms.KeyHierarchy;
 import dev.cairn.kms.KeyHierarchyConfig;
 import dev.cairn.kms.provider.KeyRef;
 import dev.cairn.pageserver.RelFork;
+import dev.cairn.pageserver.api.PageserverClient;
+import dev.cairn.pageserver.http.PageserverHttpApi;
+import dev.cairn.pageserver.service.PageserverNode;
 import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.gc.GarbageCollector;
@@ -26,6 +29,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,7 +46,8 @@ import java.util.stream.Stream;
  * The pageserver on a pgbench database, beside stock PostgreSQL's own tools in
  * the same run: import, ingest (vs pg_waldump decoding the same WAL),
  * basebackup (vs pg_basebackup of the same database), GetPage@LSN latency on
- * a warm and a cold block cache, and storage amplification before and after GC.
+ * a warm and a cold block cache, and storage amplification before and after GC. The basebackup is also
+ * downloaded through the HTTP API (basebackup_http_mb_per_s), which measures the admin server's streaming.
  */
 final class PageserverBenchmark {
     private static final Map<String, String> COMPUTE = Map.of("fsync", "off", "wal_consistency_checking", "all",
@@ -61,7 +68,8 @@ final class PageserverBenchmark {
         try (KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys")).caller("bench").build());
              PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
             keys.createTenant(tl.tenant(), KeyRef.local("bench"));
-            Path storeDir = scratch.resolve("pageserver");
+            Path nodeDir = scratch.resolve("pageserver");
+            Path storeDir = nodeDir.resolve("store"); // where a PageserverNode on nodeDir finds it
             Lsn end;
             RelFork accounts;
             long dataDirBytes;
@@ -127,6 +135,7 @@ final class PageserverBenchmark {
                 getPageLatency(new Timeline(store, tl), accounts, end); // JIT and block cache warm-up
                 result.put("getpage_warm_us", getPageLatency(new Timeline(store, tl), accounts, end));
             }
+            result.put("basebackup_http_mb_per_s", basebackupOverHttp(nodeDir, bin, keys, tl, end));
             // Reopened with a 1 MiB block cache: reads go to SST files (the OS page cache may still hold them).
             try (PageStore cold = PageStore.open(storeDir, new KmsValueCipher(keys), 1L << 20)) {
                 result.put("getpage_cold_block_cache_us", getPageLatency(new Timeline(cold, tl), accounts, end));
@@ -141,6 +150,29 @@ final class PageserverBenchmark {
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
         BenchResults.writeAndPrint(resultsDir, "pageserver.json", result);
+    }
+
+    /**
+     * The same basebackup through the pageserver's HTTP API (PageserverHttpApi on loopback, read by
+     * PageserverClient in this JVM): best MB/s of three downloads into a null sink.
+     */
+    private static double basebackupOverHttp(Path nodeDir, PgBinaries bin, KeyHierarchy keys, TimelineKey tl, Lsn end)
+            throws IOException {
+        Files.writeString(nodeDir.resolve("timelines.json"), "[\"" + tl.tenant() + "/" + tl.timeline() + "\"]");
+        PageserverNode.Config config = new PageserverNode.Config(nodeDir, List.of(), bin, Duration.ofSeconds(30), "bench",
+                PageserverNode.Config.DEFAULT_RETENTION, Duration.ZERO, PageserverNode.Config.DEFAULT_BLOCK_CACHE_MIB);
+        double best = 0;
+        try (PageserverNode node = PageserverNode.open(config, new KmsValueCipher(keys));
+             PageserverHttpApi api = PageserverHttpApi.start(node, new InetSocketAddress("127.0.0.1", 0))) {
+            PageserverClient client = new PageserverClient(URI.create("http://127.0.0.1:" + api.port()));
+            for (int i = 0; i < 3; i++) {
+                long[] bytes = {0};
+                long t0 = System.nanoTime();
+                client.basebackup(tl, end, Duration.ofSeconds(30), (header, length, tar) -> bytes[0] = tar.transferTo(OutputStream.nullOutputStream()));
+                best = Math.max(best, bytes[0] / 1e6 / secondsSince(t0));
+            }
+        }
+        return best;
     }
 
     /** p50 and p99 of GetPage@LSN over random blocks of the relation (microseconds). */

@@ -4,29 +4,27 @@ import dev.cairn.compute.api.ComputeManagerClient;
 
 import dev.cairn.compute.api.EndpointDefinition;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import dev.cairn.httpapi.ApiError;
-import dev.cairn.httpapi.JsonHttpServer;
+import dev.cairn.httpapi.ApiRequest;
+import dev.cairn.httpapi.ApiResponse;
+import dev.cairn.httpapi.HttpApiServer;
+import dev.cairn.httpapi.Routes;
 import dev.cairn.compute.api.BackendAddress;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The compute manager's HTTP API: register, list, wake, suspend and delete endpoints. Errors are JSON
  * {@code {"error": code, "message": text}}.
  */
 public final class ComputeManagerHttpApi implements AutoCloseable {
-    static final ObjectMapper JSON = JsonHttpServer.JSON;
-    private static final Pattern ENDPOINT = Pattern.compile("^/v1/endpoints/([^/]+)(/wake|/suspend|/config)?/?$");
+    private static final String ENDPOINT = "/v1/endpoints/{name}";
 
     private final ComputeManager manager;
-    private JsonHttpServer server;
+    private HttpApiServer server;
 
     private ComputeManagerHttpApi(ComputeManager manager) {
         this.manager = manager;
@@ -34,7 +32,8 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
 
     public static ComputeManagerHttpApi start(ComputeManager manager, InetSocketAddress address) throws IOException {
         ComputeManagerHttpApi api = new ComputeManagerHttpApi(manager);
-        api.server = JsonHttpServer.start(address, api::handle, ComputeManagerHttpApi::classify);
+        api.server = HttpApiServer.builder(address).name("compute-manager-http").routes(api.routes())
+                .errors(ComputeManagerHttpApi::classify).start();
         return api;
     }
 
@@ -42,56 +41,42 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
         return server.port();
     }
 
-    private void handle(HttpExchange ex, String method, String path) throws Exception {
-        if (path.equals("/v1/endpoints") || path.equals("/v1/endpoints/")) {
-            JsonHttpServer.requireMethod(method, "GET", path);
-            JsonHttpServer.sendJson(ex, 200, Map.of("endpoints", manager.list()));
-            return;
-        }
-        Matcher m = ENDPOINT.matcher(path);
-        if (!m.matches()) {
-            throw new ApiError(404, "not_found", "no such API path: " + method + " " + path);
-        }
-        String name = m.group(1);
-        String action = m.group(2) == null ? "" : m.group(2);
-        switch (action) {
-            case "/wake" -> {
-                JsonHttpServer.requireMethod(method, "POST", path);
-                BackendAddress a = manager.wake(name).get();
-                JsonHttpServer.sendJson(ex, 200, Map.of("host", a.host(), "port", a.port()));
-            }
-            case "/suspend" -> {
-                JsonHttpServer.requireMethod(method, "POST", path);
-                manager.status(name);
-                manager.suspend(name);
-                JsonHttpServer.sendJson(ex, 200, manager.status(name));
-            }
-            case "/config" -> {
-                JsonHttpServer.requireMethod(method, "GET", path);
-                JsonHttpServer.sendJson(ex, 200, manager.find(name).orElseThrow(() -> new UnknownEndpointException(name)));
-            }
-            default -> {
-                switch (method) {
-                    case "GET" -> JsonHttpServer.sendJson(ex, 200, manager.status(name));
-                    case "PUT" -> {
-                        EndpointDefinition body = JSON.readValue(ex.getRequestBody(), EndpointDefinition.class);
-                        EndpointDefinition def = new EndpointDefinition(name, body.tenant(), body.timeline(),
-                                body.roles() == null ? Map.of() : body.roles(),
-                                body.maxConnections() == 0 ? 100 : body.maxConnections());
-                        JsonHttpServer.sendJson(ex, 200, manager.put(def));
+    private Routes routes() {
+        return new Routes()
+                .get("/v1/endpoints", r -> ApiResponse.json(Map.of("endpoints", manager.list())))
+                .get(ENDPOINT, r -> ApiResponse.json(manager.status(r.pathParam("name"))))
+                .put(ENDPOINT, this::put)
+                .delete(ENDPOINT, r -> {
+                    String name = r.pathParam("name");
+                    if (!manager.delete(name)) {
+                        throw new UnknownEndpointException(name);
                     }
-                    case "DELETE" -> {
-                        if (!manager.delete(name)) {
-                            throw new UnknownEndpointException(name);
-                        }
-                        JsonHttpServer.sendJson(ex, 200, Map.of("deleted", name));
-                    }
-                    default -> throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path);
-                }
-            }
-        }
+                    return ApiResponse.json(Map.of("deleted", name));
+                })
+                .post(ENDPOINT + "/wake", r -> {
+                    BackendAddress a = manager.wake(r.pathParam("name")).get();
+                    return ApiResponse.json(Map.of("host", a.host(), "port", a.port()));
+                })
+                .post(ENDPOINT + "/suspend", r -> {
+                    String name = r.pathParam("name");
+                    manager.status(name);
+                    manager.suspend(name);
+                    return ApiResponse.json(manager.status(name));
+                })
+                .get(ENDPOINT + "/config", r -> {
+                    String name = r.pathParam("name");
+                    return ApiResponse.json(manager.find(name).orElseThrow(() -> new UnknownEndpointException(name)));
+                });
     }
 
+    private ApiResponse put(ApiRequest r) {
+        String name = r.pathParam("name");
+        EndpointDefinition body = r.json(EndpointDefinition.class);
+        EndpointDefinition def = new EndpointDefinition(name, body.tenant(), body.timeline(),
+                body.roles() == null ? Map.of() : body.roles(),
+                body.maxConnections() == 0 ? 100 : body.maxConnections());
+        return ApiResponse.json(manager.put(def));
+    }
 
     private static ApiError classify(Throwable e) {
         if (e instanceof ExecutionException && e.getCause() != null) {

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** Calls a {@link JsonHttpServer}: JSON in and out, refusals as {@link ApiException}. */
+/** Calls an {@link HttpApiServer}: JSON in and out, refusals as {@link ApiException}. */
 public final class JsonHttpClient {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -38,7 +38,7 @@ public final class JsonHttpClient {
             throw refusal(r.statusCode(), r.body());
         }
         try {
-            return JsonHttpServer.JSON.readValue(r.body(), type);
+            return Json.MAPPER.readValue(r.body(), type);
         } catch (IOException e) {
             throw new ApiException(r.statusCode(), "protocol", "unreadable answer from " + service + " " + base + ": " + e.getMessage());
         }
@@ -47,7 +47,7 @@ public final class JsonHttpClient {
     public HttpRequest request(String method, String path, Object body, Duration timeout) {
         try {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(JsonHttpServer.JSON.writeValueAsBytes(body));
+                    : HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body));
             return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                     .header("Content-Type", "application/json").method(method, publisher).build();
         } catch (IOException e) {
@@ -69,7 +69,7 @@ public final class JsonHttpClient {
     /** The refusal a non-2xx answer carries ({@code {"error", "message"}}, or its raw text). */
     public static ApiException refusal(int status, byte[] body) {
         try {
-            Map<String, Object> m = JsonHttpServer.JSON.readValue(body, MAP);
+            Map<String, Object> m = Json.MAPPER.readValue(body, MAP);
             return new ApiException(status, String.valueOf(m.get("error")), String.valueOf(m.get("message")));
         } catch (IOException e) {
             return new ApiException(status, "http", new String(body, StandardCharsets.UTF_8));

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.httpapi.ApiException;
 import dev.cairn.httpapi.JsonHttpClient;
-import dev.cairn.httpapi.JsonHttpServer;
+import dev.cairn.httpapi.Json;
 
 import java.net.URI;
 import java.time.Duration;
@@ -39,7 +39,7 @@ public final class ComputeManagerClient {
 
     public List<EndpointStatus> list() {
         JsonNode body = http.call("GET", "/v1/endpoints", null, JsonNode.class, TIMEOUT);
-        return JsonHttpServer.JSON.convertValue(body.get("endpoints"), new TypeReference<List<EndpointStatus>>() {
+        return Json.MAPPER.convertValue(body.get("endpoints"), new TypeReference<List<EndpointStatus>>() {
         });
     }
 

@@ -4,7 +4,7 @@ package dev.cairn.pageserver.api;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cairn.httpapi.ApiException;
 import dev.cairn.httpapi.JsonHttpClient;
-import dev.cairn.httpapi.JsonHttpServer;
+import dev.cairn.httpapi.Json;
 import dev.cairn.common.Lsn;
 import dev.cairn.common.TimelineKey;
 
@@ -48,7 +48,7 @@ public final class PageserverClient {
      * ({@code pg_basebackup -X stream} output, or a stopped cluster).
      */
     public TimelineInfo importTimeline(TimelineKey key, java.nio.file.Path dataDirectory) {
-        return TimelineInfo.fromJson(JsonHttpServer.JSON.convertValue(http.call("POST", timelinePath(key),
+        return TimelineInfo.fromJson(Json.MAPPER.convertValue(http.call("POST", timelinePath(key),
                 Map.of("import_from", dataDirectory.toAbsolutePath().toString()), Map.class, IMPORT_TIMEOUT),
                 new TypeReference<Map<String, Object>>() {
                 }));
@@ -61,7 +61,7 @@ public final class PageserverClient {
     public TimelineInfo branchTimeline(TimelineKey key, dev.cairn.common.Id128 source, Lsn at) {
         Map<String, String> body = at == null ? Map.of("branch_from", source.toString())
                 : Map.of("branch_from", source.toString(), "at", at.toString());
-        return TimelineInfo.fromJson(JsonHttpServer.JSON.convertValue(http.call("POST", timelinePath(key),
+        return TimelineInfo.fromJson(Json.MAPPER.convertValue(http.call("POST", timelinePath(key),
                 body, Map.class, IMPORT_TIMEOUT), new TypeReference<Map<String, Object>>() {
         }));
     }
@@ -177,7 +177,7 @@ public final class PageserverClient {
     private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(30);
 
     private Map<String, Object> json(String method, String path) {
-        return JsonHttpServer.JSON.convertValue(http.call(method, path, null, Map.class, TIMEOUT),
+        return Json.MAPPER.convertValue(http.call(method, path, null, Map.class, TIMEOUT),
                 new TypeReference<Map<String, Object>>() {
                 });
     }

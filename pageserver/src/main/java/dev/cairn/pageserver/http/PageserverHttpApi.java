@@ -3,7 +3,7 @@ package dev.cairn.pageserver.http;
 import dev.cairn.pageserver.api.BasebackupHeader;
 import dev.cairn.pageserver.api.TimelineInfo;
 
-import com.sun.net.httpserver.HttpExchange;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.pageserver.PageserverException;
 import dev.cairn.pageserver.basebackup.Basebackup;
@@ -19,33 +19,30 @@ import dev.cairn.pageserver.service.UnknownTimelineException;
 import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.TimelineStateException;
 import dev.cairn.httpapi.ApiError;
-import dev.cairn.httpapi.JsonHttpServer;
+import dev.cairn.httpapi.ApiRequest;
+import dev.cairn.httpapi.ApiResponse;
+import dev.cairn.httpapi.HttpApiServer;
+import dev.cairn.httpapi.Routes;
 import dev.cairn.common.Lsn;
 import dev.cairn.common.Id128;
 import dev.cairn.common.TimelineKey;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The pageserver's HTTP API: timeline create (initdb, import or branch)/status/list, basebackup tar at an LSN (streamed), and
  * Prometheus metrics. Errors are JSON {@code {"error": code, "message": text}} with a fitting status.
  */
 public final class PageserverHttpApi implements AutoCloseable {
-    private static final Pattern TIMELINE = Pattern.compile("^/v1/tenants/([^/]+)/timelines/([^/]+)(/basebackup)?/?$");
+    private static final String TIMELINE = "/v1/tenants/{tenant}/timelines/{timeline}";
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
     private final PageserverNode node;
-    private JsonHttpServer server;
+    private HttpApiServer server;
 
     private PageserverHttpApi(PageserverNode node) {
         this.node = node;
@@ -53,7 +50,10 @@ public final class PageserverHttpApi implements AutoCloseable {
 
     public static PageserverHttpApi start(PageserverNode node, InetSocketAddress address) throws IOException {
         PageserverHttpApi api = new PageserverHttpApi(node);
-        api.server = JsonHttpServer.start(address, api::handle, PageserverHttpApi::classify);
+        api.server = HttpApiServer.builder(address).name("pageserver-http").routes(api.routes())
+                .errors(PageserverHttpApi::classify)
+                .metrics(() -> MetricsText.render(node))
+                .start();
         return api;
     }
 
@@ -61,28 +61,16 @@ public final class PageserverHttpApi implements AutoCloseable {
         return server.port();
     }
 
-    private void handle(HttpExchange ex, String method, String path) throws Exception {
-        if (path.equals("/metrics") && method.equals("GET")) {
-            JsonHttpServer.send(ex, 200, "text/plain; version=0.0.4", MetricsText.render(node).getBytes(StandardCharsets.UTF_8));
-        } else if (path.equals("/v1/timelines") && method.equals("GET")) {
-            JsonHttpServer.sendJson(ex, 200, Map.of("timelines", node.list().stream().map(TimelineInfo::toJson).toList()));
-        } else {
-            Matcher m = TIMELINE.matcher(path);
-            if (!m.matches()) {
-                throw new ApiError(404, "not_found", "no such API path: " + method + " " + path);
-            }
-            TimelineKey key = new TimelineKey(id(m.group(1), "tenant"), id(m.group(2), "timeline"));
-            if (m.group(3) != null) {
-                JsonHttpServer.requireMethod(method, "GET", path);
-                basebackup(ex, key);
-            } else if (method.equals("POST")) {
-                JsonHttpServer.sendJson(ex, 201, create(key, createBody(ex)).toJson());
-            } else {
-                JsonHttpServer.requireMethod(method, "GET", path);
-                boolean withSize = !"false".equals(query(ex.getRequestURI().getRawQuery()).get("size"));
-                JsonHttpServer.sendJson(ex, 200, node.timeline(key).info(withSize).toJson());
-            }
-        }
+    private Routes routes() {
+        return new Routes()
+                .get("/v1/timelines", r -> ApiResponse.json(Map.of("timelines", node.list().stream().map(TimelineInfo::toJson).toList())))
+                .post(TIMELINE, r -> ApiResponse.json(201, create(key(r), r.json()).toJson()))
+                .get(TIMELINE, r -> ApiResponse.json(node.timeline(key(r)).info(!"false".equals(r.query("size"))).toJson()))
+                .get(TIMELINE + "/basebackup", this::basebackup);
+    }
+
+    private static TimelineKey key(ApiRequest r) {
+        return new TimelineKey(id(r.pathParam("tenant"), "tenant"), id(r.pathParam("timeline"), "timeline"));
     }
 
     /**
@@ -90,7 +78,7 @@ public final class PageserverHttpApi implements AutoCloseable {
      * pageserver's machine), {@code {"branch_from": "<timeline id>", "at": "0/3000028"}} (a timeline of the same
      * tenant at an LSN; without "at", at the end of its ingested WAL), or neither (a fresh initdb).
      */
-    private TimelineInfo create(TimelineKey key, com.fasterxml.jackson.databind.JsonNode body) {
+    private TimelineInfo create(TimelineKey key, JsonNode body) {
         String importFrom = text(body, "import_from");
         String branchFrom = text(body, "branch_from");
         String at = text(body, "at");
@@ -114,44 +102,36 @@ public final class PageserverHttpApi implements AutoCloseable {
         return node.create(key, p);
     }
 
-    /** The request body as JSON, or null when there is none. */
-    private static com.fasterxml.jackson.databind.JsonNode createBody(HttpExchange ex) throws IOException {
-        byte[] body = ex.getRequestBody().readAllBytes();
-        if (body.length == 0) {
-            return null;
-        }
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
-        } catch (IOException e) {
-            throw new ApiError(400, "bad_request", "request body must be JSON: " + e.getMessage());
-        }
-    }
-
-    private static String text(com.fasterxml.jackson.databind.JsonNode json, String field) {
-        com.fasterxml.jackson.databind.JsonNode v = json == null ? null : json.get(field);
+    private static String text(JsonNode json, String field) {
+        JsonNode v = json == null ? null : json.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private void basebackup(HttpExchange ex, TimelineKey key) throws IOException {
-        Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-        ServedTimeline tl = node.timeline(key);
-        Lsn lsn = query.containsKey("lsn") ? lsnParam(query.get("lsn")) : tl.ingest().position().end();
-        Duration wait = query.containsKey("wait_ms") ? Duration.ofMillis(longParam(query.get("wait_ms"), "wait_ms")) : DEFAULT_WAIT;
-        try (PageService.LeasedBasebackup bb = tl.pages().openBasebackup(lsn, wait)) {
+    /**
+     * The tar streams with a declared length (the client tells a body cut short from a complete one); the
+     * lease on the LSN is taken before the headers, so a timeout or an LSN outside retention is a JSON refusal,
+     * and is held until the producer returns.
+     */
+    private ApiResponse basebackup(ApiRequest r) {
+        ServedTimeline tl = node.timeline(key(r));
+        Lsn lsn = r.query("lsn") != null ? lsnParam(r.query("lsn")) : tl.ingest().position().end();
+        Duration wait = r.query("wait_ms") != null ? Duration.ofMillis(longParam(r.query("wait_ms"), "wait_ms")) : DEFAULT_WAIT;
+        PageService.LeasedBasebackup bb = tl.pages().openBasebackup(lsn, wait);
+        try {
             Basebackup.Plan plan = bb.prepared().plan();
-            ex.getResponseHeaders().set("Content-Type", "application/x-tar");
-            ex.getResponseHeaders().set(BasebackupHeader.DATA_LSN, plan.dataLsn().toString());
-            ex.getResponseHeaders().set(BasebackupHeader.START_LSN, plan.startLsn().toString());
-            ex.getResponseHeaders().set(BasebackupHeader.PREV_RECORD_LSN, plan.prevRecordLsn().toString());
-            // a declared length, not chunks: the JDK server writes chunked bodies 4 KiB per system call, and
-            // the client can tell a stream cut short from a complete one
-            ex.sendResponseHeaders(200, bb.prepared().size());
-            // pages are read on this thread while another writes the socket
-            try (OutputStream out = new HandOffOutputStream(ex.getResponseBody(), 1 << 18, 8, "basebackup-send-" + key.timeline())) {
-                Basebackup.Result r = bb.prepared().writeTo(out);
-                node.metrics().basebackups.increment();
-                node.metrics().basebackupBytes.add(r.bytes());
-            }
+            return ApiResponse.stream("application/x-tar", bb.prepared().size(), out -> {
+                        try (bb) {
+                            Basebackup.Result result = bb.prepared().writeTo(out);
+                            node.metrics().basebackups.increment();
+                            node.metrics().basebackupBytes.add(result.bytes());
+                        }
+                    })
+                    .withHeader(BasebackupHeader.DATA_LSN, plan.dataLsn().toString())
+                    .withHeader(BasebackupHeader.START_LSN, plan.startLsn().toString())
+                    .withHeader(BasebackupHeader.PREV_RECORD_LSN, plan.prevRecordLsn().toString());
+        } catch (RuntimeException e) {
+            bb.close();
+            throw e;
         }
     }
 
@@ -185,19 +165,6 @@ public final class PageserverHttpApi implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new ApiError(400, "bad_request", name + " must be a non-negative integer, got '" + text + "'");
         }
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return q;
-        }
-        for (String part : raw.split("&")) {
-            int eq = part.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-            q.put(k, eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return q;
     }
 
     private static ApiError classify(Throwable e) {

@@ -5,10 +5,10 @@ import dev.cairn.compute.api.ComputeManagerClient;
 import dev.cairn.compute.api.EndpointDefinition;
 
 import dev.cairn.httpapi.ApiError;
-import dev.cairn.httpapi.ApiRequest;
-import dev.cairn.httpapi.ApiResponse;
-import dev.cairn.httpapi.HttpApiServer;
-import dev.cairn.httpapi.Routes;
+import dev.cairn.httpserver.ApiRequest;
+import dev.cairn.httpserver.ApiResponse;
+import dev.cairn.httpserver.HttpApiServer;
+import dev.cairn.httpserver.Routes;
 import dev.cairn.compute.api.BackendAddress;
 
 import java.io.IOException;

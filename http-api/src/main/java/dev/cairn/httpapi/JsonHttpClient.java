@@ -1,5 +1,6 @@
 package dev.cairn.httpapi;
 
+
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import java.io.IOException;
@@ -12,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** Calls an {@link HttpApiServer}: JSON in and out, refusals as {@link ApiException}. */
+/** Calls a Cairn admin API (served by http-server's HttpApiServer): JSON in and out, refusals as {@link ApiException}. */
 public final class JsonHttpClient {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };

@@ -1,4 +1,4 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,4 +1,7 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
+
+import dev.cairn.httpapi.ApiError;
+import dev.cairn.httpapi.Json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,6 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
+
+import dev.cairn.httpapi.Json;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

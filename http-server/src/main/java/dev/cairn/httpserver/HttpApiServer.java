@@ -1,4 +1,6 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
+
+import dev.cairn.httpapi.ApiError;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

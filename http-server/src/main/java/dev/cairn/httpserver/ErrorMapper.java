@@ -1,4 +1,6 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
+
+import dev.cairn.httpapi.ApiError;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,9 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
+
+import dev.cairn.httpapi.ApiError;
+import dev.cairn.httpapi.ApiException;
+import dev.cairn.httpapi.Json;
+import dev.cairn.httpapi.JsonHttpClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package dev.cairn.httpapi;
+package dev.cairn.httpserver;
 
 import java.util.HashMap;
 import java.util.List;

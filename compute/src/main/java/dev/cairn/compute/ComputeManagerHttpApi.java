@@ -43,6 +43,7 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex, String method, String path) throws Exception {
+        if (path.equals("/metrics")) { JsonHttpServer.send(ex, 200, dev.cairn.httpapi.metrics.ServiceMetrics.CONTENT_TYPE, manager.metrics().scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)); return; }
         if (path.equals("/v1/endpoints") || path.equals("/v1/endpoints/")) {
             JsonHttpServer.requireMethod(method, "GET", path);
             JsonHttpServer.sendJson(ex, 200, Map.of("endpoints", manager.list()));

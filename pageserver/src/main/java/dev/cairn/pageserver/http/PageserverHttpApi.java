@@ -20,6 +20,7 @@ import dev.cairn.pageserver.store.PageStoreException;
 import dev.cairn.pageserver.store.TimelineStateException;
 import dev.cairn.httpapi.ApiError;
 import dev.cairn.httpapi.JsonHttpServer;
+import dev.cairn.httpapi.metrics.ServiceMetrics;
 import dev.cairn.common.Lsn;
 import dev.cairn.common.Id128;
 import dev.cairn.common.TimelineKey;
@@ -63,7 +64,7 @@ public final class PageserverHttpApi implements AutoCloseable {
 
     private void handle(HttpExchange ex, String method, String path) throws Exception {
         if (path.equals("/metrics") && method.equals("GET")) {
-            JsonHttpServer.send(ex, 200, "text/plain; version=0.0.4", MetricsText.render(node).getBytes(StandardCharsets.UTF_8));
+            JsonHttpServer.send(ex, 200, ServiceMetrics.CONTENT_TYPE, node.metrics().scrape().getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/v1/timelines") && method.equals("GET")) {
             JsonHttpServer.sendJson(ex, 200, Map.of("timelines", node.list().stream().map(TimelineInfo::toJson).toList()));
         } else {
@@ -134,6 +135,7 @@ public final class PageserverHttpApi implements AutoCloseable {
 
     private void basebackup(HttpExchange ex, TimelineKey key) throws IOException {
         Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+        long started = System.nanoTime();
         ServedTimeline tl = node.timeline(key);
         Lsn lsn = query.containsKey("lsn") ? lsnParam(query.get("lsn")) : tl.ingest().position().end();
         Duration wait = query.containsKey("wait_ms") ? Duration.ofMillis(longParam(query.get("wait_ms"), "wait_ms")) : DEFAULT_WAIT;
@@ -150,7 +152,8 @@ public final class PageserverHttpApi implements AutoCloseable {
             try (OutputStream out = new HandOffOutputStream(ex.getResponseBody(), 1 << 18, 8, "basebackup-send-" + key.timeline())) {
                 Basebackup.Result r = bb.prepared().writeTo(out);
                 node.metrics().basebackups.increment();
-                node.metrics().basebackupBytes.add(r.bytes());
+                node.metrics().basebackupBytes.increment(r.bytes());
+                node.metrics().basebackupDuration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }
     }

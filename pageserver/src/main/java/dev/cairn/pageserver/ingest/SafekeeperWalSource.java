@@ -180,12 +180,14 @@ public final class SafekeeperWalSource implements AutoCloseable {
                     continue;
                 }
                 expected = chunk.getBeginLsn() + data.length;
-                metrics.walBytesReceived.add(data.length - skip);
+                metrics.walBytesReceived.increment(data.length - skip);
+                long applyStart = System.nanoTime();
                 decoder.feed(data, (int) skip, (int) (data.length - skip));
                 for (DecodedRecord rec = decoder.next(); rec != null; rec = decoder.next()) {
                     ingest.apply(rec);
                     metrics.recordsIngested.increment();
                 }
+                metrics.ingestApply.record(System.nanoTime() - applyStart, TimeUnit.NANOSECONDS);
             }
         } finally {
             ctx.detach(previous);

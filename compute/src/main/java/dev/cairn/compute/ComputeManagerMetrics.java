@@ -60,7 +60,7 @@ public final class ComputeManagerMetrics {
     }
 
     /** One gauge per state: {@code cairn_compute_endpoints{state="running"}}. */
-    void countEndpoints(Supplier<Map<ComputeState, Long>> byState) {
+    public void countEndpoints(Supplier<Map<ComputeState, Long>> byState) {
         for (ComputeState s : ComputeState.values()) {
             Gauge.builder("cairn.compute.endpoints", byState, f -> f.get().getOrDefault(s, 0L))
                     .description("endpoints of this manager, by the state of their compute").tag("state", s.label())

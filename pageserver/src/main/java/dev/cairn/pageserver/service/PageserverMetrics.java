@@ -53,7 +53,8 @@ public final class PageserverMetrics {
         durableReports = counter(r, "cairn.pageserver.durable.reports", "durable LSN reports delivered to safekeepers");
         basebackups = counter(r, "cairn.pageserver.basebackups", "basebackups served");
         basebackupBytes = counter(r, "cairn.pageserver.basebackup.bytes", "bytes of basebackup tars served");
-        timelinesCreated = counter(r, "cairn.pageserver.timelines.created", "timelines created");
+        // not "timelines.created": Prometheus reserves the _created suffix (a counter's creation time) and drops it
+        timelinesCreated = counter(r, "cairn.pageserver.timeline.creations", "timelines created");
         basebackupDuration = ServiceMetrics.latency("cairn.pageserver.basebackup.duration",
                 "basebackup requests: the wait for the LSN and the tar streamed", Duration.ofMillis(1), Duration.ofSeconds(120))
                 .register(r);
@@ -81,7 +82,7 @@ public final class PageserverMetrics {
     }
 
     /** Keeps the per-timeline gauges in step with {@code timelines}, read at every scrape. */
-    void follow(Supplier<List<TimelineInfo>> timelines) {
+    public void follow(Supplier<List<TimelineInfo>> timelines) {
         service.beforeScrape(() -> refresh(timelines.get()));
     }
 

@@ -68,7 +68,7 @@ public final class SafekeeperMetrics {
         refusals.get(reason).increment();
     }
 
-    void countTimelines(Supplier<Integer> open) {
+    public void countTimelines(Supplier<Integer> open) {
         Gauge.builder("cairn.safekeeper.timelines", open, s -> s.get()).description("timelines open on this safekeeper")
                 .strongReference(true)
                 .register(service.registry());

@@ -592,7 +592,11 @@ class LocalClusterIT {
             String body = r.body();
             String histogram = body.lines().filter(l -> l.contains("_bucket{") && !l.startsWith("#")).findFirst().orElse(null);
             assertThat(histogram).as("a histogram in the metrics of %s", service).isNotNull();
-            System.out.println("metrics of " + service + ": " + histogram);
+            // for the log: the fullest bucket of the service's busiest histogram
+            System.out.println("metrics of " + service + ": " + body.lines()
+                    .filter(l -> l.startsWith("cairn_") && l.contains("_bucket{") && l.contains("le=\"+Inf\""))
+                    .max(java.util.Comparator.comparingDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))))
+                    .orElse(histogram));
             dev.cairn.httpapi.metrics.PrometheusText metrics = dev.cairn.httpapi.metrics.PrometheusText.parse(body);
             exported.addAll(metrics.names());
             String kind = service.startsWith("safekeeper-") ? "safekeeper" : service;

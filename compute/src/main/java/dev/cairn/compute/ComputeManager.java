@@ -1,5 +1,6 @@
 package dev.cairn.compute;
 
+import dev.cairn.compute.api.BootTimings;
 import dev.cairn.compute.api.EndpointDefinition;
 import dev.cairn.compute.api.EndpointStatus;
 
@@ -58,12 +59,20 @@ public final class ComputeManager implements AutoCloseable {
     private final ExecutorService starter = Executors.newVirtualThreadPerTaskExecutor();
     private final ServiceKeys keys;
     private final ComputeRecords records;
+    private final ComputeManagerMetrics metrics;
 
     /**
      * @param keys the manager's key hierarchy: each endpoint's tenant gets a keyring under its CMK, which
      *             the key monitor checks; a revocation terminates the tenant's computes
      */
     public ComputeManager(Config config, ServiceKeys keys) {
+        this(config, keys, ComputeManagerMetrics.standalone());
+    }
+
+    /** @param metrics where the manager counts (the process's registry) */
+    public ComputeManager(Config config, ServiceKeys keys, ComputeManagerMetrics metrics) {
+        this.metrics = metrics;
+        metrics.countEndpoints(this::endpointsByState);
         this.config = config;
         this.keys = keys;
         stopOrphans(config.dataDir());
@@ -175,6 +184,7 @@ public final class ComputeManager implements AutoCloseable {
             if (pending != null && !pending.isDone()) {
                 return pending; // concurrent wakes share one start
             }
+            long wakeStart = System.nanoTime();
             CompletableFuture<BackendAddress> f = CompletableFuture.supplyAsync(() -> {
                 if (agent.state() != ComputeState.RUNNING) {
                     // a cold start asks the KMS now rather than trusting the last check
@@ -184,9 +194,11 @@ public final class ComputeManager implements AutoCloseable {
                     }
                 }
                 BackendAddress address;
+                BootTimings lastBoot = agent.lastBoot();
                 try {
                     address = agent.start();
                 } catch (RuntimeException e) {
+                    metrics.bootFailed();
                     // the revocation may have cut this boot short before this process noticed it (the pageserver
                     // broke off the basebackup): ask the KMS, and if so say that, not how the boot broke
                     if (keys.state(tenant) == TenantState.REVOKED || keys.hierarchy().refresh(tenant) == TenantState.REVOKED) {
@@ -194,6 +206,10 @@ public final class ComputeManager implements AutoCloseable {
                         throw revokedError(tenant);
                     }
                     throw e;
+                }
+                BootTimings boot = agent.lastBoot();
+                if (boot != null && boot != lastBoot) { // this wake booted the compute, rather than found it running
+                    metrics.booted(boot);
                 }
                 // the key listener fires once per transition: a revocation noticed after the check above but
                 // before this boot took the agent's lock found nothing to terminate, so look again now
@@ -203,6 +219,7 @@ public final class ComputeManager implements AutoCloseable {
                 }
                 return address;
             }, starter);
+            f.whenComplete((address, error) -> metrics.woke(wakeStart, error == null));
             wakes.put(name, f);
             return f;
         }
@@ -218,6 +235,20 @@ public final class ComputeManager implements AutoCloseable {
         if (agent != null) {
             agent.suspend();
         }
+    }
+
+    /** How many endpoints are in each state (an endpoint without an agent is suspended). */
+    private Map<ComputeState, Long> endpointsByState() {
+        Map<ComputeState, Long> counts = new java.util.EnumMap<>(ComputeState.class);
+        for (String name : endpoints.keySet()) {
+            ComputeAgent a = agents.get(name);
+            counts.merge(a == null ? ComputeState.SUSPENDED : a.state(), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    public ComputeManagerMetrics metrics() {
+        return metrics;
     }
 
     public List<EndpointStatus> list() {

@@ -33,7 +33,7 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
     public static ComputeManagerHttpApi start(ComputeManager manager, InetSocketAddress address) throws IOException {
         ComputeManagerHttpApi api = new ComputeManagerHttpApi(manager);
         api.server = HttpApiServer.builder(address).name("compute-manager-http").routes(api.routes())
-                .errors(ComputeManagerHttpApi::classify).start();
+                .errors(ComputeManagerHttpApi::classify).metrics(() -> manager.metrics().scrape()).start();
         return api;
     }
 

@@ -1,5 +1,6 @@
 package dev.cairn.compute;
 
+import dev.cairn.metrics.PrometheusText;
 import dev.cairn.compute.api.ComputeManagerClient;
 import dev.cairn.compute.api.EndpointStatus;
 
@@ -93,6 +94,17 @@ class ComputeLifecycleTest {
         assertThat(running.lastBoot()).isNotNull();
         assertThat(running.lastBoot().basebackupBytes()).isGreaterThan(10_000_000L);
         assertThat(running.lastBoot().totalMillis()).isPositive();
+        // and as the manager's metrics report it: one boot, each phase timed, the endpoint counted as running
+        PrometheusText metrics = PrometheusText.parse(manager.metrics().scrape());
+        for (String phase : List.of("sync", "basebackup", "postgres")) {
+            assertThat(metrics.value("cairn_compute_boot_phase_duration_seconds_count", Map.of("phase", phase)))
+                    .as("boots timed in phase %s", phase).isEqualTo(1.0);
+        }
+        assertThat(metrics.value("cairn_compute_boot_phase_duration_seconds_sum", Map.of("phase", "basebackup")))
+                .isEqualTo(running.lastBoot().basebackupMillis() / 1000.0, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(metrics.value("cairn_compute_endpoints", Map.of("state", "running"))).isEqualTo(1.0);
+        assertThat(metrics.value("cairn_compute_endpoints", Map.of("state", "suspended"))).isEqualTo(0.0);
+        assertThat(metrics.value("cairn_compute_wake_duration_seconds_count", Map.of("outcome", "ok"))).isGreaterThanOrEqualTo(1.0);
 
         execute("CREATE TABLE accounts (id int PRIMARY KEY, balance bigint)",
                 "INSERT INTO accounts SELECT g, 100 FROM generate_series(1, 500) g");
@@ -105,6 +117,8 @@ class ComputeLifecycleTest {
         assertThat(count("SELECT sum(balance) FROM accounts")).isEqualTo(50_000);
         EndpointStatus again = managerClient.status("main");
         assertThat(again.pid()).isNotEqualTo(running.pid());
+        assertThat(PrometheusText.parse(manager.metrics().scrape())
+                .value("cairn_compute_boot_phase_duration_seconds_count", Map.of("phase", "sync"))).as("boots after a suspend").isEqualTo(2.0);
         assertThat(again.syncLsn()).isNotEqualTo(running.syncLsn());
     }
 

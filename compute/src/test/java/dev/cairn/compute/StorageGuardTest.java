@@ -142,9 +142,12 @@ class StorageGuardTest {
         assertThat(info.failed()).as(info.toString()).isTrue();
         assertThat(info.stoppedAtLsn()).isGreaterThanOrEqualTo(planted);
         assertThat(info.error()).contains("custom resource manager").contains("128");
-        assertThat(pageserver.metrics()).contains("cairn_pageserver_timeline_failed{tenant=\"" + timeline.tenant()
-                + "\",timeline=\"" + timeline.timeline() + "\"} 1").contains("cairn_pageserver_ingest_stopped_info{")
-                .contains("lsn=\"" + info.stoppedAtLsn() + "\"");
+        dev.cairn.metrics.PrometheusText metrics = dev.cairn.metrics.PrometheusText.parse(pageserver.metrics());
+        java.util.Map<String, String> labels = java.util.Map.of("tenant", timeline.tenant().toString(),
+                "timeline", timeline.timeline().toString());
+        assertThat(metrics.value("cairn_pageserver_timeline_failed", labels)).isEqualTo(1.0);
+        assertThat(metrics.find("cairn_pageserver_ingest_stopped_info", labels).orElseThrow().labels())
+                .containsEntry("lsn", info.stoppedAtLsn().toString()).containsKey("reason");
 
         // the agent stops the compute; a client then gets the reason at once, not a wake timeout
         deadline = System.currentTimeMillis() + 30_000;

@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * HttpApiServer metrics = HttpApiServer.metricsOnly(new InetSocketAddress(9898), registry::scrape);
  * HttpApiServer api = HttpApiServer.builder(address).name("pageserver-http").routes(routes)
- *         .errors(PageserverHttpApi::classify).metrics(() -> MetricsText.render(node)).start();
+ *         .errors(PageserverHttpApi::classify).metrics(registry::scrape).start();
  * }</pre>
  */
 public final class HttpApiServer implements AutoCloseable {

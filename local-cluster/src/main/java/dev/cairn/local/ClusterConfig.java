@@ -14,7 +14,9 @@ import java.nio.file.Path;
  * every later start, so ports, ids and the password stay the same across restarts.
  *
  * @param host       the loopback address every component listens on
- * @param basePort   the proxy's port; the other components take the next ports in a fixed order
+ * @param basePort   the proxy's port; the other components take the next ports in a fixed order: +1..+3
+ *                   safekeepers, +4 pageserver, +5 compute manager, +6..+8 safekeepers' metrics, +9 proxy's
+ *                   metrics, +21..+26 chaos relays
  * @param tenant     the default tenant id (32 hex)
  * @param timeline   the default timeline id (32 hex)
  * @param endpoint   the default endpoint's name
@@ -64,6 +66,16 @@ public record ClusterConfig(String host, int basePort, String tenant, String tim
         return basePort + 5;
     }
 
+    /** Where safekeeper {@code id} serves GET /metrics (the pageserver and compute manager serve it on their API port). */
+    public int safekeeperMetricsPort(int id) {
+        return basePort + 5 + id;
+    }
+
+    /** Where the proxy serves GET /metrics. */
+    public int proxyMetricsPort() {
+        return basePort + 9;
+    }
+
     /**
      * Where the compute manager's proposers reach safekeeper {@code id}: the safekeeper itself, or with
      * {@link #chaosRelays()} a fault-injecting relay the chaos harness runs in front of it.
@@ -77,9 +89,9 @@ public record ClusterConfig(String host, int basePort, String tenant, String tim
         return chaosRelays ? basePort + 23 + id : safekeeperPort(id);
     }
 
-    /** The highest port the cluster listens on (the last chaos relay, or the compute manager). */
+    /** The highest port the cluster listens on (the last chaos relay, or the proxy's metrics). */
     public int lastPort() {
-        return chaosRelays ? ingestSafekeeperPort(3) : computeManagerPort();
+        return chaosRelays ? ingestSafekeeperPort(3) : proxyMetricsPort();
     }
 
     /** The connection string printed for psql. TLS is required by the proxy; the certificate is self-signed. */

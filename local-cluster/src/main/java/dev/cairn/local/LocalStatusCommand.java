@@ -49,6 +49,8 @@ final class LocalStatusCommand implements Callable<Integer> {
         report.put("url", config.connectionUrl());
         report.put("tenant", config.tenant());
         report.put("timeline", config.timeline());
+        ObjectNode metrics = report.putObject("metrics");
+        new LocalTopology(config, dir).metricsUrls().forEach((name, url) -> metrics.put(name, url.toString()));
         ArrayNode components = report.putArray("components");
         if (state != null) {
             for (ComponentStatus c : state.components()) {

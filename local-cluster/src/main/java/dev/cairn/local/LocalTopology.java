@@ -27,7 +27,8 @@ public final class LocalTopology {
         List<ComponentSpec> all = new ArrayList<>();
         for (int id = 1; id <= SAFEKEEPERS; id++) {
             List<String> sk = new ArrayList<>(List.of("safekeeper", "--id", Integer.toString(id),
-                    "--listen", address(config.safekeeperPort(id)), "--data", dir.data("safekeeper-" + id).toString()));
+                    "--listen", address(config.safekeeperPort(id)), "--metrics-listen", address(config.safekeeperMetricsPort(id)),
+                    "--data", dir.data("safekeeper-" + id).toString()));
             addKeys(sk);
             all.add(new ComponentSpec("safekeeper-" + id, sk, config.safekeeperPort(id), "256m"));
         }
@@ -48,9 +49,26 @@ public final class LocalTopology {
         all.add(new ComponentSpec("compute-manager", manager, config.computeManagerPort(), "512m"));
 
         all.add(new ComponentSpec("proxy", List.of("proxy", "--listen", address(config.proxyPort()),
+                "--metrics-listen", address(config.proxyMetricsPort()),
                 "--compute-manager", computeManagerUri().toString(),
                 "--idle-suspend", Long.toString(config.idleSuspendSeconds())), config.proxyPort(), "256m"));
         return all;
+    }
+
+    /** Each component's Prometheus endpoint (GET /metrics), in start order. */
+    public java.util.Map<String, URI> metricsUrls() {
+        java.util.Map<String, URI> urls = new java.util.LinkedHashMap<>();
+        for (int id = 1; id <= SAFEKEEPERS; id++) {
+            urls.put("safekeeper-" + id, metricsUri(config.safekeeperMetricsPort(id)));
+        }
+        urls.put("pageserver", metricsUri(config.pageserverPort()));
+        urls.put("compute-manager", metricsUri(config.computeManagerPort()));
+        urls.put("proxy", metricsUri(config.proxyMetricsPort()));
+        return urls;
+    }
+
+    private URI metricsUri(int port) {
+        return URI.create("http://" + address(port) + "/metrics");
     }
 
     private String safekeeperList(java.util.function.IntUnaryOperator port) {

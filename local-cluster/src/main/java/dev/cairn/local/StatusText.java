@@ -18,6 +18,11 @@ final class StatusText {
         if (!running) {
             return;
         }
+        JsonNode metrics = report.path("metrics");
+        if (metrics.size() > 0) {
+            out.println("Metrics (Prometheus text, dashboard tools/grafana/cairn-local.json):");
+            metrics.properties().forEach(e -> out.printf("  %-16s %s%n", e.getKey(), e.getValue().asText()));
+        }
         out.printf("%-16s %-11s %-8s %-6s %-9s %s%n", "COMPONENT", "STATE", "PID", "PORT", "RESTARTS", "DETAILS");
         for (JsonNode c : report.get("components")) {
             out.printf("%-16s %-11s %-8s %-6d %-9d %s%n", c.get("name").asText(), c.get("state").asText(),

@@ -61,9 +61,11 @@ final class ComputeSessionStarter {
      */
     private void wakeAndConnect(ScramKeys keys, int retries) {
         long waitMillis = services.config().wakeTimeout().toMillis();
+        long wakeStart = System.nanoTime();
         services.resolver().wake(session.endpointName())
                 .orTimeout(waitMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((address, error) -> client.eventLoop().execute(() -> {
+                    services.metrics().woke(wakeStart, error == null);
                     if (!client.isActive()) {
                         return;
                     }
@@ -152,6 +154,7 @@ final class ComputeSessionStarter {
             client.write(ServerMessages.backendKeyData(client.alloc(), clientKey));
         }
         client.writeAndFlush(backend.readyForQuery());
+        services.metrics().relayed(session.tls);
         if (!compute.isActive()) {
             client.close();
         }

@@ -19,7 +19,12 @@ import javax.net.ssl.SSLException;
  */
 final class ErrorResponder extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponder.class);
+    private final ProxyMetrics metrics;
     private boolean answered;
+
+    ErrorResponder(ProxyMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -30,10 +35,12 @@ final class ErrorResponder extends ChannelInboundHandlerAdapter {
         if (isTlsFailure(cause)) {
             // The peer is not speaking TLS we can decrypt: a PostgreSQL message would be noise to it.
             log.debug("TLS failure from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            metrics.tlsFailed();
             ctx.close();
             return;
         }
         ProxyException failure = toProxyException(cause);
+        metrics.refused(failure.sqlState());
         if (failure.sqlState() == SqlState.INTERNAL_ERROR) {
             log.warn("connection from {} failed", ctx.channel().remoteAddress(), cause);
         } else {

@@ -33,7 +33,13 @@ public final class ProxyServer implements AutoCloseable {
 
     /** limiter: e.g. {@code new ConnectionLimiter(idleSuspender)} to scale idle endpoints to zero. */
     public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver, ConnectionLimiter limiter) {
-        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry(), transport);
+        this(config, catalog, resolver, limiter, ProxyMetrics.standalone());
+    }
+
+    /** metrics: where the proxy counts (the process's registry). */
+    public ProxyServer(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver, ConnectionLimiter limiter,
+                       ProxyMetrics metrics) {
+        this.services = new ProxyServices(config, catalog, resolver, limiter, new CancelRegistry(), transport, metrics);
         this.workers = transport.newGroup(config.eventLoops());
     }
 
@@ -43,10 +49,11 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        services.metrics().accepted(ch);
                         ch.pipeline().addLast("timeout", new ReadTimeoutHandler(services.config().startupTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast("startup-decoder", new StartupPacketDecoder());
                         ch.pipeline().addLast("startup", new ClientStartupHandler(services));
-                        ch.pipeline().addLast("errors", new ErrorResponder());
+                        ch.pipeline().addLast("errors", new ErrorResponder(services.metrics()));
                     }
                 });
         listener = b.bind(services.config().listen()).sync().channel();
@@ -69,6 +76,10 @@ public final class ProxyServer implements AutoCloseable {
 
     public ConnectionLimiter limiter() {
         return services.limiter();
+    }
+
+    public ProxyMetrics metrics() {
+        return services.metrics();
     }
 
     public CancelRegistry cancels() {

@@ -6,4 +6,4 @@ import dev.cairn.proxy.endpoint.EndpointResolver;
 
 /** The shared state every connection's handlers use. */
 record ProxyServices(ProxyConfig config, EndpointCatalog catalog, EndpointResolver resolver,
-                     ConnectionLimiter limiter, CancelRegistry cancels, Transport transport) {}
+                     ConnectionLimiter limiter, CancelRegistry cancels, Transport transport, ProxyMetrics metrics) {}

@@ -176,6 +176,35 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void refusalsWakesAndSessionsAreCounted() throws Exception {
+        double refused = metric("cairn_proxy_errors_total", Map.of("sqlstate", "28P01"));
+        double unavailable = metric("cairn_proxy_errors_total", Map.of("sqlstate", "57P03"));
+        double failedWakes = metric("cairn_proxy_wake_duration_seconds_count", Map.of("outcome", "failed"));
+        double wakes = metric("cairn_proxy_wake_duration_seconds_count", Map.of("outcome", "ok"));
+        double sessions = metric("cairn_proxy_sessions_total", Map.of("tls", "true"));
+        double accepted = metric("cairn_proxy_connections_accepted_total", Map.of());
+        assertThat(sqlState(() -> connect("ep1", "nope", "require").close())).startsWith("28P01");
+        assertThat(metric("cairn_proxy_errors_total", Map.of("sqlstate", "28P01"))).isEqualTo(refused + 1);
+        assertThat(sqlState(() -> connect("broken", PASSWORD, "require").close())).startsWith("57P03");
+        assertThat(metric("cairn_proxy_errors_total", Map.of("sqlstate", "57P03"))).isEqualTo(unavailable + 1);
+        assertThat(metric("cairn_proxy_wake_duration_seconds_count", Map.of("outcome", "failed"))).isEqualTo(failedWakes + 1);
+        try (Connection c = connect("ep1", PASSWORD, "require"); Statement s = c.createStatement()) {
+            s.execute("select 1");
+            assertThat(metric("cairn_proxy_connections_active", Map.of())).isGreaterThanOrEqualTo(1);
+        }
+        assertThat(metric("cairn_proxy_wake_duration_seconds_count", Map.of("outcome", "ok"))).isGreaterThan(wakes);
+        assertThat(metric("cairn_proxy_sessions_total", Map.of("tls", "true"))).isGreaterThan(sessions);
+        assertThat(metric("cairn_proxy_connections_accepted_total", Map.of())).isGreaterThanOrEqualTo(accepted + 3);
+        assertThat(proxy.metrics().scrape()).contains("cairn_proxy_wake_duration_seconds_bucket{");
+    }
+
+    private static double metric(String name, Map<String, String> labels) {
+        double v = dev.cairn.metrics.PrometheusText.parse(proxy.metrics().scrape()).value(name, labels);
+        assertThat(v).as("%s%s exported", name, labels).isNotNaN();
+        return v;
+    }
+
+    @Test
     void unknownEndpointIs3D000WithItsName() {
         assertThat(sqlState(() -> connect("nosuch", PASSWORD, "require").close()))
                 .startsWith("3D000").contains("endpoint \"nosuch\" does not exist");

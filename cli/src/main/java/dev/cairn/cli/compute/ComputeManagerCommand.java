@@ -4,6 +4,8 @@ import dev.cairn.cli.HostPort;
 import dev.cairn.cli.ServiceKeyOptions;
 import dev.cairn.kms.ServiceKeys;
 import dev.cairn.compute.ComputeManager;
+import dev.cairn.compute.ComputeManagerMetrics;
+import dev.cairn.metrics.ServiceMetrics;
 import dev.cairn.compute.ComputeManagerHttpApi;
 import dev.cairn.compute.ComputeSpec;
 import dev.cairn.pgruntime.PgBinaries;
@@ -81,7 +83,8 @@ final class ComputeManagerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("cairn compute manager: " + e.getMessage());
             return 2;
         }
-        ComputeManager manager = new ComputeManager(config, keys);
+        ComputeManager manager = new ComputeManager(config, keys, new ComputeManagerMetrics(
+                ServiceMetrics.create("compute-manager").withJvmMetrics()));
         ComputeManagerHttpApi api = ComputeManagerHttpApi.start(manager, address);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,7 +7,9 @@ import dev.cairn.cli.HostPort;
 import dev.cairn.pageserver.http.PageserverHttpApi;
 import dev.cairn.pageserver.crypto.KmsValueCipher;
 import dev.cairn.pageserver.gc.RetentionPolicy;
+import dev.cairn.pageserver.service.PageserverMetrics;
 import dev.cairn.pageserver.service.PageserverNode;
+import dev.cairn.metrics.ServiceMetrics;
 import dev.cairn.pgruntime.PgBinaries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,7 +99,8 @@ public final class PageserverCommand implements Callable<Integer> {
             err.println("cairn pageserver: " + e.getMessage());
             return 2;
         }
-        PageserverNode node = PageserverNode.open(config, new KmsValueCipher(keys));
+        PageserverNode node = PageserverNode.open(config, new KmsValueCipher(keys), new PageserverMetrics(
+                ServiceMetrics.create("pageserver", config.nodeId()).withJvmMetrics()));
         PageserverHttpApi api = PageserverHttpApi.start(node, address);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

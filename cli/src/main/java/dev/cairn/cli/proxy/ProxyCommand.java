@@ -1,6 +1,10 @@
 package dev.cairn.cli.proxy;
 
+import dev.cairn.cli.HostPort;
+import dev.cairn.httpserver.HttpApiServer;
+import dev.cairn.metrics.ServiceMetrics;
 import dev.cairn.proxy.ProxyConfig;
+import dev.cairn.proxy.ProxyMetrics;
 import dev.cairn.proxy.ProxyServer;
 import dev.cairn.proxy.TlsPolicy;
 import dev.cairn.compute.api.ComputeManagerClient;
@@ -40,6 +44,9 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:6432", description = "HOST:PORT to accept clients on (port 0: any free port; default ${DEFAULT-VALUE}).")
     String listen;
+
+    @Option(names = "--metrics-listen", description = "HOST:PORT to serve Prometheus metrics on (GET /metrics); default: none.")
+    String metricsListen;
 
     @Option(names = "--endpoints", description = "JSON file naming each endpoint, its backend HOST:PORT, limit and role verifiers (static backends).")
     Path endpoints;
@@ -88,6 +95,13 @@ public final class ProxyCommand implements Callable<Integer> {
             err.println("cairn proxy: --event-loops must be at least 1, got " + eventLoops);
             return 2;
         }
+        InetSocketAddress metricsAddress;
+        try {
+            metricsAddress = metricsListen == null ? null : HostPort.parse(metricsListen, "--metrics-listen");
+        } catch (IllegalArgumentException e) {
+            err.println("cairn proxy: " + e.getMessage());
+            return 2;
+        }
         if ((endpoints == null) == (computeManager == null)) {
             err.println("cairn proxy: give exactly one of --endpoints FILE and --compute-manager URL");
             return 2;
@@ -124,18 +138,29 @@ public final class ProxyCommand implements Callable<Integer> {
         ProxyConfig config = ProxyConfig.defaults(address, tls, allowPlaintext ? TlsPolicy.ALLOW : TlsPolicy.REQUIRE)
                 .withWakeTimeout(Duration.ofSeconds(wakeTimeoutSeconds))
                 .withEventLoops(eventLoops != null ? eventLoops : ProxyConfig.defaultEventLoops());
-        ProxyServer server = new ProxyServer(config, catalog, resolver, limiter).start();
-        Thread hook = new Thread(server::close, "proxy-shutdown");
+        ServiceMetrics metrics = ServiceMetrics.create("proxy").withJvmMetrics();
+        ProxyServer server = new ProxyServer(config, catalog, resolver, limiter, new ProxyMetrics(metrics)).start();
+        HttpApiServer metricsServer = metricsAddress == null ? null : HttpApiServer.metricsOnly(metricsAddress, metrics::scrape);
+        Thread hook = new Thread(() -> {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            server.close();
+        }, "proxy-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("proxy listening on " + address.getHostString() + ":" + server.address().getPort()
                 + " (" + server.transportName()
-                + (tlsCert == null ? ", self-signed certificate for " + tlsHost : "") + ")");
+                + (tlsCert == null ? ", self-signed certificate for " + tlsHost : "") + ")"
+                + (metricsServer == null ? "" : ", metrics on " + metricsAddress.getHostString() + ":" + metricsServer.port()));
         out.flush();
         try {
             server.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             server.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -1,8 +1,12 @@
 package dev.cairn.cli.safekeeper;
 
+import dev.cairn.cli.HostPort;
 import dev.cairn.cli.ServiceKeyOptions;
+import dev.cairn.httpserver.HttpApiServer;
+import dev.cairn.metrics.ServiceMetrics;
 import dev.cairn.kms.ServiceKeys;
 import dev.cairn.safekeeper.grpc.SafekeeperServer;
+import dev.cairn.safekeeper.service.SafekeeperMetrics;
 import dev.cairn.safekeeper.service.SafekeeperNode;
 import dev.cairn.safekeeper.storage.KmsChunkCipher;
 import picocli.CommandLine.Command;
@@ -25,6 +29,10 @@ public final class SafekeeperCommand implements Callable<Integer> {
     @Option(names = "--listen", required = true, description = "HOST:PORT to serve gRPC on.")
     String listen;
 
+    @Option(names = "--metrics-listen", description = "HOST:PORT to serve Prometheus metrics on (GET /metrics);"
+            + " default: none (the gRPC Admin service still answers Metrics).")
+    String metricsListen;
+
     @Option(names = "--data", required = true, description = "Data directory (timelines, WAL, state).")
     Path data;
 
@@ -46,6 +54,13 @@ public final class SafekeeperCommand implements Callable<Integer> {
             return 2;
         }
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+        InetSocketAddress metricsAddress;
+        try {
+            metricsAddress = metricsListen == null ? null : HostPort.parse(metricsListen, "--metrics-listen");
+        } catch (IllegalArgumentException e) {
+            System.err.println("cairn safekeeper: " + e.getMessage());
+            return 2;
+        }
         Files.createDirectories(data);
         ServiceKeys keys;
         try {
@@ -55,14 +70,21 @@ public final class SafekeeperCommand implements Callable<Integer> {
             return 2;
         }
         // WAL chunks are sealed under the tenant's DEKs; its keyring is created with the timeline's first use.
+        ServiceMetrics metrics = ServiceMetrics.create("safekeeper", Long.toString(id)).withJvmMetrics();
         SafekeeperNode node = new SafekeeperNode(id, data, segmentSize,
-                timeline -> new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(timeline.tenant())));
+                timeline -> new KmsChunkCipher(keys.hierarchy(), keys.ensureTenant(timeline.tenant())),
+                new SafekeeperMetrics(metrics));
         SafekeeperServer server = SafekeeperServer.start(node, address);
+        HttpApiServer metricsServer = metricsAddress == null ? null : HttpApiServer.metricsOnly(metricsAddress, metrics::scrape);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             server.close();
             keys.close();
         }));
         System.out.println("safekeeper " + id + " listening on " + address.getHostString() + ":" + server.port()
+                + (metricsServer == null ? "" : ", metrics on " + metricsAddress.getHostString() + ":" + metricsServer.port())
                 + ", data " + data);
         System.out.flush();
         server.awaitTermination();

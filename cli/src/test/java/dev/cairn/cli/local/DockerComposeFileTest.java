@@ -45,6 +45,13 @@ class DockerComposeFileTest {
             assertThat(composeFlags).as("flags of %s", spec.name()).isEqualTo(flags(spec.cairnArgs()));
             assertThat(value(command, "--listen")).as("listen port of %s", spec.name()).endsWith(":" + spec.port());
             assertThat(service.toString()).as("port of %s", spec.name()).contains(Integer.toString(spec.port()));
+            if (spec.cairnArgs().contains("--metrics-listen")) {
+                String metrics = value(spec.cairnArgs(), "--metrics-listen");
+                String port = metrics.substring(metrics.lastIndexOf(':'));
+                assertThat(value(command, "--metrics-listen")).as("metrics port of %s", spec.name()).endsWith(port);
+                assertThat(service.get("expose").toString()).as("metrics port of %s exposed", spec.name())
+                        .contains(port.substring(1));
+            }
             // Computes' postmasters are orphaned to PID 1 when they stop; Java there would never reap them.
             assertThat(inherited(compose, service, "init").asBoolean()).as("%s runs under an init that reaps zombies", spec.name())
                     .isTrue();

@@ -571,6 +571,77 @@ class LocalClusterIT {
         assertThat(bytes).as("bytes scanned").isGreaterThan(1 << 20);
     }
 
+    /**
+     * {@code curl /metrics} of all six services, at the URLs {@code cairn local status} reports: Prometheus text
+     * with a histogram and the service's own metrics, and together every metric the Grafana dashboard queries.
+     */
+    @Test
+    @Order(16)
+    void everyServiceServesPrometheusMetricsWithAHistogram() throws Exception {
+        try (Connection c = jdbc(); Statement s = c.createStatement()) { // a wake, a session, commits
+            s.execute("CREATE TABLE IF NOT EXISTS metered (id int)");
+            s.execute("INSERT INTO metered SELECT generate_series(1, 100)");
+        }
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                jdbcProperties("not-the-password")).close())
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+        JsonNode urls = status().get("metrics");
+        assertThat(urls).as("metrics URLs in local status").isNotNull();
+        List<String> services = new java.util.ArrayList<>();
+        urls.fieldNames().forEachRemaining(services::add);
+        assertThat(services).containsExactly("safekeeper-1", "safekeeper-2", "safekeeper-3", "pageserver",
+                "compute-manager", "proxy");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        double appends = 0;
+        for (String service : services) {
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(urls.get(service).asText())).timeout(java.time.Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("GET %s", urls.get(service)).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            String body = r.body();
+            String histogram = body.lines().filter(l -> l.contains("_bucket{") && !l.startsWith("#")).findFirst().orElse(null);
+            assertThat(histogram).as("a histogram in the metrics of %s", service).isNotNull();
+            // for the log: the fullest bucket of the service's busiest histogram
+            System.out.println("metrics of " + service + ": " + body.lines()
+                    .filter(l -> l.startsWith("cairn_") && l.contains("_bucket{") && l.contains("le=\"+Inf\""))
+                    .max(java.util.Comparator.comparingDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))))
+                    .orElse(histogram));
+            dev.cairn.metrics.PrometheusText metrics = dev.cairn.metrics.PrometheusText.parse(body);
+            exported.addAll(metrics.names());
+            String kind = service.startsWith("safekeeper-") ? "safekeeper" : service;
+            assertThat(metrics.samples()).as("common tags of %s", service)
+                    .allMatch(x -> kind.equals(x.labels().get("service")));
+            switch (kind) {
+                case "safekeeper" -> {
+                    assertThat(metrics.names()).contains("cairn_safekeeper_append_duration_seconds_bucket",
+                            "cairn_safekeeper_flush_duration_seconds_bucket", "cairn_safekeeper_wal_bytes_appended_total");
+                    assertThat(metrics.samples().getFirst().labels()).containsEntry("node", service.substring("safekeeper-".length()));
+                    appends += metrics.value("cairn_safekeeper_append_duration_seconds_count");
+                }
+                case "pageserver" -> assertThat(metrics.find("cairn_pageserver_ingest_lag_bytes", java.util.Map.of())).isPresent();
+                case "compute-manager" -> {
+                    assertThat(metrics.value("cairn_compute_boot_phase_duration_seconds_count",
+                            java.util.Map.of("phase", "basebackup"))).isPositive();
+                    // running, or suspended already by the short idle timeout: one endpoint either way
+                    assertThat(metrics.samples().stream().filter(x -> x.name().equals("cairn_compute_endpoints"))
+                            .mapToDouble(dev.cairn.metrics.PrometheusText.Sample::value).sum()).isEqualTo(1.0);
+                }
+                case "proxy" -> {
+                    assertThat(metrics.value("cairn_proxy_errors_total", java.util.Map.of("sqlstate", "28P01"))).isPositive();
+                    assertThat(metrics.value("cairn_proxy_wake_duration_seconds_count", java.util.Map.of("outcome", "ok"))).isPositive();
+                }
+                default -> throw new AssertionError(service);
+            }
+            assertThat(metrics.names()).as("JVM metrics of %s", service).contains("jvm_memory_used_bytes");
+        }
+        assertThat(appends).as("appends timed by the safekeepers").isPositive();
+        assertThat(exported).as("every metric the Grafana dashboard queries")
+                .containsAll(DashboardQueries.metricNames(DashboardQueries.read()));
+    }
+
     private static boolean lsnAtLeast(String a, String b) {
         return !a.isEmpty() && dev.cairn.common.Lsn.parse(a).compareTo(dev.cairn.common.Lsn.parse(b)) >= 0;
     }
@@ -579,12 +650,16 @@ class LocalClusterIT {
     private static Connection jdbc() throws SQLException {
         // postgresql://role:password@host:port/db?sslmode=require&options=endpoint%3Dmain
         String password = url.replaceAll("postgresql://[^:]+:([^@]+)@.*", "$1");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", jdbcProperties(password));
+    }
+
+    private static Properties jdbcProperties(String password) {
         Properties p = new Properties();
         p.setProperty("user", "postgres");
         p.setProperty("password", password);
         p.setProperty("sslmode", "require");
         p.setProperty("options", "endpoint=main");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
+        return p;
     }
 
     private static String psql(String url, String sql) {

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pageserver's HTTP API: timeline create (initdb, import or branch)/status/list, basebackup tar at an LSN (streamed), and
@@ -52,7 +53,7 @@ public final class PageserverHttpApi implements AutoCloseable {
         PageserverHttpApi api = new PageserverHttpApi(node);
         api.server = HttpApiServer.builder(address).name("pageserver-http").routes(api.routes())
                 .errors(PageserverHttpApi::classify)
-                .metrics(() -> MetricsText.render(node))
+                .metrics(() -> node.metrics().scrape())
                 .start();
         return api;
     }
@@ -116,6 +117,7 @@ public final class PageserverHttpApi implements AutoCloseable {
         ServedTimeline tl = node.timeline(key(r));
         Lsn lsn = r.query("lsn") != null ? lsnParam(r.query("lsn")) : tl.ingest().position().end();
         Duration wait = r.query("wait_ms") != null ? Duration.ofMillis(longParam(r.query("wait_ms"), "wait_ms")) : DEFAULT_WAIT;
+        long started = System.nanoTime();
         PageService.LeasedBasebackup bb = tl.pages().openBasebackup(lsn, wait);
         try {
             Basebackup.Plan plan = bb.prepared().plan();
@@ -123,7 +125,8 @@ public final class PageserverHttpApi implements AutoCloseable {
                         try (bb) {
                             Basebackup.Result result = bb.prepared().writeTo(out);
                             node.metrics().basebackups.increment();
-                            node.metrics().basebackupBytes.add(result.bytes());
+                            node.metrics().basebackupBytes.increment(result.bytes());
+                            node.metrics().basebackupDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                         }
                     })
                     .withHeader(BasebackupHeader.DATA_LSN, plan.dataLsn().toString())

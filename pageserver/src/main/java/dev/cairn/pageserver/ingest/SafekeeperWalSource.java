@@ -153,12 +153,14 @@ public final class SafekeeperWalSource implements AutoCloseable {
                 if (piece.commitLsn().isAfter(commitLsn)) {
                     commitLsn = piece.commitLsn();
                 }
-                metrics.walBytesReceived.add(piece.data().length);
+                metrics.walBytesReceived.increment(piece.data().length);
+                long applyStart = System.nanoTime();
                 decoder.feed(piece.data(), 0, piece.data().length);
                 for (DecodedRecord rec = decoder.next(); rec != null; rec = decoder.next()) {
                     ingest.apply(rec);
                     metrics.recordsIngested.increment();
                 }
+                metrics.ingestApply.record(System.nanoTime() - applyStart, TimeUnit.NANOSECONDS);
             }
         }
     }

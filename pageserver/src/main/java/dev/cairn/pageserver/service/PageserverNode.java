@@ -102,15 +102,22 @@ public final class PageserverNode implements AutoCloseable {
     private final Map<TimelineKey, String> unopened = new ConcurrentHashMap<>();
     private final ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
             .name("pageserver-gc").daemon().unstarted(r));
-    private final PageserverMetrics metrics = new PageserverMetrics();
+    private final PageserverMetrics metrics;
 
-    private PageserverNode(Config config, PageStore store) {
+    private PageserverNode(Config config, PageStore store, PageserverMetrics metrics) {
         this.config = config;
         this.store = store;
+        this.metrics = metrics;
+        metrics.follow(this::list);
         this.registry = new TimelineRegistry(config.dataDir().resolve("timelines.json"));
     }
 
     public static PageserverNode open(Config config, ValueCipher cipher) {
+        return open(config, cipher, PageserverMetrics.standalone());
+    }
+
+    /** @param metrics where the node counts; its per-timeline gauges follow this node's timelines */
+    public static PageserverNode open(Config config, ValueCipher cipher, PageserverMetrics metrics) {
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -118,7 +125,7 @@ public final class PageserverNode implements AutoCloseable {
         }
         removeLeftoverBranchCopies(config.dataDir().resolve(BRANCH_WORK_DIR));
         PageserverNode node = new PageserverNode(config, PageStore.open(config.dataDir().resolve("store"), cipher,
-                config.blockCacheMib() << 20));
+                config.blockCacheMib() << 20), metrics);
         for (TimelineKey key : node.registry.load()) {
             try {
                 node.serve(key);

@@ -48,7 +48,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         if (!ProtocolVersion.accept(request.getProtocolVersion(), out)) {
             return;
         }
-        out.onNext(MetricsResponse.newBuilder().setPrometheusText(node.metrics().render()).build());
+        out.onNext(MetricsResponse.newBuilder().setPrometheusText(node.metrics().scrape()).build());
         out.onCompleted();
     }
 }

@@ -27,9 +27,17 @@ public final class SafekeeperNode implements AutoCloseable {
     private final int segmentSize;
     private final Function<TimelineKey, WalChunkCipher> ciphers;
     private final Map<TimelineKey, TimelineAcceptor> timelines = new ConcurrentHashMap<>();
-    private final SafekeeperMetrics metrics = new SafekeeperMetrics();
+    private final SafekeeperMetrics metrics;
 
     public SafekeeperNode(long nodeId, Path dataDir, int segmentSize, Function<TimelineKey, WalChunkCipher> ciphers) {
+        this(nodeId, dataDir, segmentSize, ciphers, SafekeeperMetrics.standalone());
+    }
+
+    /** @param metrics where this node counts (the process's registry) */
+    public SafekeeperNode(long nodeId, Path dataDir, int segmentSize, Function<TimelineKey, WalChunkCipher> ciphers,
+                          SafekeeperMetrics metrics) {
+        this.metrics = metrics;
+        metrics.countTimelines(timelines::size);
         this.nodeId = nodeId;
         this.dataDir = dataDir;
         this.segmentSize = segmentSize;

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class TimelineAcceptor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TimelineAcceptor.class);
 
-    private record Request(ProposerMessage message, ReplySink sink) {
+    /** @param queuedNanos when it arrived, for the append latency */
+    private record Request(ProposerMessage message, ReplySink sink, long queuedNanos) {
     }
 
     private final TimelineKey timeline;
@@ -44,7 +45,7 @@ public final class TimelineAcceptor implements AutoCloseable {
     private volatile Lsn durableLsn = Lsn.INVALID;
 
     public TimelineAcceptor(TimelineStorage storage) {
-        this(storage, new SafekeeperMetrics());
+        this(storage, SafekeeperMetrics.standalone());
     }
 
     public TimelineAcceptor(TimelineStorage storage, SafekeeperMetrics metrics) {
@@ -78,12 +79,14 @@ public final class TimelineAcceptor implements AutoCloseable {
             throw new IllegalStateException("timeline " + timeline + " is not serving"
                     + (failure != null ? ": " + failure.getMessage() : " (closed)"), failure);
         }
-        queue.add(new Request(message, sink));
+        queue.add(new Request(message, sink, System.nanoTime()));
     }
 
     private void run() {
         List<Request> batch = new ArrayList<>();
         Set<ReplySink> appenders = new LinkedHashSet<>();
+        long[] appendsQueued = new long[64]; // arrival times of the batch's appends awaiting the group commit
+        int appends = 0;
         try {
             while (!closed) {
                 Request first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -96,13 +99,13 @@ public final class TimelineAcceptor implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, 1000);
                 metrics.batches.increment();
-                metrics.batchedRequests.add(batch.size());
+                metrics.batchedRequests.increment(batch.size());
                 List<Runnable> replies = new ArrayList<>();
                 synchronized (storage) {
                     for (Request r : batch) {
                         if (r.message() instanceof ProposerMessage.AppendRequest a) {
                             metrics.appendRequests.increment();
-                            metrics.walBytesAppended.add(a.data().length);
+                            metrics.walBytesAppended.increment(a.data().length);
                         }
                         AcceptorMessage reply = storage.apply(acceptor.handle(r.message()));
                         if (reply instanceof AcceptorMessage.Refusal refusal) {
@@ -112,12 +115,22 @@ public final class TimelineAcceptor implements AutoCloseable {
                             replies.add(() -> r.sink().send(reply));
                         } else if (r.message() instanceof ProposerMessage.AppendRequest) {
                             appenders.add(r.sink());
+                            if (appends == appendsQueued.length) {
+                                appendsQueued = java.util.Arrays.copyOf(appendsQueued, appends * 2);
+                            }
+                            appendsQueued[appends++] = r.queuedNanos();
                         }
                     }
                     Step flush = acceptor.flush();
+                    long flushStart = System.nanoTime();
                     AcceptorMessage ack = storage.apply(flush);
                     if (ack != null) {
+                        long durable = System.nanoTime();
                         metrics.groupCommits.increment();
+                        metrics.flushDuration.record(durable - flushStart, TimeUnit.NANOSECONDS);
+                        for (int i = 0; i < appends; i++) {
+                            metrics.appendDuration.record(durable - appendsQueued[i], TimeUnit.NANOSECONDS);
+                        }
                         for (ReplySink s : appenders) {
                             replies.add(() -> s.send(ack));
                         }
@@ -127,6 +140,7 @@ public final class TimelineAcceptor implements AutoCloseable {
                 replies.forEach(Runnable::run);
                 batch.clear();
                 appenders.clear();
+                appends = 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -188,7 +202,7 @@ public final class TimelineAcceptor implements AutoCloseable {
                 removed = storage.wal().removeSegmentsBelow(horizon);
             }
             if (removed > 0) {
-                metrics.segmentsRemoved.add(removed);
+                metrics.segmentsRemoved.increment(removed);
                 LOG.info("timeline {}: removed {} WAL segment(s) below {} (durable on {} at {})", timeline, removed,
                         horizon, consumer, lsn);
             }

@@ -113,11 +113,13 @@ class WalRetentionTest {
         }
         assertThat(state.walStartLsn()).isEqualTo(Lsn.of(firstKept));
         try (SafekeeperAdminClient admin = new SafekeeperAdminClient("127.0.0.1", safekeepers.port(0))) {
-            String metrics = admin.metrics();
-            assertThat(metrics).contains("cairn_safekeeper_wal_segments_removed_total 3")
-                    .contains("cairn_safekeeper_refusals_total{reason=");
-            assertThat(metrics).doesNotContain("cairn_safekeeper_group_commits_total 0\n")
-                    .doesNotContain("cairn_safekeeper_append_requests_total 0\n");
+            dev.cairn.metrics.PrometheusText metrics = dev.cairn.metrics.PrometheusText.parse(admin.metrics());
+            assertThat(metrics.value("cairn_safekeeper_wal_segments_removed_total")).isEqualTo(3.0);
+            assertThat(metrics.find("cairn_safekeeper_refusals_total", java.util.Map.of())).isPresent();
+            assertThat(metrics.value("cairn_safekeeper_group_commits_total")).isPositive();
+            assertThat(metrics.value("cairn_safekeeper_append_requests_total")).isPositive();
+            assertThat(metrics.value("cairn_safekeeper_append_duration_seconds_count")).isPositive();
+            assertThat(metrics.value("cairn_safekeeper_flush_duration_seconds_count")).isPositive();
         }
         assertThat(state.durableLsn()).isEqualTo(durable);
         assertThat(segmentFiles(0)).isEqualTo(before - (int) ((firstKept - START.value() / SEG * SEG) / SEG));

@@ -47,7 +47,7 @@ class PgRegressIT {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** pg_regress's --max-connections (0: no limit, up to 20 in a parallel group), to trade wall time for load. */
     private static final int MAX_CONNECTIONS = Integer.parseInt(System.getenv().getOrDefault("CAIRN_PG_REGRESS_MAX_CONNECTIONS", "0"));
-    /** The settings of a Cairn compute (compute-proxy's ComputeSettings) that tests can see; WAL shipping aside. */
+    /** The settings of a Cairn compute (the compute module's ComputeSettings) that tests can see; WAL shipping aside. */
     private static final Map<String, String> LIKE_A_COMPUTE = Map.of("fsync", "off", "max_prepared_transactions", "16",
             "wal_level", "replica", "full_page_writes", "on", "wal_compression", "lz4", "max_connections", "100");
 

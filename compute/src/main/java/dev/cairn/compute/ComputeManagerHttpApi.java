@@ -1,19 +1,23 @@
 package dev.cairn.compute;
 
+import com.fasterxml.jackson.core.JacksonException;
+
 import dev.cairn.compute.api.ComputeManagerClient;
 
 import dev.cairn.compute.api.EndpointDefinition;
 
-import dev.cairn.httpapi.ApiError;
 import dev.cairn.httpserver.ApiRequest;
 import dev.cairn.httpserver.ApiResponse;
+import dev.cairn.httpserver.ErrorTable;
 import dev.cairn.httpserver.HttpApiServer;
 import dev.cairn.httpserver.Routes;
+import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.compute.api.BackendAddress;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -33,7 +37,7 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
     public static ComputeManagerHttpApi start(ComputeManager manager, InetSocketAddress address) throws IOException {
         ComputeManagerHttpApi api = new ComputeManagerHttpApi(manager);
         api.server = HttpApiServer.builder(address).name("compute-manager-http").routes(api.routes())
-                .errors(ComputeManagerHttpApi::classify).metrics(() -> manager.metrics().scrape()).start();
+                .errors(ERRORS).metrics(() -> manager.metrics().scrape()).start();
         return api;
     }
 
@@ -78,31 +82,15 @@ public final class ComputeManagerHttpApi implements AutoCloseable {
         return ApiResponse.json(manager.put(def));
     }
 
-    private static ApiError classify(Throwable e) {
-        if (e instanceof ExecutionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        String msg = e.getMessage() != null ? e.getMessage() : e.toString();
-        if (e instanceof UnknownEndpointException) {
-            return new ApiError(404, "unknown_endpoint", msg);
-        }
-        if (e instanceof IllegalArgumentException || e instanceof com.fasterxml.jackson.core.JacksonException) {
-            return new ApiError(400, "bad_request", msg);
-        }
-        if (e instanceof dev.cairn.kms.KeyRevokedException) {
-            return new ApiError(403, ComputeManagerClient.TENANT_KEYS_REVOKED, msg);
-        }
-        if (e instanceof TimelineStoppedException) {
-            return new ApiError(503, ComputeManagerClient.TIMELINE_STOPPED, msg);
-        }
-        if (e instanceof ComputeException) {
-            return new ApiError(503, "compute_failed", msg);
-        }
-        return new ApiError(500, "internal", msg);
-    }
+    /** The compute manager's refusals; a wake's failure arrives wrapped by its future. */
+    private static final ErrorTable ERRORS = new ErrorTable()
+            .unwrapping(ExecutionException.class, CompletionException.class)
+            .map(UnknownEndpointException.class, 404, "unknown_endpoint")
+            .map(IllegalArgumentException.class, 400, "bad_request")
+            .map(JacksonException.class, 400, "bad_request")
+            .map(KeyRevokedException.class, 403, ComputeManagerClient.TENANT_KEYS_REVOKED)
+            .map(TimelineStoppedException.class, 503, ComputeManagerClient.TIMELINE_STOPPED)
+            .map(ComputeException.class, 503, "compute_failed");
 
     @Override
     public void close() {

@@ -6,6 +6,8 @@ import dev.cairn.pageserver.api.TimelineInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.kms.KeyRevokedException;
 import dev.cairn.pageserver.PageserverException;
+import dev.cairn.pageserver.branch.BranchException;
+import dev.cairn.pageserver.importer.ImportException;
 import dev.cairn.pageserver.basebackup.Basebackup;
 import dev.cairn.pageserver.crypto.ValueKeyUnavailableException;
 import dev.cairn.pageserver.ingest.IngestException;
@@ -21,6 +23,7 @@ import dev.cairn.pageserver.store.TimelineStateException;
 import dev.cairn.httpapi.ApiError;
 import dev.cairn.httpserver.ApiRequest;
 import dev.cairn.httpserver.ApiResponse;
+import dev.cairn.httpserver.ErrorTable;
 import dev.cairn.httpserver.HttpApiServer;
 import dev.cairn.httpserver.Routes;
 import dev.cairn.common.Lsn;
@@ -52,7 +55,7 @@ public final class PageserverHttpApi implements AutoCloseable {
     public static PageserverHttpApi start(PageserverNode node, InetSocketAddress address) throws IOException {
         PageserverHttpApi api = new PageserverHttpApi(node);
         api.server = HttpApiServer.builder(address).name("pageserver-http").routes(api.routes())
-                .errors(PageserverHttpApi::classify)
+                .errors(ERRORS)
                 .metrics(() -> node.metrics().scrape())
                 .start();
         return api;
@@ -170,45 +173,20 @@ public final class PageserverHttpApi implements AutoCloseable {
         }
     }
 
-    private static ApiError classify(Throwable e) {
-        String msg = e.getMessage() != null ? e.getMessage() : e.toString();
-        if (e instanceof UnknownTimelineException) {
-            return new ApiError(404, "unknown_timeline", msg);
-        }
-        if (e instanceof TimelineExistsException) {
-            return new ApiError(409, "timeline_exists", msg);
-        }
-        if (e instanceof LsnOutsideRetentionException) {
-            return new ApiError(410, "outside_retention", msg);
-        }
-        if (e instanceof LsnTimeoutException) {
-            return new ApiError(504, "ingest_timeout", msg);
-        }
-        if (e instanceof IngestException) {
-            return new ApiError(503, "ingest_failed", msg);
-        }
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof KeyRevokedException) {
-                return new ApiError(403, "tenant_keys_revoked", c.getMessage());
-            }
-        }
-        if (e instanceof PageStoreException || e instanceof ValueKeyUnavailableException) {
-            return new ApiError(503, "storage_unavailable", msg);
-        }
-        if (e instanceof TimelineStateException) {
-            return new ApiError(400, "lsn_out_of_range", msg);
-        }
-        if (e instanceof dev.cairn.pageserver.importer.ImportException) {
-            return new ApiError(422, "import_failed", msg);
-        }
-        if (e instanceof dev.cairn.pageserver.branch.BranchException) {
-            return new ApiError(500, "branch_failed", msg);
-        }
-        if (e instanceof PageserverException) {
-            return new ApiError(500, "pageserver_error", msg);
-        }
-        return new ApiError(500, "internal", msg);
-    }
+    /** The pageserver's refusals, subtypes before their supertypes. */
+    private static final ErrorTable ERRORS = new ErrorTable()
+            .map(UnknownTimelineException.class, 404, "unknown_timeline")
+            .map(TimelineExistsException.class, 409, "timeline_exists")
+            .map(LsnOutsideRetentionException.class, 410, "outside_retention")
+            .map(LsnTimeoutException.class, 504, "ingest_timeout")
+            .map(IngestException.class, 503, "ingest_failed")
+            .causedBy(KeyRevokedException.class, 403, "tenant_keys_revoked")
+            .map(PageStoreException.class, 503, "storage_unavailable")
+            .map(ValueKeyUnavailableException.class, 503, "storage_unavailable")
+            .map(TimelineStateException.class, 400, "lsn_out_of_range")
+            .map(ImportException.class, 422, "import_failed")
+            .map(BranchException.class, 500, "branch_failed")
+            .map(PageserverException.class, 500, "pageserver_error");
 
     @Override
     public void close() {

@@ -77,7 +77,13 @@ public final class PgCluster implements AutoCloseable {
         return dataDir.resolve("pg_wal");
     }
 
-    /** Starts the server with the given settings (passed as -c options) on a free loopback port. */
+    /** How long an abandoned start may take to finish, and its server to stop. */
+    private static final long ABANDONED_START_WAIT_SECONDS = 30;
+
+    /**
+     * Starts the server with the given settings (passed as -c options) on a free loopback port. Interrupted,
+     * it stops whatever server the start brought up before it throws.
+     */
     public void start(Map<String, String> settings) {
         port = freePort();
         try {
@@ -112,9 +118,31 @@ public final class PgCluster implements AutoCloseable {
         } catch (PgRuntimeException e) {
             throw new PgRuntimeException(e.getMessage() + "\nserver log:\n" + serverLog(), e);
         } catch (InterruptedException e) {
+            abandonStart(ctl);
             Thread.currentThread().interrupt();
             throw new PgRuntimeException("interrupted while starting " + dataDir, e);
         }
+    }
+
+    /**
+     * A start the caller gave up on must not leave a server coming up behind its back (writing into a data
+     * directory the caller is about to delete): let pg_ctl finish, then stop whatever it started.
+     */
+    private void abandonStart(CompletableFuture<ProcessResult> ctl) {
+        try {
+            ctl.get(ABANDONED_START_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception stillStartingOrFailed) {
+            // stop below whatever is there by now
+        }
+        java.util.Optional<ProcessHandle> postmaster = postmaster();
+        try {
+            stop("immediate");
+        } catch (RuntimeException e) {
+            postmaster.ifPresent(ProcessHandle::destroyForcibly);
+        }
+        postmaster.ifPresent(p -> p.onExit().completeOnTimeout(p, ABANDONED_START_WAIT_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS).join());
+        port = -1;
     }
 
     /**

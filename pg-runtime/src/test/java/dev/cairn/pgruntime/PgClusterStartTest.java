@@ -50,4 +50,34 @@ class PgClusterStartTest {
         assertThatThrownBy(() -> cluster.start(Map.of("shared_buffers", "-5")))
                 .isInstanceOf(PgRuntimeException.class).hasMessageContaining("shared_buffers");
     }
+
+    @Test
+    void anInterruptedStartLeavesNoServerBehind() throws Exception {
+        cluster = PgCluster.initdb(PgBinaries.locate(), dir.resolve("data"), List.of());
+        for (long delayMillis : new long[] {0, 20, 80}) {
+            Thread starter = Thread.currentThread();
+            Thread interrupter = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException ignored) {
+                    return;
+                }
+                starter.interrupt();
+            });
+            try {
+                cluster.start(Map.of());
+                // the start won the race: that is a running server, as asked
+                interrupter.join();
+                Thread.interrupted();
+                cluster.stop("immediate");
+                continue;
+            } catch (PgRuntimeException e) {
+                assertThat(e).hasMessageContaining("interrupted while starting");
+                assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+            }
+            interrupter.join();
+            assertThat(cluster.postmaster()).as("a server brought up by the abandoned start (delay %d ms)", delayMillis).isEmpty();
+            assertThat(cluster.isRunning()).isFalse();
+        }
+    }
 }

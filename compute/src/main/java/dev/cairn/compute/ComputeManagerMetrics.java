@@ -1,6 +1,7 @@
 package dev.cairn.compute;
 
 import dev.cairn.compute.api.BootTimings;
+import dev.cairn.metrics.OutcomeTimer;
 import dev.cairn.metrics.ServiceMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,8 +25,7 @@ public final class ComputeManagerMetrics {
     private final Timer boot;
     private final Counter basebackupBytes;
     private final Counter bootFailures;
-    private final Timer wakeOk;
-    private final Timer wakeFailed;
+    private final OutcomeTimer wakes;
 
     public ComputeManagerMetrics(ServiceMetrics service) {
         this.service = service;
@@ -38,8 +38,9 @@ public final class ComputeManagerMetrics {
         basebackupBytes = Counter.builder("cairn.compute.basebackup.bytes").description("basebackup bytes extracted by boots")
                 .register(r);
         bootFailures = Counter.builder("cairn.compute.boot.failures").description("compute boots that failed").register(r);
-        wakeOk = wake(r, "ok");
-        wakeFailed = wake(r, "failed");
+        // concurrent wakes of an endpoint share one: this counts the wakes that ran
+        wakes = new OutcomeTimer(r, "cairn.compute.wake.duration", "endpoint wakes: a running compute's address, or a boot",
+                Duration.ofMillis(1), Duration.ofSeconds(300));
     }
 
     /** Meters on a registry of their own: for a manager that is not given one (tests). */
@@ -53,11 +54,6 @@ public final class ComputeManagerMetrics {
                 Duration.ofMillis(1), Duration.ofSeconds(300)).tag("phase", phase).register(r);
     }
 
-    private static Timer wake(MeterRegistry r, String outcome) {
-        // concurrent wakes of an endpoint share one: this counts the wakes that ran
-        return ServiceMetrics.latency("cairn.compute.wake.duration", "endpoint wakes: a running compute's address, or a boot",
-                Duration.ofMillis(1), Duration.ofSeconds(300)).tag("outcome", outcome).register(r);
-    }
 
     /** One gauge per state: {@code cairn_compute_endpoints{state="running"}}. */
     public void countEndpoints(Supplier<Map<ComputeState, Long>> byState) {
@@ -81,7 +77,7 @@ public final class ComputeManagerMetrics {
     }
 
     void woke(long startNanos, boolean ok) {
-        (ok ? wakeOk : wakeFailed).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        wakes.record(startNanos, ok);
     }
 
     public ServiceMetrics service() {

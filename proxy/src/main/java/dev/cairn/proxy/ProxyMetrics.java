@@ -1,17 +1,16 @@
 package dev.cairn.proxy;
 
+import dev.cairn.metrics.OutcomeTimer;
 import dev.cairn.metrics.ServiceMetrics;
 import dev.cairn.proxy.protocol.SqlState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.netty.channel.Channel;
 
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,8 +25,7 @@ public final class ProxyMetrics {
     private final Counter sessionsPlain;
     private final Counter tlsFailures;
     private final Map<SqlState, Counter> errors = new EnumMap<>(SqlState.class);
-    private final Timer wakeOk;
-    private final Timer wakeFailed;
+    private final OutcomeTimer wakes;
 
     public ProxyMetrics(ServiceMetrics service) {
         this.service = service;
@@ -43,8 +41,9 @@ public final class ProxyMetrics {
             errors.put(s, Counter.builder("cairn.proxy.errors").description("connections refused, by the SQLSTATE sent")
                     .tag("sqlstate", s.code()).register(r));
         }
-        wakeOk = wakeTimer(r, "ok");
-        wakeFailed = wakeTimer(r, "failed");
+        // the count per outcome is the number of wakes: cairn_proxy_wake_duration_seconds_count{outcome=...}
+        wakes = new OutcomeTimer(r, "cairn.proxy.wake.duration", "endpoint wakes: until the compute's address (ok) or the failure",
+                Duration.ofMillis(1), Duration.ofSeconds(120));
     }
 
     /** Meters on a registry of their own: for a proxy that is not given one (tests, benchmarks). */
@@ -57,11 +56,6 @@ public final class ProxyMetrics {
                 .tag("tls", tls).register(r);
     }
 
-    private static Timer wakeTimer(MeterRegistry r, String outcome) {
-        // the count of a timer is the number of wakes: cairn_proxy_wake_duration_seconds_count{outcome=...}
-        return ServiceMetrics.latency("cairn.proxy.wake.duration", "endpoint wakes: until the compute's address (ok) or the failure",
-                Duration.ofMillis(1), Duration.ofSeconds(120)).tag("outcome", outcome).register(r);
-    }
 
     /** A client connection was accepted; it counts as open until its channel closes. */
     void accepted(Channel client) {
@@ -83,7 +77,7 @@ public final class ProxyMetrics {
     }
 
     void woke(long startNanos, boolean ok) {
-        (ok ? wakeOk : wakeFailed).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        wakes.record(startNanos, ok);
     }
 
     public ServiceMetrics service() {

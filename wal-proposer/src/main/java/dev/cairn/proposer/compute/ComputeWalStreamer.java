@@ -123,6 +123,9 @@ public final class ComputeWalStreamer implements AutoCloseable {
                     .withSlotName(slotName)
                     .withStartPosition(LogSequenceNumber.valueOf(start.value()))
                     .withStatusInterval(1, TimeUnit.SECONDS)
+                    // pgjdbc would otherwise report a keepalive's LSN as flushed once the last message's start
+                    // is: that acknowledges commits no quorum has (only the quorum commit LSN is ever flushed)
+                    .withAutomaticFlush(false)
                     .start();
         } catch (SQLException e) {
             closeQuietly(conn);

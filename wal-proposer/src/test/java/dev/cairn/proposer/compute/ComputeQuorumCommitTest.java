@@ -180,6 +180,56 @@ class ComputeQuorumCommitTest {
         }
     }
 
+    /**
+     * A commit whose WAL reached only a minority stays unacknowledged however long it waits. pgjdbc's
+     * "automatic flush" (on by default) takes a walsender keepalive past the last flushed message as flushed
+     * and reports it: COMMIT returned about a second after the quorum was lost, and the write was gone after
+     * the next election (chaos seed 20261124). A short wal_sender_timeout makes the walsender send keepalives.
+     */
+    @Test
+    void aCommitOnlyAMinorityHasIsNeverAcknowledged() throws Exception {
+        compute = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of());
+        compute.start(Map.of(
+                "synchronous_standby_names", STANDBY,
+                "synchronous_commit", "on",
+                "wal_level", "replica",
+                "max_wal_senders", "5",
+                "max_replication_slots", "5",
+                "wal_sender_timeout", "2s",
+                "fsync", "off"));
+        Lsn insert = Lsn.parse(compute.psql("SELECT pg_current_wal_insert_lsn()"));
+        Lsn start = Lsn.of(insert.value() - insert.value() % SEG);
+        safekeepers = new LocalSafekeepers(dir, 3, SEG);
+        safekeepers.startAll();
+        ProposerDriver proposer = proposer("only", start);
+        assertThat(proposer.awaitLeading(10_000)).isEqualTo(start);
+        ComputeWalStreamer streamer = new ComputeWalStreamer(TL,
+                new ComputeAddress("127.0.0.1", compute.port(), "postgres", "postgres", STANDBY), STANDBY, proposer);
+        closeables.add(streamer);
+        streamer.start(start);
+
+        Connection client = connect();
+        try (Statement s = client.createStatement()) {
+            s.execute("CREATE TABLE t (id int)");
+        }
+        client.setAutoCommit(false);
+        insertAndCommit(client, 0);
+
+        safekeepers.stop(1);
+        safekeepers.stop(2);
+        Future<Long> blocked = clients.submit(() -> insertAndCommit(client, 1));
+        // keepalives come every second (half the timeout); several of them pass
+        assertThatThrownBy(() -> blocked.get(6, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(streamer.reportedFlushLsn()).isLessThanOrEqualTo(proposer.commitLsn());
+        safekeepers.start(1);
+        long xid = blocked.get(20, TimeUnit.SECONDS);
+        streamer.close();
+        safekeepers.stop(0);
+        safekeepers.stop(1);
+        long holders = java.util.stream.IntStream.range(0, 2).filter(i -> committedXids(i, start).contains(xid)).count();
+        assertThat(holders).as("safekeepers holding the commit record of xid %d", xid).isEqualTo(2);
+    }
+
     /** Inserts a row and commits; returns the transaction's 32-bit xid once COMMIT returned. */
     private static long insertAndCommit(Connection c, int id) throws SQLException {
         try (Statement s = c.createStatement()) {

@@ -1,0 +1,82 @@
+package dev.cairn.redo;
+
+import dev.cairn.common.Lsn;
+import dev.cairn.pgformat.wal.WalReader;
+import dev.cairn.pgruntime.PgBinaries;
+import dev.cairn.pgruntime.PgCluster;
+import dev.cairn.pgruntime.ScratchDirectory;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stock PostgreSQL 15 that logs, with every record, the image of each block it changes
+ * ({@code wal_consistency_checking = all}), and full-page writes as usual: the oracle for Java redo.
+ * Autovacuum is off so that the workload alone decides which records exist.
+ */
+public final class ConsistencyCheckedCluster implements AutoCloseable {
+    private final ScratchDirectory scratch;
+    private final PgCluster pg;
+    private final Lsn start;
+
+    private ConsistencyCheckedCluster(ScratchDirectory scratch, PgCluster pg, Lsn start) {
+        this.scratch = scratch;
+        this.pg = pg;
+        this.start = start;
+    }
+
+    public static ConsistencyCheckedCluster start(boolean dataChecksums, Map<String, String> extra) {
+        ScratchDirectory scratch = ScratchDirectory.create("cairn-redo-");
+        PgCluster pg = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"),
+                dataChecksums ? List.of("--data-checksums") : List.of());
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "wal_consistency_checking", "all",
+                "autovacuum", "off",
+                "fsync", "off",
+                "max_wal_size", "1GB",
+                "wal_keep_size", "1GB"));
+        settings.putAll(extra);
+        try {
+            pg.start(settings);
+            Lsn start = Lsn.parse(pg.psql("SELECT pg_current_wal_insert_lsn()").strip());
+            return new ConsistencyCheckedCluster(scratch, pg, start);
+        } catch (RuntimeException e) {
+            pg.close();
+            scratch.close();
+            throw e;
+        }
+    }
+
+    public PgCluster pg() {
+        return pg;
+    }
+
+    public String sql(String sql) {
+        return pg.psql(sql);
+    }
+
+    /** Replays the WAL written since start into a new oracle. */
+    public ReplayOracle replay() {
+        pg.psql("SELECT pg_switch_wal()");
+        ReplayOracle oracle = new ReplayOracle();
+        Path walDir = pg.walDir();
+        try (WalReader reader = WalReader.open(WalReader.listSegments(walDir), start, null)) {
+            for (var rec = reader.nextUntilEndOfWal(); rec != null; rec = reader.nextUntilEndOfWal()) {
+                oracle.replay(rec);
+            }
+        }
+        return oracle;
+    }
+
+    @Override
+    public void close() {
+        try {
+            pg.stop("immediate");
+        } finally {
+            pg.close();
+            scratch.close();
+        }
+    }
+}

@@ -133,7 +133,7 @@ final class ServerlessCluster implements AutoCloseable {
                 Duration.ofSeconds(60), "test");
         return PageserverNode.open(new PageserverNode.Config(defaults.dataDir(), defaults.safekeepers(),
                 defaults.pgBinaries(), defaults.readTimeout(), defaults.nodeId(), defaults.retention(),
-                defaults.gcInterval(), defaults.blockCacheMib(), ignoredCustomRmgrs),
+                defaults.gcInterval(), defaults.blockCacheMib(), ignoredCustomRmgrs, true),
                 new KmsValueCipher(keys));
     }
 

@@ -54,6 +54,11 @@ public final class PageserverCommand implements Callable<Integer> {
             + " stopping the timeline there (repeatable). Only for an extension known to behave so."})
     java.util.Set<Integer> ignoredCustomRmgrs = new java.util.HashSet<>();
 
+    @Option(names = "--verify-redo", description = {"Verify mode: redo in Java every block that also carries"
+            + " PostgreSQL's wal_consistency_checking image, compare them after PostgreSQL's masking, and count and"
+            + " log each difference (the image is stored then). For tests and for checking a new release."})
+    boolean verifyRedo;
+
     @Option(names = "--block-cache-mb", defaultValue = "64", description = "RocksDB block cache in MB (default ${DEFAULT-VALUE}).")
     long blockCacheMb;
 
@@ -93,7 +98,7 @@ public final class PageserverCommand implements Callable<Integer> {
             }
             config = new PageserverNode.Config(data, safekeepers, pg, Duration.ofSeconds(readTimeoutSeconds),
                     NodeId.readOrCreate(data), new RetentionPolicy(retentionMb << 20), Duration.ofSeconds(gcIntervalSeconds),
-                    blockCacheMb, ignoredCustomRmgrs);
+                    blockCacheMb, ignoredCustomRmgrs, verifyRedo);
         } catch (IllegalArgumentException e) {
             keys.close();
             err.println("cairn pageserver: " + e.getMessage());

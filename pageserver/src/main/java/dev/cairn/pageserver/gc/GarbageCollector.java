@@ -1,6 +1,9 @@
 package dev.cairn.pageserver.gc;
 
 import dev.cairn.pageserver.store.KeyCodec;
+import dev.cairn.pageserver.store.PageVersion;
+import dev.cairn.pageserver.store.RelState;
+import dev.cairn.pageserver.RelFork;
 import dev.cairn.pageserver.store.KeyKind;
 import dev.cairn.pageserver.store.PageStore;
 import dev.cairn.pageserver.store.Timeline;
@@ -56,8 +59,12 @@ public final class GarbageCollector {
         return horizon;
     }
 
-    /** Drops every version superseded at or below a published {@code horizon}. */
+    /**
+     * Drops every version superseded at or below a published {@code horizon}. Pages first get an image as their
+     * newest version at or below it (GC keeps the newest image and the deltas after it).
+     */
     public GcResult dropSuperseded(Timeline timeline, Lsn horizon) {
+        imagesAtHorizon(timeline, horizon);
         long dropped = 0;
         for (KeyKind kind : KeyKind.values()) {
             if (kind.versioned) {
@@ -65,5 +72,35 @@ public final class GarbageCollector {
             }
         }
         return new GcResult(horizon, dropped);
+    }
+
+    /**
+     * Where a page's newest version at or below the horizon is a delta, stores the page it materialises to as an
+     * image under the same key (same LSN, same content): dropping the versions it supersedes, by key alone,
+     * then never removes the base a delta needs.
+     *
+     * @return the number of deltas turned into images
+     */
+    long imagesAtHorizon(Timeline timeline, Lsn horizon) {
+        long[] converted = {0};
+        WriteSet writes = store.newWriteSet();
+        store.scanLatest(KeyCodec.kindPrefix(timeline.ref(), KeyKind.PAGE), horizon, (entity, v) -> {
+            if (v.isTombstone() || PageVersion.isImage(v.value())) {
+                return;
+            }
+            RelFork rf = KeyCodec.relForkOf(entity);
+            long block = KeyCodec.blockOf(entity);
+            RelState state = timeline.relState(rf, v.lsn());
+            if (state == null) {
+                return; // no reader at or above the horizon reaches a version of a fork gone by then
+            }
+            writes.put(KeyCodec.page(timeline.ref(), rf, block, v.lsn()), timeline.storedPage(rf, block, v.lsn(), state));
+            converted[0]++;
+            if (writes.pendingBytes() > (64L << 20)) {
+                writes.commit();
+            }
+        });
+        writes.commit();
+        return converted[0];
     }
 }

@@ -29,11 +29,16 @@ import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.FullPageImage;
 import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.WalFormatException;
+import dev.cairn.pageserver.store.PageMaterializer;
+import dev.cairn.pageserver.store.PageVersion;
+import dev.cairn.pageserver.store.RelState;
+import dev.cairn.redo.BlockRedo;
+import dev.cairn.redo.ConsistencyCheck;
+import dev.cairn.redo.RedoException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * Materialises a timeline from its WAL, one record at a time, each record
@@ -51,6 +56,8 @@ import java.util.Set;
  * Single writer per timeline; after a failure every further record is refused.
  */
 public final class Ingest {
+    /** Deltas after which a redone block is stored as an image: bounds the replay a cold GetPage does. */
+    static final int IMAGE_AFTER_DELTAS = 16;
     private final Timeline timeline;
     private final PageStore store;
     private final TimelineKey ref;
@@ -60,15 +67,15 @@ public final class Ingest {
     private IngestException failure;
     private volatile IngestPausedException paused;
     private final LsnWatch watch;
-    private final Set<Integer> ignoredCustomRmgrs;
+    private final IngestOptions options;
 
+    /** Verify mode on, as in tests. */
     public Ingest(PageStore store, TimelineKey ref) {
-        this(store, ref, Set.of());
+        this(store, ref, IngestOptions.VERIFYING);
     }
 
-    /** @param ignoredCustomRmgrs custom resource managers whose records change nothing stored (the operator says so) */
-    public Ingest(PageStore store, TimelineKey ref, Set<Integer> ignoredCustomRmgrs) {
-        this.ignoredCustomRmgrs = Set.copyOf(ignoredCustomRmgrs);
+    public Ingest(PageStore store, TimelineKey ref, IngestOptions options) {
+        this.options = options;
         this.store = store;
         this.ref = ref;
         this.timeline = new Timeline(store, ref);
@@ -124,7 +131,7 @@ public final class Ingest {
         CheckPoint trackedBefore = tracker.current();
         try {
             requireKnownRmgr(rec);
-            storeImages(ctx);
+            storeBlocks(ctx);
             redo(ctx, RecordDecoder.decode(rec));
             VisibilityMapRedo.apply(ctx, relations);
             GistRedo.apply(ctx, relations);
@@ -138,6 +145,7 @@ public final class Ingest {
             IngestPosition next = new IngestPosition(position.importLsn(), rec.lsn(), end);
             writes.put(KeyCodec.position(ref), next.encode());
             writes.commit();
+            ctx.publishCachedPages(store.pageCache());
             position = next;
             paused = null;
             watch.advance(end);
@@ -185,22 +193,79 @@ public final class Ingest {
         return e;
     }
 
-    private void storeImages(RecordContext ctx) {
+    /**
+     * Each block of the record: an image to replay is stored as it is; a block of a resource manager with Java
+     * redo is redone on its previous version and stored as a delta (as an image once the chain since the last
+     * image reaches {@link #IMAGE_AFTER_DELTAS}); other blocks need PostgreSQL's image of them. In verify mode a
+     * redone block that also carries an image is compared with it.
+     */
+    private void storeBlocks(RecordContext ctx) {
         DecodedRecord rec = ctx.record;
-        BlockReference missing = rec.firstBlockWithoutImage();
-        if (missing != null) {
-            throw new MissingImageException(ref, rec.lsn(), RmgrId.nameOf(rec.rmid()), RecordTypeNames.display(rec),
-                    "block " + missing.blockNumber() + " of " + (missing.fork() == null
-                            ? missing.rel() + " fork " + missing.forkNumber() : new RelFork(missing.rel(), missing.fork())));
-        }
         for (BlockReference b : rec.blocks()) {
             if (b.fork() == null) {
                 throw new IngestException(ref, rec.lsn(), "block " + b.blockId() + " names fork " + b.forkNumber(), null);
             }
             RelFork rf = new RelFork(b.rel(), b.fork());
-            byte[] page = FullPageImage.restore(rec.lsn(), b);
-            stampLsn(page, rec.endLsn());
-            relations.putPage(ctx, rf, b.blockNumber(), page);
+            if (b.applyImage() || (b.hasImage() && !options.verifyRedo())) {
+                storeImage(ctx, rf, b, imageAfter(rec, b));
+            } else if (BlockRedo.forRmgr(rec.rmgr()) != null) {
+                redoBlock(ctx, rf, b);
+            } else if (b.hasImage()) {
+                storeImage(ctx, rf, b, imageAfter(rec, b));
+            } else {
+                throw new MissingImageException(ref, rec.lsn(), RmgrId.nameOf(rec.rmid()), RecordTypeNames.display(rec),
+                        "block " + b.blockNumber() + " of " + rf);
+            }
+        }
+    }
+
+    /** A block image as it is after the record: replay images and wal_consistency_checking images alike. */
+    private static byte[] imageAfter(DecodedRecord rec, BlockReference b) {
+        byte[] page = FullPageImage.restore(rec.lsn(), b);
+        stampLsn(page, rec.endLsn());
+        return page;
+    }
+
+    private void storeImage(RecordContext ctx, RelFork rf, BlockReference b, byte[] page) {
+        relations.putPage(ctx, rf, b.blockNumber(), page);
+        ctx.cachePage(rf, b.blockNumber(), page, 0);
+    }
+
+    private void redoBlock(RecordContext ctx, RelFork rf, BlockReference b) {
+        DecodedRecord rec = ctx.record;
+        String type = BlockRedo.recordType(rec);
+        RelState state = relations.state(ctx, rf);
+        PageMaterializer.Materialized before = state == null ? null
+                : ctx.timeline.materialized(rf, b.blockNumber(), ctx.lsn, state);
+        byte[] after;
+        try {
+            after = BlockRedo.apply(rec, b, before == null ? null : before.page());
+        } catch (RedoException e) {
+            if (!b.hasImage()) {
+                throw new IngestException(ref, rec.lsn(), e.getMessage(), e);
+            }
+            ConsistencyCheck.Mismatch m = new ConsistencyCheck.Mismatch(rec.lsn(), type, "block " + b.blockNumber()
+                    + " of " + rf, -1, "", "redo refused: " + e.getMessage(), 0);
+            options.observer().mismatch(ref, type, m);
+            storeImage(ctx, rf, b, imageAfter(rec, b));
+            return;
+        }
+        if (b.hasImage()) { // verify mode: PostgreSQL's own page is the oracle
+            var mismatch = ConsistencyCheck.compare(rec, b, after);
+            if (mismatch.isPresent()) {
+                options.observer().mismatch(ref, type, mismatch.get());
+                storeImage(ctx, rf, b, imageAfter(rec, b));
+                return;
+            }
+            options.observer().verified(type);
+        }
+        options.observer().redone(type);
+        int chain = before == null ? 1 : before.chainLength() + 1;
+        if (chain >= IMAGE_AFTER_DELTAS) {
+            storeImage(ctx, rf, b, after);
+        } else {
+            relations.putPage(ctx, rf, b.blockNumber(), PageVersion.DeltaCodec.encode(rec, b.blockId()));
+            ctx.cachePage(rf, b.blockNumber(), after, chain);
         }
     }
 
@@ -242,7 +307,7 @@ public final class Ingest {
      * stored, but nothing else it does could be, so the timeline stops rather than silently diverge.
      */
     private void requireKnownRmgr(DecodedRecord rec) {
-        if (rec.rmgr() == null && !ignoredCustomRmgrs.contains(rec.rmid())) {
+        if (rec.rmgr() == null && !options.ignoredCustomRmgrs().contains(rec.rmid())) {
             throw new UnsupportedRecordException(ref, rec.lsn(), "record of custom resource manager "
                     + RmgrId.nameOf(rec.rmid()) + " (id " + rec.rmid() + "), which Cairn cannot interpret (if its"
                     + " records change nothing but the blocks they carry images of, restart the pageserver with"

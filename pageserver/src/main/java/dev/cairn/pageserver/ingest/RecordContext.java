@@ -1,5 +1,10 @@
 package dev.cairn.pageserver.ingest;
 
+import dev.cairn.pageserver.RelFork;
+import dev.cairn.pageserver.store.PageCache;
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.cairn.common.TimelineKey;
 import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.SlruKind;
@@ -34,6 +39,22 @@ final class RecordContext {
     byte[] slruPage(SlruKind slru, long page) {
         byte[] p = timeline.slruPage(slru, page, lsn);
         return p == null ? null : p.clone();
+    }
+
+    private record CachedPage(byte[] versionKey, byte[] page, int chainLength) {
+    }
+
+    /** Pages this record materialised, for the page cache once its writes are committed. */
+    private final List<CachedPage> cached = new ArrayList<>();
+
+    void cachePage(RelFork rf, long block, byte[] page, int chainLength) {
+        cached.add(new CachedPage(KeyCodec.page(ref(), rf, block, lsn), page, chainLength));
+    }
+
+    void publishCachedPages(PageCache cache) {
+        for (CachedPage c : cached) {
+            cache.put(c.versionKey(), c.page(), c.chainLength());
+        }
     }
 
     void putSlruPage(SlruKind slru, long page, byte[] content) {

@@ -1,6 +1,11 @@
 package dev.cairn.pageserver.service;
 
+import dev.cairn.common.TimelineKey;
 import dev.cairn.metrics.ServiceMetrics;
+import dev.cairn.pageserver.ingest.RedoObserver;
+import dev.cairn.redo.ConsistencyCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.cairn.pageserver.api.TimelineInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +23,7 @@ import java.util.function.Supplier;
  * histograms, and gauges per timeline that are reconciled with the served timelines on every scrape, so a
  * timeline's series appear with it and disappear with it.
  */
-public final class PageserverMetrics {
+public final class PageserverMetrics implements RedoObserver {
     public final Counter walBytesReceived;
     public final Counter recordsIngested;
     public final Counter ingestErrors;
@@ -33,6 +38,7 @@ public final class PageserverMetrics {
     /** Decoding and applying the records of one WAL chunk from a safekeeper. */
     public final Timer ingestApply;
 
+    private static final Logger LOG = LoggerFactory.getLogger(PageserverMetrics.class);
     private final ServiceMetrics service;
     private final MultiGauge timelineLsn;
     private final MultiGauge ingestLag;
@@ -73,6 +79,33 @@ public final class PageserverMetrics {
     }
 
     /** Meters on a registry of their own: for a node that is not given one (tests, benchmarks). */
+    @Override
+    public void redone(String recordType) {
+        redoCounter("cairn.pageserver.redo.blocks", "blocks materialised by Java redo", recordType).increment();
+    }
+
+    @Override
+    public void verified(String recordType) {
+        redoCounter("cairn.pageserver.redo.verified", "redone blocks equal to PostgreSQL's image after masking",
+                recordType).increment();
+    }
+
+    @Override
+    public void mismatch(TimelineKey timeline, String recordType, ConsistencyCheck.Mismatch mismatch) {
+        redoCounter("cairn.pageserver.redo.mismatches", "redone blocks that differ from PostgreSQL's image (verify mode)",
+                recordType).increment();
+        LOG.error("timeline {}: Java redo differs from PostgreSQL: {}", timeline, mismatch);
+    }
+
+    /** One counter per rmgr and record type ("Heap/INSERT"), registered on first use. */
+    private Counter redoCounter(String name, String help, String recordType) {
+        int slash = recordType.indexOf('/');
+        return Counter.builder(name).description(help)
+                .tags("rmgr", slash < 0 ? recordType : recordType.substring(0, slash),
+                        "type", slash < 0 ? "" : recordType.substring(slash + 1))
+                .register(service.registry());
+    }
+
     public static PageserverMetrics standalone() {
         return new PageserverMetrics(ServiceMetrics.create("pageserver"));
     }

@@ -3,6 +3,7 @@ package dev.cairn.pageserver.service;
 import dev.cairn.pageserver.api.TimelineInfo;
 import dev.cairn.pageserver.branch.TimelineBranch;
 import dev.cairn.pageserver.gc.GarbageCollector;
+import dev.cairn.pageserver.ingest.IngestOptions;
 import dev.cairn.pageserver.gc.GcResult;
 import dev.cairn.pageserver.gc.RetentionPolicy;
 import dev.cairn.pageserver.importer.DataDirImport;
@@ -58,10 +59,12 @@ public final class PageserverNode implements AutoCloseable {
      * @param blockCacheMib RocksDB block cache, shared by all timelines
      * @param ignoredCustomRmgrs custom resource managers (ids 128-255) whose records the operator knows change
      *                      nothing the pageserver stores: ingest passes them by instead of stopping there
+     * @param verifyRedo    verify mode: a block that carries PostgreSQL's wal_consistency_checking image is redone
+     *                      in Java too and compared with it (IngestOptions)
      */
     public record Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout,
                          String nodeId, RetentionPolicy retention, Duration gcInterval, long blockCacheMib,
-                         Set<Integer> ignoredCustomRmgrs) {
+                         Set<Integer> ignoredCustomRmgrs, boolean verifyRedo) {
         /** 1 GiB of WAL history, GC every 5 minutes, a 64 MiB block cache. */
         public static final RetentionPolicy DEFAULT_RETENTION = new RetentionPolicy(1L << 30);
         public static final Duration DEFAULT_GC_INTERVAL = Duration.ofMinutes(5);
@@ -85,12 +88,13 @@ public final class PageserverNode implements AutoCloseable {
 
         public Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout,
                       String nodeId, RetentionPolicy retention, Duration gcInterval, long blockCacheMib) {
-            this(dataDir, safekeepers, pgBinaries, readTimeout, nodeId, retention, gcInterval, blockCacheMib, Set.of());
+            this(dataDir, safekeepers, pgBinaries, readTimeout, nodeId, retention, gcInterval, blockCacheMib, Set.of(),
+                    false);
         }
 
         public Config(Path dataDir, List<String> safekeepers, PgBinaries pgBinaries, Duration readTimeout, String nodeId) {
             this(dataDir, safekeepers, pgBinaries, readTimeout, nodeId, DEFAULT_RETENTION, DEFAULT_GC_INTERVAL,
-                    DEFAULT_BLOCK_CACHE_MIB, Set.of());
+                    DEFAULT_BLOCK_CACHE_MIB, Set.of(), true);
         }
     }
 
@@ -242,7 +246,7 @@ public final class PageserverNode implements AutoCloseable {
     private ServedTimeline serve(TimelineKey key) {
         Timeline timeline = new Timeline(store, key);
         Ancestry ancestry = timeline.ancestry(); // fixed at creation: read once, not on every status
-        Ingest ingest = new Ingest(store, key, config.ignoredCustomRmgrs());
+        Ingest ingest = new Ingest(store, key, new IngestOptions(config.ignoredCustomRmgrs(), config.verifyRedo(), metrics));
         SafekeeperWalSource source = config.safekeepers().isEmpty() ? null
                 : new SafekeeperWalSource(ingest, store, config.safekeepers(), "pageserver-" + config.nodeId(),
                 timeline.controlFile().build().xlogSegSize(), metrics).start();

@@ -58,6 +58,8 @@ public final class PageStore implements VersionSource, AutoCloseable {
     private final Map<KeyKind.Family, ColumnFamilyHandle> families = new EnumMap<>(KeyKind.Family.class);
     private final ValueCodec codec;
     private final WriteOptions writeOptions = new WriteOptions();
+    /** Materialised pages (images with deltas redone): 4096 pages, 32 MiB. */
+    private final PageCache pageCache = new PageCache(4096);
 
     private PageStore(Path directory, RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> cfOptions, LRUCache cache,
                       List<ColumnFamilyHandle> handles, ValueCipher cipher) {
@@ -125,6 +127,10 @@ public final class PageStore implements VersionSource, AutoCloseable {
 
     public Path directory() {
         return directory;
+    }
+
+    public PageCache pageCache() {
+        return pageCache;
     }
 
     /** The newest version at or before the key's LSN, or null. */

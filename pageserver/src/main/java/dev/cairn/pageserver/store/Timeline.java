@@ -81,25 +81,30 @@ public final class Timeline {
         return image != null ? image : ZERO_PAGE.clone();
     }
 
-    /** The newest stored image of the block at {@code lsn} of the given incarnation, or null (zeroes). */
+    /**
+     * The block at {@code lsn} of the given incarnation, materialised from its newest image and the deltas
+     * after it, or null when it has no version (it reads as zeroes). The array is the caller's.
+     */
     public byte[] storedPage(RelFork rf, long block, Lsn lsn, RelState state) {
-        Versioned v = source.latest(KeyCodec.page(ref, rf, block, lsn));
-        if (v == null || v.isTombstone() || v.lsn().isBefore(state.createdAt())) {
-            return null;
-        }
-        return v.value();
+        PageMaterializer.Materialized m = materialized(rf, block, lsn, state);
+        return m == null ? null : m.page().clone();
+    }
+
+    /** The materialised block with its version LSN and delta-chain length, or null; the page array is shared. */
+    public PageMaterializer.Materialized materialized(RelFork rf, long block, Lsn lsn, RelState state) {
+        return PageMaterializer.materialize(source, store.pageCache(), ref, rf, block, lsn, state);
     }
 
     /**
-     * The stored images of the fork's blocks at {@code lsn}, in ascending block order, from one
-     * forward scan by {@code scanner}; blocks without an image of this incarnation (they read as zeroes)
-     * and blocks at or past {@code state}'s size are skipped.
+     * The fork's blocks at {@code lsn}, in ascending block order, from one forward scan by {@code scanner}
+     * (a block whose newest version is a delta is materialised); blocks without a version of this incarnation
+     * (they read as zeroes) and blocks at or past {@code state}'s size are skipped.
      */
     public void forEachStoredPage(PageStore.Scanner scanner, RelFork rf, Lsn lsn, RelState state, StoredPageVisitor visitor) {
         scanner.scanLatest(KeyCodec.pagePrefix(ref, rf), lsn, (entity, v) -> {
             long block = KeyCodec.blockOf(entity);
             if (block < state.nblocks() && !v.isTombstone() && !v.lsn().isBefore(state.createdAt())) {
-                visitor.visit(block, v.value());
+                visitor.visit(block, PageVersion.isImage(v.value()) ? v.value() : storedPage(rf, block, lsn, state));
             }
         });
     }

@@ -107,7 +107,7 @@ public final class BtreeRedo implements RmgrRedo {
                 if (posting) {
                     insertWithPostingSplit(block.data(), page, offnum);
                 } else {
-                    ByteBuffer data = block.data();
+                    ByteBuffer data = RecordData.atLeast(block.data(), IndexTuple.HEADER_SIZE, "inserted tuple");
                     byte[] item = new byte[data.remaining()];
                     data.get(0, item);
                     page.addItem(item, item.length, offnum, false, false);

@@ -40,7 +40,7 @@ final class DeleteRedo {
         int[] updated = RecordData.u16s(data, 2 * ndeleted, nupdated, "updated offsets");
         int pos = 2 * (ndeleted + nupdated);
         for (int off : updated) {
-            int ndeletedTids = RecordData.u16s(data, pos, 1, "xl_btree_update")[0];
+            int ndeletedTids = RecordData.u16s(data, pos, 1, "xl_btree_update of offset " + off)[0];
             int[] deleteTids = RecordData.u16s(data, pos + 2, ndeletedTids, "posting list TIDs to delete");
             pos += 2 + 2 * ndeletedTids;
             IndexTuple tuple = Postings.update(IndexTuple.read(page, off), deleteTids);

@@ -59,8 +59,12 @@ public final class ConsistencyCheckedCluster implements AutoCloseable {
 
     /** Replays the WAL written since start into a new oracle. */
     public ReplayOracle replay() {
+        return replay(new ReplayOracle());
+    }
+
+    /** Replays the WAL written since start into {@code oracle}. */
+    public ReplayOracle replay(ReplayOracle oracle) {
         pg.psql("SELECT pg_switch_wal()");
-        ReplayOracle oracle = new ReplayOracle();
         Path walDir = pg.walDir();
         try (WalReader reader = WalReader.open(WalReader.listSegments(walDir), start, null)) {
             for (var rec = reader.nextUntilEndOfWal(); rec != null; rec = reader.nextUntilEndOfWal()) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 /**
  * Replays WAL that stock PostgreSQL wrote with {@code wal_consistency_checking = all} and checks every block
@@ -28,9 +29,24 @@ public final class ReplayOracle {
 
     private final Map<Key, byte[]> pages = new HashMap<>();
     private final Map<String, Integer> verified = new TreeMap<>();
+    private final Map<String, Integer> seen = new TreeMap<>();
+    private final Map<String, Integer> verifiedVariants = new TreeMap<>();
+    private final BiFunction<DecodedRecord, BlockReference, String> variant;
     private final List<ConsistencyCheck.Mismatch> mismatches = new ArrayList<>();
     private final List<RedoException> failures = new ArrayList<>();
     private int records;
+
+    public ReplayOracle() {
+        this(null);
+    }
+
+    /**
+     * @param variant names what part of its record type's redo a block exercises ("block 3", "posting split"),
+     *                or null for none: verified blocks are also counted per record type and variant
+     */
+    public ReplayOracle(BiFunction<DecodedRecord, BlockReference, String> variant) {
+        this.variant = variant;
+    }
 
     /** Replays every record of the WAL segment files in {@code walDir}. */
     public ReplayOracle replayDirectory(Path walDir) {
@@ -44,6 +60,7 @@ public final class ReplayOracle {
 
     public void replay(DecodedRecord rec) {
         records++;
+        seen.merge(BlockRedo.recordType(rec), 1, Integer::sum);
         for (BlockReference b : rec.blocks()) {
             Key key = new Key(b.rel(), b.forkNumber(), b.blockNumber());
             if (b.applyImage()) {
@@ -76,6 +93,10 @@ public final class ReplayOracle {
                     continue;
                 }
                 verified.merge(BlockRedo.recordType(rec), 1, Integer::sum);
+                String v = variant == null ? null : variant.apply(rec, b);
+                if (v != null) {
+                    verifiedVariants.merge(BlockRedo.recordType(rec) + " " + v, 1, Integer::sum);
+                }
             }
             pages.put(key, after);
         }
@@ -95,6 +116,19 @@ public final class ReplayOracle {
     /** Verified blocks per record type ("Heap/INSERT", ...). */
     public Map<String, Integer> verified() {
         return verified;
+    }
+
+    /** Verified blocks per record type and variant ("Btree/SPLIT_L posting split"), when a variant was given. */
+    public Map<String, Integer> verifiedVariants() {
+        return verifiedVariants;
+    }
+
+    /**
+     * Records replayed per record type, whether or not they change a block: a type that registers none
+     * (Btree/REUSE_PAGE) is counted here and never in {@link #verified()}.
+     */
+    public Map<String, Integer> seen() {
+        return seen;
     }
 
     public int verifiedTotal() {

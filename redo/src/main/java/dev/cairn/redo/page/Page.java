@@ -192,6 +192,27 @@ public final class Page {
         put16(OFF_SIZE_VERSION, SIZE | LAYOUT_VERSION);
     }
 
+    /**
+     * PageGetTempPageCopySpecial: a new, empty page with this page's special space (same size, same bytes);
+     * a rebuilt page is assembled on it and then copied back whole with {@link #restoreTempPage}.
+     */
+    public Page tempCopySpecial() {
+        int special = special();
+        if (special < HEADER_SIZE || special > SIZE) {
+            throw new PageCorruptException("corrupted page pointers: special = " + special);
+        }
+        int specialSize = SIZE - special;
+        Page temp = Page.zeroed();
+        temp.init(specialSize);
+        System.arraycopy(b, special, temp.b, temp.special(), specialSize);
+        return temp;
+    }
+
+    /** PageRestoreTempPage: this page becomes a byte copy of {@code temp}, header included. */
+    public void restoreTempPage(Page temp) {
+        System.arraycopy(temp.b, 0, b, 0, SIZE);
+    }
+
     /** Offset of the special space. */
     public int specialOffset() {
         return special();

@@ -154,7 +154,7 @@ public final class ComputeAgent implements AutoCloseable {
             // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot;
             // wal_consistency_checking set here too, in case a role setting the reset below removes turned it off
             pg.psqlLocal("SET synchronous_commit = local; SET wal_consistency_checking = '"
-                    + ComputeSettings.CONSISTENCY_CHECKING + "';"
+                    + ComputeSettings.consistencyChecking(spec.verifyRedo()) + "';"
                     + "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ComputeSettings.AGENT_ROLE
                     + "') THEN CREATE ROLE " + ComputeSettings.AGENT_ROLE + " LOGIN REPLICATION; END IF; END$$;"
                     + "ALTER ROLE " + ComputeSettings.AGENT_ROLE + " PASSWORD '" + agentPassword + "';"

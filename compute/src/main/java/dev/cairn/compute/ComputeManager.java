@@ -39,11 +39,12 @@ public final class ComputeManager implements AutoCloseable {
 
     /** Where the manager's computes find the cluster and put their state. */
     public record Config(Path dataDir, List<AcceptorAddress> safekeepers, URI pageserver, PgBinaries pgBinaries,
-                         String computeHost, Path stateRoot, long maxIngestLagBytes, Map<String, String> computeSettings) {
+                         String computeHost, Path stateRoot, long maxIngestLagBytes, Map<String, String> computeSettings,
+                         boolean verifyRedo) {
         public Config(Path dataDir, List<AcceptorAddress> safekeepers, URI pageserver, PgBinaries pgBinaries,
                       String computeHost, Path stateRoot) {
             this(dataDir, safekeepers, pageserver, pgBinaries, computeHost, stateRoot,
-                    ComputeSpec.DEFAULT_MAX_INGEST_LAG_BYTES, Map.of());
+                    ComputeSpec.DEFAULT_MAX_INGEST_LAG_BYTES, Map.of(), false);
         }
 
         public Config {
@@ -282,7 +283,7 @@ public final class ComputeManager implements AutoCloseable {
     private ComputeAgent agent(EndpointDefinition def) {
         return agents.computeIfAbsent(def.name(), n -> new ComputeAgent(new ComputeSpec(n, timelineOf(def),
                 config.safekeepers(), config.pageserver(), config.pgBinaries(), config.computeHost(),
-                config.stateRoot(), def.roles(), config.maxIngestLagBytes(), config.computeSettings()), records));
+                config.stateRoot(), def.roles(), config.maxIngestLagBytes(), config.computeSettings(), config.verifyRedo()), records));
     }
 
     private static TimelineKey timelineOf(EndpointDefinition def) {

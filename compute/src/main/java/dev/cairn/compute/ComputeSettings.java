@@ -1,18 +1,24 @@
 package dev.cairn.compute;
 
+import dev.cairn.redo.BlockRedo;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The postgresql settings and pg_hba.conf of a Cairn compute (DESIGN.md section 2): the proposer is the
- * synchronous standby, so COMMIT waits for the quorum; the local disk is disposable (fsync off); every
- * record that touches a block carries its image (wal_consistency_checking) so the pageserver needs no redo.
+ * synchronous standby, so COMMIT waits for the quorum; the local disk is disposable (fsync off, and
+ * full_page_writes off: a compute never recovers from its own disk, and the pageserver redoes every record on
+ * the page version before it, so a torn page is never read); records of resource managers the pageserver has
+ * no Java redo for carry the images of the blocks they change (wal_consistency_checking).
  */
 final class ComputeSettings {
     static final String PROPOSER_APP = "cairn_proposer";
     static final String AGENT_ROLE = "cairn_agent";
-    /** Every rmgr's records carry the images of the blocks they change: the pageserver has no block redo yet. */
-    static final String CONSISTENCY_CHECKING = "all";
+    /** wal_consistency_checking: the resource managers without Java redo, or all of them in verify mode. */
+    static String consistencyChecking(boolean verifyRedo) {
+        return verifyRedo ? "all" : BlockRedo.consistencyCheckingSetting();
+    }
 
     private ComputeSettings() {
     }
@@ -23,8 +29,8 @@ final class ComputeSettings {
         s.put("synchronous_standby_names", PROPOSER_APP);
         s.put("synchronous_commit", "on");
         s.put("fsync", "off");
-        s.put("full_page_writes", "on");
-        s.put("wal_consistency_checking", CONSISTENCY_CHECKING);
+        s.put("full_page_writes", "off");
+        s.put("wal_consistency_checking", consistencyChecking(spec.verifyRedo()));
         s.put("wal_compression", "lz4");
         s.put("wal_level", "replica");
         s.put("max_wal_senders", "4");

@@ -20,10 +20,13 @@ import java.util.Map;
  * @param maxIngestLagBytes how far the pageserver's ingest may trail the quorum before commits wait for it
  * @param extraSettings  the operator's own postgres settings for every compute (shared_preload_libraries, ...);
  *                       none of {@link ComputeSettings#PROTECTED}
+ * @param verifyRedo     every record carries the images of the blocks it changes (wal_consistency_checking =
+ *                       'all'), for a pageserver in verify mode; otherwise only records of resource managers the
+ *                       pageserver cannot redo do
  */
 public record ComputeSpec(String endpoint, TimelineKey timeline, List<AcceptorAddress> safekeepers, URI pageserver,
                           PgBinaries pgBinaries, String listenHost, Path stateRoot, Map<String, String> roleVerifiers,
-                          long maxIngestLagBytes, Map<String, String> extraSettings) {
+                          long maxIngestLagBytes, Map<String, String> extraSettings, boolean verifyRedo) {
     /**
      * The default bound on ingest lag. A wake waits for ingest to reach the quorum's end, and the pageserver
      * ingests about 67 MB/s of consistency-image WAL on one core here (bench/results/pageserver.json), half
@@ -43,7 +46,7 @@ public record ComputeSpec(String endpoint, TimelineKey timeline, List<AcceptorAd
     public ComputeSpec(String endpoint, TimelineKey timeline, List<AcceptorAddress> safekeepers, URI pageserver,
                        PgBinaries pgBinaries, String listenHost, Path stateRoot, Map<String, String> roleVerifiers) {
         this(endpoint, timeline, safekeepers, pageserver, pgBinaries, listenHost, stateRoot, roleVerifiers,
-                DEFAULT_MAX_INGEST_LAG_BYTES, Map.of());
+                DEFAULT_MAX_INGEST_LAG_BYTES, Map.of(), false);
     }
 
     /** /dev/shm when the machine has it (compute state dies with the machine), else the temp directory. */

@@ -105,7 +105,7 @@ final class ServerlessCluster implements AutoCloseable {
 
             ComputeManager manager = new ComputeManager(new ComputeManager.Config(dir.resolve("cm"),
                     safekeepers.addresses(), pageserver.base(), PgBinaries.locate(), "127.0.0.1", states.path(),
-                    ComputeSpec.DEFAULT_MAX_INGEST_LAG_BYTES, computeSettings),
+                    ComputeSpec.DEFAULT_MAX_INGEST_LAG_BYTES, computeSettings, true),
                     serviceKeys(dir, dir.resolve("cm"), closeables));
             closeables.add(manager);
             ComputeManagerHttpApi cmApi = ComputeManagerHttpApi.start(manager, new InetSocketAddress("127.0.0.1", 0));

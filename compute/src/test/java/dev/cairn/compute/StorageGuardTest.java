@@ -73,6 +73,8 @@ class StorageGuardTest {
         startCluster(Map.of());
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (id int)");
+            // hash has no Java redo yet: its records must carry images, while the heap's need none
+            s.execute("CREATE INDEX kept_hash ON kept USING hash (id)");
             s.execute("INSERT INTO kept VALUES (1)");
             s.execute("ALTER SYSTEM SET synchronous_standby_names = ''");
             s.execute("ALTER SYSTEM SET fsync = on");
@@ -86,7 +88,7 @@ class StorageGuardTest {
         int restarts = managerClient.status("main").restarts();
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("SET wal_consistency_checking = ''");
-            // the commit's WAL lacks images: never acknowledged, the compute goes instead
+            // the hash index record lacks its image: never acknowledged, the compute goes instead
             assertThatThrownBy(() -> s.execute("INSERT INTO kept VALUES (2)")).isInstanceOf(SQLException.class);
         }
         assertThat(awaitCount("SELECT count(*) FROM kept")).isEqualTo(1);
@@ -98,8 +100,7 @@ class StorageGuardTest {
         int acknowledged = 0;
         try (Connection c = connect(); Statement s = c.createStatement()) {
             assertThat(show(s, "wal_consistency_checking")).isEmpty();
-            // a page's first change after the checkpoint a compute starts at carries a full-page image anyway;
-            // the next change of that page comes without one and is refused
+            // with full_page_writes off, the hash insert comes without an image and is refused
             for (int i = 0; i < 3; i++) {
                 s.execute("INSERT INTO kept VALUES (3)");
                 acknowledged++;

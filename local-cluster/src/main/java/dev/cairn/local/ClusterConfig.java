@@ -24,9 +24,11 @@ import java.nio.file.Path;
  * @param password   that role's password (the file is 0600; only the SCRAM verifier leaves it)
  * @param pgBin      PostgreSQL's bin directory, or null to locate it
  * @param idleSuspendSeconds how long an endpoint stays up with no connections
+ * @param verifyRedo the pageserver's verify mode, with computes that log every block's image (tests)
  */
 public record ClusterConfig(String host, int basePort, String tenant, String timeline, String endpoint, String role,
-                            String password, String pgBin, long idleSuspendSeconds, boolean chaosRelays, long retentionMb) {
+                            String password, String pgBin, long idleSuspendSeconds, boolean chaosRelays, long retentionMb,
+                            boolean verifyRedo) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static ClusterConfig read(Path file) {

@@ -47,6 +47,11 @@ final class LocalStartCommand implements Callable<Integer> {
             description = "MB of WAL history the pageserver keeps per timeline for branches at an LSN (default: the pageserver's, 1024). Only for a new cluster.")
     long retentionMb;
 
+    @Option(names = "--verify-redo", description = {"Verify mode: computes log the image of every block they"
+            + " change and the pageserver compares its Java redo with each (slower, more WAL; for tests). Only for a"
+            + " new cluster."})
+    boolean verifyRedo;
+
     @Option(names = "--chaos-relays", hidden = true,
             description = "Reach the safekeepers through relays on ports PORT+21.. (run by `cairn chaos`). Only for a new cluster.")
     boolean chaosRelays;
@@ -115,7 +120,8 @@ final class LocalStartCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(secret);
         ClusterConfig config = new ClusterConfig("127.0.0.1", port, Id128.random().toString(), Id128.random().toString(),
                 "main", "postgres", Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
-                pgBin == null ? null : pgBin.toAbsolutePath().toString(), idleSuspendSeconds, chaosRelays, retentionMb);
+                pgBin == null ? null : pgBin.toAbsolutePath().toString(), idleSuspendSeconds, chaosRelays, retentionMb,
+                verifyRedo);
         config.write(dir.config());
         return config;
     }

@@ -39,6 +39,9 @@ public final class LocalTopology {
         if (config.retentionMb() > 0) { // 0: a cluster created before the option, or without it
             pageserver.addAll(List.of("--retention-mb", Long.toString(config.retentionMb())));
         }
+        if (config.verifyRedo()) {
+            pageserver.add("--verify-redo");
+        }
         all.add(new ComponentSpec("pageserver", pageserver, config.pageserverPort(), "1g"));
 
         List<String> manager = new ArrayList<>(List.of("compute", "manager", "--listen",
@@ -46,6 +49,9 @@ public final class LocalTopology {
                 "--safekeepers", safekeeperList(config::proposerSafekeeperPort), "--pageserver", pageserverUri().toString()));
         addPgBin(manager);
         addKeys(manager);
+        if (config.verifyRedo()) {
+            manager.add("--verify-redo");
+        }
         all.add(new ComponentSpec("compute-manager", manager, config.computeManagerPort(), "512m"));
 
         all.add(new ComponentSpec("proxy", List.of("proxy", "--listen", address(config.proxyPort()),

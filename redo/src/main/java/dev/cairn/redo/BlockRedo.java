@@ -14,6 +14,9 @@ import dev.cairn.redo.page.PageCorruptException;
 
 import java.nio.BufferUnderflowException;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,9 +39,22 @@ public final class BlockRedo {
     private BlockRedo() {
     }
 
+    /** The PostgreSQL 15 resource managers whose records change relation blocks (XLOG's only as replay images). */
+    private static final Set<RmgrId> BLOCK_RMGRS = EnumSet.of(RmgrId.HEAP2, RmgrId.HEAP, RmgrId.BTREE, RmgrId.HASH,
+            RmgrId.GIN, RmgrId.GIST, RmgrId.SEQ, RmgrId.SPGIST, RmgrId.BRIN, RmgrId.GENERIC);
+
     /** Resource managers whose block records Cairn redoes in Java. */
     public static Set<RmgrId> covered() {
         return REDO.keySet();
+    }
+
+    /**
+     * The value of wal_consistency_checking a compute needs: the block-changing resource managers Cairn has
+     * no redo for, whose records must carry the images of the blocks they change ("" once there are none).
+     */
+    public static String consistencyCheckingSetting() {
+        return BLOCK_RMGRS.stream().filter(r -> !REDO.containsKey(r)).map(r -> r.pgName.toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(","));
     }
 
     /** True if block {@code blockId} of {@code rec} can be materialised without PostgreSQL's image of it. */

@@ -57,6 +57,11 @@ final class ComputeManagerCommand implements Callable<Integer> {
                     + " (repeatable); the settings storage depends on are refused.")
     java.util.Map<String, String> computeSettings = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--verify-redo", description = {"Computes log the image of every block they change"
+            + " (wal_consistency_checking = all), for a pageserver running with --verify-redo; without it only"
+            + " records the pageserver has no Java redo for carry images."})
+    boolean verifyRedo;
+
     @picocli.CommandLine.Mixin
     ServiceKeyOptions keyOptions;
 
@@ -78,7 +83,7 @@ final class ComputeManagerCommand implements Callable<Integer> {
             config = new ComputeManager.Config(data, SafekeeperList.parse(safekeepers), pageserver,
                     PgBinaries.locate(Optional.ofNullable(pgBin)), computeHost,
                     stateRoot != null ? stateRoot : ComputeSpec.defaultStateRoot(), maxIngestLagMb << 20,
-                    computeSettings);
+                    computeSettings, verifyRedo);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("cairn compute manager: " + e.getMessage());
             return 2;

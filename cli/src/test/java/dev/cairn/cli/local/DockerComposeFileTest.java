@@ -32,7 +32,7 @@ class DockerComposeFileTest {
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile());
         JsonNode services = compose.get("services");
         ClusterConfig config = new ClusterConfig("127.0.0.1", 15432, "00000000000000000000000000000001",
-                "00000000000000000000000000000001", "main", "postgres", "secret", null, 300, false, 0);
+                "00000000000000000000000000000001", "main", "postgres", "secret", null, 300, false, 0, false);
         List<ComponentSpec> components = new LocalTopology(config, new ClusterDir(Path.of("/tmp/x"))).components();
         for (ComponentSpec spec : components) {
             JsonNode service = services.get(spec.name());

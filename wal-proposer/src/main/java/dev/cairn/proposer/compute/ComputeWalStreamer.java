@@ -5,6 +5,7 @@ import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.rmgr.RecordTypeNames;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.redo.BlockRedo;
 import dev.cairn.common.TimelineKey;
 import dev.cairn.safekeeper.consensus.ProposerPhase;
 import dev.cairn.proposer.ProposerDriver;
@@ -244,9 +245,12 @@ public final class ComputeWalStreamer implements AutoCloseable {
         receivedUpTo = Lsn.of(chunkEnd.asLong());
     }
 
-    /** Every record that reaches the quorum carries the images of the blocks it changes ({@link RecordWithoutImageException}). */
+    /**
+     * Every record that reaches the quorum carries the images of the blocks it changes, unless the pageserver
+     * redoes its resource manager in Java ({@link RecordWithoutImageException}).
+     */
     private void requireImages(DecodedRecord rec) {
-        BlockReference missing = rec.firstBlockWithoutImage();
+        BlockReference missing = BlockRedo.forRmgr(rec.rmgr()) != null ? null : rec.firstBlockWithoutImage();
         if (missing != null) {
             throw new RecordWithoutImageException(timeline, compute, rec.lsn(), RecordTypeNames.display(rec),
                     "block " + missing.blockNumber() + " of relation " + missing.rel() + " fork " + missing.forkNumber());

@@ -149,6 +149,11 @@ final class Computes {
     /** Starts a stock server from the timeline's basebackup at {@code lsn} (null: the latest), checking it needed no recovery. */
     static PgCluster startFromBasebackup(PageStore store, TimelineKey tl, Lsn lsn, Path scratch, String name,
                                          List<String> log) throws IOException {
+        return startFromBasebackup(store, tl, lsn, scratch, name, log, SETTINGS);
+    }
+
+    static PgCluster startFromBasebackup(PageStore store, TimelineKey tl, Lsn lsn, Path scratch, String name,
+                                         List<String> log, Map<String, String> settings) throws IOException {
         Path tar = scratch.resolve(name + ".tar");
         long t0 = System.nanoTime();
         Basebackup.Result r;
@@ -159,7 +164,7 @@ final class Computes {
         log.add("basebackup for " + name + ": " + r + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         PgCluster pg = fromBasebackup(tar, scratch.resolve(name));
         Files.delete(tar);
-        pg.start(SETTINGS);
+        pg.start(settings);
         String serverLog = pg.serverLog();
         assertThat(serverLog).contains("database system was shut down at").doesNotContain("redo starts");
         assertThat(Lsn.parse(pg.psql("SELECT pg_current_wal_insert_lsn()"))).isGreaterThan(r.startLsn());

@@ -101,11 +101,11 @@ class RoundTripTest {
         long t0 = System.nanoTime();
         DataDirImport.Result imported = DataDirImport.run(store, tl, a.dataDir());
         log.add("import: " + imported + " in " + ms(t0) + " ms");
-        ingest = new Ingest(store, tl);
+        ingest = newIngest(store, tl);
 
         String dumpA;
         try (a) {
-            a.start(Computes.SETTINGS);
+            a.start(computeSettings());
             t0 = System.nanoTime();
             workload = Workload.run(a);
             try (Connection c = Computes.connect(a, "postgres"); Statement s = c.createStatement()) {
@@ -220,7 +220,7 @@ class RoundTripTest {
         }
         assertThat(r.dataLsn()).isLessThanOrEqualTo(pitLsn);
         try (PgCluster pit = Computes.fromBasebackup(tar, scratch.resolve("pit"))) {
-            pit.start(Computes.SETTINGS);
+            pit.start(computeSettings());
             assertThat(pit.psql("SELECT string_agg(v, ',' ORDER BY id) FROM pit")).isEqualTo("before");
             assertThat(pit.psql("SELECT count(*) FROM pg_database WHERE datname IN ('db_wal', 'db_copy')")).isEqualTo("2");
         }
@@ -290,8 +290,17 @@ class RoundTripTest {
         }
     }
 
+    /** The computes' settings: verify mode here (every block's image, compared with the Java redo). */
+    Map<String, String> computeSettings() {
+        return Computes.SETTINGS;
+    }
+
+    Ingest newIngest(PageStore store, TimelineKey tl) {
+        return new Ingest(store, tl);
+    }
+
     private PgCluster startFromBasebackup(Lsn lsn, String name) throws IOException {
-        return Computes.startFromBasebackup(store, tl, lsn, scratch, name, log);
+        return Computes.startFromBasebackup(store, tl, lsn, scratch, name, log, computeSettings());
     }
 
     private static void assertSameDatabase(String before, String after) {

@@ -55,34 +55,34 @@ final class BulkLoadBenchmark {
         result.put("cpus", Runtime.getRuntime().availableProcessors());
 
         Path cluster = scratch.resolve("cairn");
-        ProcessResult started = cairn(300, "local", "start", "--dir", cluster.toString(), "--port", Integer.toString(port),
+        ProcessResult started = LocalCairn.cairn(300, "local", "start", "--dir", cluster.toString(), "--port", Integer.toString(port),
                 "--idle-suspend", "3600");
         started.requireSuccess("cairn local start");
         String url = started.stdout().lines().filter(l -> l.contains("postgresql://")).findFirst().orElseThrow()
                 .replaceAll(".*'(postgresql://[^']+)'.*", "$1");
         try {
-            JsonNode status = JSON.readTree(cairn(60, "local", "status", "--dir", cluster.toString(), "--json")
+            JsonNode status = JSON.readTree(LocalCairn.cairn(60, "local", "status", "--dir", cluster.toString(), "--json")
                     .requireSuccess("cairn local status").stdout());
-            URI pageserver = URI.create("http://127.0.0.1:" + component(status, "pageserver").get("port").asInt()
+            URI pageserver = URI.create("http://127.0.0.1:" + LocalCairn.component(status, "pageserver").get("port").asInt()
                     + "/v1/timelines");
-            psql(pgBin, url, "SELECT 1"); // wakes the endpoint before the clock starts
-            Lsn before = Lsn.parse(psql(pgBin, url, "SELECT pg_current_wal_lsn()"));
+            LocalCairn.psql(pgBin, url, "SELECT 1"); // wakes the endpoint before the clock starts
+            Lsn before = Lsn.parse(LocalCairn.psql(pgBin, url, "SELECT pg_current_wal_lsn()"));
             LagSampler lag = new LagSampler(pageserver);
             Thread sampler = Thread.ofPlatform().daemon().start(lag);
             long t0 = System.nanoTime();
-            psql(pgBin, url, load);
+            LocalCairn.psql(pgBin, url, load);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             lag.stop.set(true);
             sampler.join();
-            Lsn after = Lsn.parse(psql(pgBin, url, "SELECT pg_current_wal_lsn()"));
-            cairn(120, "endpoint", "stop", "main", "--dir", cluster.toString()).requireSuccess("cairn endpoint stop");
+            Lsn after = Lsn.parse(LocalCairn.psql(pgBin, url, "SELECT pg_current_wal_lsn()"));
+            LocalCairn.cairn(120, "endpoint", "stop", "main", "--dir", cluster.toString()).requireSuccess("cairn endpoint stop");
             long t1 = System.nanoTime();
-            String count = psql(pgBin, url, "SELECT count(*) FROM bulk");
+            String count = LocalCairn.psql(pgBin, url, "SELECT count(*) FROM bulk");
             double wakeSeconds = (System.nanoTime() - t1) / 1e9;
             if (!count.equals(Long.toString(rows))) {
                 throw new IllegalStateException("after the wake, bulk has " + count + " rows, not " + rows);
             }
-            JsonNode endpoints = JSON.readTree(cairn(60, "endpoint", "list", "--json", "--dir", cluster.toString())
+            JsonNode endpoints = JSON.readTree(LocalCairn.cairn(60, "endpoint", "list", "--json", "--dir", cluster.toString())
                     .requireSuccess("cairn endpoint list").stdout());
             result.put("cairn_load_seconds", loadSeconds);
             result.put("cairn_wal_bytes", after.minus(before));
@@ -92,7 +92,7 @@ final class BulkLoadBenchmark {
             result.put("cairn_wake_to_first_query_seconds", wakeSeconds);
             result.put("cairn_wake_boot", endpoints.isArray() && !endpoints.isEmpty() ? endpoints.get(0).get("lastBoot") : null);
         } finally {
-            cairn(180, "local", "stop", "--dir", cluster.toString());
+            LocalCairn.cairn(180, "local", "stop", "--dir", cluster.toString());
         }
 
         try (PgCluster primary = PgCluster.initdb(pgBin, scratch.resolve("primary"), List.of())) {
@@ -104,16 +104,16 @@ final class BulkLoadBenchmark {
                     standbys.add(CommitBenchmark.standby(primary, scratch.resolve(name), name));
                 }
                 String conn = "host=127.0.0.1 port=" + primary.port() + " user=postgres dbname=postgres";
-                Lsn before = Lsn.parse(psql(pgBin, conn, "SELECT pg_current_wal_lsn()"));
+                Lsn before = Lsn.parse(LocalCairn.psql(pgBin, conn, "SELECT pg_current_wal_lsn()"));
                 long t0 = System.nanoTime();
-                psql(pgBin, conn, load);
+                LocalCairn.psql(pgBin, conn, load);
                 double loadSeconds = (System.nanoTime() - t0) / 1e9;
-                Lsn after = Lsn.parse(psql(pgBin, conn, "SELECT pg_current_wal_lsn()"));
+                Lsn after = Lsn.parse(LocalCairn.psql(pgBin, conn, "SELECT pg_current_wal_lsn()"));
                 long t1 = System.nanoTime();
                 primary.stop("fast");
                 primary.start(Map.of("fsync", "on", "synchronous_commit", "on", "wal_level", "replica",
                         "max_wal_senders", "6", "synchronous_standby_names", "ANY 2 (s1, s2, s3)", "max_wal_size", "4GB"));
-                String count = psql(pgBin, "host=127.0.0.1 port=" + primary.port() + " user=postgres dbname=postgres",
+                String count = LocalCairn.psql(pgBin, "host=127.0.0.1 port=" + primary.port() + " user=postgres dbname=postgres",
                         "SELECT count(*) FROM bulk");
                 double restartSeconds = (System.nanoTime() - t1) / 1e9;
                 if (!count.equals(Long.toString(rows))) {
@@ -163,26 +163,5 @@ final class BulkLoadBenchmark {
                 }
             }
         }
-    }
-
-    /** The README's {@code ./cairn}, run as a user runs it from the repository root. */
-    private static ProcessResult cairn(long timeoutSeconds, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of("cairn").toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        return ProcessRunner.run(command, Path.of("").toAbsolutePath(), timeoutSeconds);
-    }
-
-    private static String psql(PgBinaries bin, String conninfo, String sql) {
-        return ProcessRunner.run(List.of(bin.tool("psql").toString(), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql,
-                "-d", conninfo), null, 1800).requireSuccess("psql " + sql).stdout().strip();
-    }
-
-    private static JsonNode component(JsonNode status, String name) {
-        for (JsonNode c : status.get("components")) {
-            if (c.get("name").asText().equals(name)) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("no component " + name + " in cairn local status");
     }
 }

@@ -147,6 +147,14 @@ public final class ReplayOracle {
         return records;
     }
 
+    /** Fails unless every redone block matched and no record was refused. */
+    public void requireClean() {
+        if (!failures.isEmpty() || !mismatches.isEmpty()) {
+            throw new AssertionError(summary() + "\nfirst failures: " + failures.stream().limit(5).toList()
+                    + "\nfirst mismatches: " + mismatches.stream().limit(5).toList());
+        }
+    }
+
     public String summary() {
         return records + " records, " + verifiedTotal() + " blocks verified " + verified + ", " + mismatches.size()
                 + " mismatches, " + failures.size() + " redo failures";

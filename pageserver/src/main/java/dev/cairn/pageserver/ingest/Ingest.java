@@ -31,7 +31,6 @@ import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.WalFormatException;
 import dev.cairn.pageserver.store.PageMaterializer;
 import dev.cairn.pageserver.store.PageVersion;
-import dev.cairn.pageserver.store.RelState;
 import dev.cairn.redo.BlockRedo;
 import dev.cairn.redo.ConsistencyCheck;
 import dev.cairn.redo.RedoException;
@@ -39,6 +38,8 @@ import dev.cairn.redo.RedoException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Materialises a timeline from its WAL, one record at a time, each record
@@ -116,59 +117,94 @@ public final class Ingest {
      *                               full; nothing of it is stored and ingest retries the record later
      */
     public synchronized void apply(DecodedRecord rec) {
+        apply(List.of(rec));
+    }
+
+    /**
+     * Ingests consecutive records as one write batch: one RocksDB write and one position update for all of
+     * them (a record's redo reads what the records before it in the batch wrote). Should one of them not
+     * apply, the batch is dropped and the records are ingested one by one, so that every record before the
+     * culprit is stored and the culprit fails or pauses as {@link #apply(DecodedRecord)} says.
+     */
+    public synchronized void apply(List<DecodedRecord> records) {
         if (failure != null) {
-            throw new IngestException(ref, rec.lsn(), "ingest stopped earlier: " + failure.getMessage(), failure);
-        }
-        if (!rec.endLsn().isAfter(position.end())) {
-            return;
-        }
-        if (rec.lsn().isBefore(position.end())) {
-            throw fail(new IngestException(ref, rec.lsn(), "record overlaps the ingested WAL, which ends at "
-                    + position.end(), null));
+            Lsn at = records.isEmpty() ? position.end() : records.get(0).lsn();
+            throw new IngestException(ref, at, "ingest stopped earlier: " + failure.getMessage(), failure);
         }
         WriteSet writes = store.newWriteSet();
-        RecordContext ctx = new RecordContext(timeline, writes, rec, rec.endLsn());
+        List<RecordContext> applied = new ArrayList<>(records.size());
         CheckPoint trackedBefore = tracker.current();
+        IngestPosition next = position;
         try {
-            requireKnownRmgr(rec);
-            storeBlocks(ctx);
-            redo(ctx, RecordDecoder.decode(rec));
-            VisibilityMapRedo.apply(ctx, relations);
-            GistRedo.apply(ctx, relations);
-            tracker.advancePastXid(rec.header().xidUnsigned());
-
-            Lsn end = rec.endLsn();
-            writes.put(KeyCodec.boundary(ref, end), new Timeline.RecordBoundary(rec.lsn(), end).encodeStart());
-            if (tracker.takeChanged()) {
-                writes.put(KeyCodec.checkpoint(ref, end), tracker.current().toBytes());
+            for (DecodedRecord rec : records) {
+                RecordContext ctx = applyRecord(writes, rec, next);
+                if (ctx != null) {
+                    applied.add(ctx);
+                    next = new IngestPosition(position.importLsn(), rec.lsn(), rec.endLsn());
+                }
             }
-            IngestPosition next = new IngestPosition(position.importLsn(), rec.lsn(), end);
-            writes.put(KeyCodec.position(ref), next.encode());
             writes.commit();
-            ctx.publishCachedPages(store.pageCache());
-            position = next;
-            paused = null;
-            watch.advance(end);
         } catch (RuntimeException e) {
-            IngestPausedException pause = pauseFor(e, rec.lsn());
-            if (pause != null) {
-                // Not the record's fault: nothing of it was stored, and it applies again later. What applying
-                // it changed in memory goes too, or the retry would not see those changes as new (and would
-                // not store the checkpoint fields it moves).
-                relations.invalidate();
-                tracker.reset(trackedBefore);
-                paused = pause;
-                throw pause;
+            relations.invalidate();
+            tracker.reset(trackedBefore);
+            if (records.size() == 1) {
+                throw handle(e, records.get(0));
             }
-            if (e instanceof IngestException ie) {
-                throw fail(ie);
+            for (DecodedRecord rec : records) { // the slow way, to store everything before the culprit
+                apply(rec);
             }
-            if (e instanceof WalFormatException) {
-                throw fail(new IngestException(ref, rec.lsn(), "cannot decode " + RecordTypeNames.display(rec) + ": "
-                        + e.getMessage(), e));
-            }
-            throw fail(new IngestException(ref, rec.lsn(), "cannot apply " + RecordTypeNames.display(rec) + ": " + e, e));
+            return;
         }
+        for (RecordContext ctx : applied) {
+            ctx.publishCachedPages(store.pageCache());
+        }
+        position = next;
+        paused = null;
+        watch.advance(next.end());
+    }
+
+    /** Redoes one record into {@code writes} after {@code at}; null when it was ingested already. */
+    private RecordContext applyRecord(WriteSet writes, DecodedRecord rec, IngestPosition at) {
+        if (!rec.endLsn().isAfter(at.end())) {
+            return null;
+        }
+        if (rec.lsn().isBefore(at.end())) {
+            throw new IngestException(ref, rec.lsn(), "record overlaps the ingested WAL, which ends at " + at.end(), null);
+        }
+        RecordContext ctx = new RecordContext(timeline, writes, rec, rec.endLsn());
+        requireKnownRmgr(rec);
+        storeBlocks(ctx);
+        redo(ctx, RecordDecoder.decode(rec));
+        VisibilityMapRedo.apply(ctx, relations);
+        GistRedo.apply(ctx, relations);
+        tracker.advancePastXid(rec.header().xidUnsigned());
+
+        Lsn end = rec.endLsn();
+        writes.put(KeyCodec.boundary(ref, end), new Timeline.RecordBoundary(rec.lsn(), end).encodeStart());
+        if (tracker.takeChanged()) {
+            writes.put(KeyCodec.checkpoint(ref, end), tracker.current().toBytes());
+        }
+        writes.put(KeyCodec.position(ref), new IngestPosition(position.importLsn(), rec.lsn(), end).encode());
+        return ctx;
+    }
+
+    /** What a record's failure to apply becomes: a pause to retry later, or the timeline's stop. */
+    private RuntimeException handle(RuntimeException e, DecodedRecord rec) {
+        IngestPausedException pause = pauseFor(e, rec.lsn());
+        if (pause != null) {
+            // Not the record's fault: nothing of it was stored, and it applies again later. What applying it
+            // changed in memory went too (relations, tracker), or the retry would not see those changes as new.
+            paused = pause;
+            return pause;
+        }
+        if (e instanceof IngestException ie) {
+            return fail(ie);
+        }
+        if (e instanceof WalFormatException) {
+            return fail(new IngestException(ref, rec.lsn(), "cannot decode " + RecordTypeNames.display(rec) + ": "
+                    + e.getMessage(), e));
+        }
+        return fail(new IngestException(ref, rec.lsn(), "cannot apply " + RecordTypeNames.display(rec) + ": " + e, e));
     }
 
     /**
@@ -228,15 +264,12 @@ public final class Ingest {
 
     private void storeImage(RecordContext ctx, RelFork rf, BlockReference b, byte[] page) {
         relations.putPage(ctx, rf, b.blockNumber(), page);
-        ctx.cachePage(rf, b.blockNumber(), page, 0);
     }
 
     private void redoBlock(RecordContext ctx, RelFork rf, BlockReference b) {
         DecodedRecord rec = ctx.record;
         String type = BlockRedo.recordType(rec);
-        RelState state = relations.state(ctx, rf);
-        PageMaterializer.Materialized before = state == null ? null
-                : ctx.timeline.materialized(rf, b.blockNumber(), ctx.lsn, state);
+        PageMaterializer.Materialized before = relations.page(ctx, rf, b.blockNumber());
         byte[] after;
         try {
             after = BlockRedo.apply(rec, b, before == null ? null : before.page());
@@ -264,8 +297,7 @@ public final class Ingest {
         if (chain >= IMAGE_AFTER_DELTAS) {
             storeImage(ctx, rf, b, after);
         } else {
-            relations.putPage(ctx, rf, b.blockNumber(), PageVersion.DeltaCodec.encode(rec, b.blockId()));
-            ctx.cachePage(rf, b.blockNumber(), after, chain);
+            relations.putDelta(ctx, rf, b.blockNumber(), PageVersion.DeltaCodec.encode(rec, b.blockId()), after, chain);
         }
     }
 

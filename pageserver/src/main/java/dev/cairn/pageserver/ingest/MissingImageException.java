@@ -6,10 +6,11 @@ import dev.cairn.common.Lsn;
 /**
  * A record changes a block but carries no image of it, and Cairn has no Java
  * redo for its resource manager: materialising the page would need
- * PostgreSQL's redo. The compute must run with wal_consistency_checking = 'all'.
+ * PostgreSQL's redo. The compute must list that rmgr in wal_consistency_checking.
  */
 public class MissingImageException extends IngestException {
-    public static final String REQUIRED_SETTING = "wal_consistency_checking = 'all'";
+    public static final String REQUIRED_SETTING = "wal_consistency_checking = '"
+            + dev.cairn.redo.BlockRedo.consistencyCheckingSetting() + "' (or 'all')";
     private final String rmgr;
 
     public MissingImageException(TimelineKey timeline, Lsn lsn, String rmgr, String recordType, String block) {

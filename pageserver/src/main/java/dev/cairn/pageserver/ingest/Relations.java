@@ -2,11 +2,13 @@ package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.RelFork;
 import dev.cairn.pageserver.store.KeyCodec;
+import dev.cairn.pageserver.store.PageMaterializer;
 import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pgformat.ForkNumber;
 import dev.cairn.pgformat.RelFileLocator;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,9 +16,24 @@ import java.util.Optional;
  * Relation fork existence and sizes at the head of ingest, and the page
  * writes that change them. A size entry is written only when existence or
  * size changes; the head state is cached because almost every record asks.
+ * So are the newest versions of recently written pages, materialised: ingest
+ * is their only writer, so redo of the next record on a hot page reads nothing.
  */
 final class Relations {
+    /** Pages whose newest version ingest keeps materialised: 4096 pages, 32 MiB. */
+    private static final int HEAD_PAGES = 4096;
+
+    private record BlockKey(RelFork rf, long block) {
+    }
+
     private final Map<RelFork, Optional<RelState>> head = new HashMap<>();
+    private final LinkedHashMap<BlockKey, PageMaterializer.Materialized> pages =
+            new LinkedHashMap<>(HEAD_PAGES, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<BlockKey, PageMaterializer.Materialized> eldest) {
+                    return size() > HEAD_PAGES;
+                }
+            };
 
     /** The fork's state as of this record, or null when it does not exist. */
     RelState state(RecordContext ctx, RelFork rf) {
@@ -28,15 +45,44 @@ final class Relations {
         return s.orElse(null);
     }
 
+    /**
+     * The block's newest version as of this record, materialised (the page array is shared: copy before
+     * changing it), or null when it has none of the fork's incarnation.
+     */
+    PageMaterializer.Materialized page(RecordContext ctx, RelFork rf, long block) {
+        BlockKey key = new BlockKey(rf, block);
+        PageMaterializer.Materialized m = pages.get(key);
+        if (m != null) {
+            return m;
+        }
+        RelState s = state(ctx, rf);
+        m = s == null ? null : ctx.timeline.materialized(rf, block, ctx.lsn, s);
+        if (m != null) {
+            pages.put(key, m);
+        }
+        return m;
+    }
+
     /** Stores a block image; a fork that did not exist is created, a shorter one extended. */
     void putPage(RecordContext ctx, RelFork rf, long block, byte[] page) {
+        putVersion(ctx, rf, block, page, new PageMaterializer.Materialized(page, ctx.lsn, 0));
+    }
+
+    /** Stores a delta (the record, to redo on the previous version); {@code after} is the page it makes. */
+    void putDelta(RecordContext ctx, RelFork rf, long block, byte[] delta, byte[] after, int chainLength) {
+        putVersion(ctx, rf, block, delta, new PageMaterializer.Materialized(after, ctx.lsn, chainLength));
+    }
+
+    private void putVersion(RecordContext ctx, RelFork rf, long block, byte[] value, PageMaterializer.Materialized m) {
         RelState s = state(ctx, rf);
         if (s == null) {
             setState(ctx, rf, new RelState(block + 1, ctx.lsn));
         } else if (block >= s.nblocks()) {
             setState(ctx, rf, s.withSize(block + 1));
         }
-        ctx.writes.put(KeyCodec.page(ctx.ref(), rf, block, ctx.lsn), page);
+        ctx.writes.put(KeyCodec.page(ctx.ref(), rf, block, ctx.lsn), value);
+        pages.put(new BlockKey(rf, block), m);
+        ctx.cachePage(rf, block, m.page(), m.chainLength());
     }
 
     /** smgrcreate: an existing fork is left as it is (as in redo). */
@@ -68,6 +114,7 @@ final class Relations {
         for (long b = nblocks; b < s.nblocks(); b++) {
             ctx.writes.put(KeyCodec.page(ctx.ref(), rf, b, ctx.lsn), null);
         }
+        pages.keySet().removeIf(k -> k.rf().equals(rf) && k.block() >= nblocks);
         setState(ctx, rf, s.withSize(nblocks));
     }
 
@@ -80,11 +127,13 @@ final class Relations {
                 head.put(rf, Optional.empty());
             }
         }
+        pages.keySet().removeIf(k -> k.rf().rel().equals(rel));
     }
 
     /** Forgets cached state (after a failed record, whose pending writes were discarded). */
     void invalidate() {
         head.clear();
+        pages.clear();
     }
 
     private void setState(RecordContext ctx, RelFork rf, RelState s) {

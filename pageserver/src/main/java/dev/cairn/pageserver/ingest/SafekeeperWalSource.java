@@ -156,10 +156,12 @@ public final class SafekeeperWalSource implements AutoCloseable {
                 metrics.walBytesReceived.increment(piece.data().length);
                 long applyStart = System.nanoTime();
                 decoder.feed(piece.data(), 0, piece.data().length);
+                List<DecodedRecord> records = new ArrayList<>();
                 for (DecodedRecord rec = decoder.next(); rec != null; rec = decoder.next()) {
-                    ingest.apply(rec);
-                    metrics.recordsIngested.increment();
+                    records.add(rec);
                 }
+                ingest.apply(records); // one write batch per piece of WAL
+                metrics.recordsIngested.increment(records.size());
                 metrics.ingestApply.record(System.nanoTime() - applyStart, TimeUnit.NANOSECONDS);
             }
         }

@@ -6,10 +6,13 @@ import dev.cairn.pgformat.wal.WalReader;
 import dev.cairn.pgformat.wal.synth.RecordPosition;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Ingests the WAL in a directory (such as a stopped compute's pg_wal) from the ingested position to its end. */
 public final class WalDirectoryIngest {
+    /** Records per write batch. */
+    private static final int BATCH = 256;
     private WalDirectoryIngest() {
     }
 
@@ -21,10 +24,16 @@ public final class WalDirectoryIngest {
             // the reader learns the segment size from the files; start where the next record can be
             Lsn start = RecordPosition.firstAtOrAfter(end, reader.segmentSize());
             try (WalReader from = WalReader.open(segments, start, null)) {
+                List<DecodedRecord> batch = new ArrayList<>(BATCH);
                 DecodedRecord rec;
                 while ((rec = from.nextUntilEndOfWal()) != null) {
-                    ingest.apply(rec);
+                    batch.add(rec);
+                    if (batch.size() == BATCH) {
+                        ingest.apply(batch);
+                        batch.clear();
+                    }
                 }
+                ingest.apply(batch);
             }
         }
         return ingest.position().end();

@@ -13,12 +13,12 @@ import java.util.concurrent.Future;
  * record the storage tier must understand. Re-runnable: every object name
  * carries the phase tag.
  */
-final class WalWorkload {
+public final class WalWorkload {
     private WalWorkload() {
     }
 
     /** Needs the server to run with max_prepared_transactions > 0. */
-    static void run(PgCluster pg, String tag) {
+    public static void run(PgCluster pg, String tag) {
         String port = Integer.toString(pg.port());
         List<String> conn = List.of("-h", "127.0.0.1", "-p", port, "-U", "postgres");
         pg.tool("pgbench", concat(conn, List.of("-i", "-q", "-s", "1", "postgres")), 300).requireSuccess("pgbench -i");

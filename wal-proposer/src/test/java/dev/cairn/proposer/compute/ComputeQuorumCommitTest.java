@@ -78,21 +78,7 @@ class ComputeQuorumCommitTest {
 
     @Test
     void commitsAreAcknowledgedOnlyWhenAQuorumHasThemAndNeverAfterFencing() throws Exception {
-        compute = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"),
-                List.of());
-        compute.start(Map.of(
-                "synchronous_standby_names", STANDBY,
-                "synchronous_commit", "on",
-                "wal_level", "replica",
-                "max_wal_senders", "5",
-                "max_replication_slots", "5",
-                "fsync", "off"));
-        // A fresh test timeline starts at the segment holding the compute's insert position.
-        Lsn insert = Lsn.parse(compute.psql("SELECT pg_current_wal_insert_lsn()"));
-        Lsn start = Lsn.of(insert.value() - insert.value() % SEG);
-
-        safekeepers = new LocalSafekeepers(dir, 3, SEG);
-        safekeepers.startAll();
+        Lsn start = startComputeAndSafekeepers(Map.of());
         ProposerDriver first = proposer("first", start);
         assertThat(first.awaitLeading(10_000)).isEqualTo(start);
         ComputeWalStreamer streamer = new ComputeWalStreamer(TL,
@@ -188,19 +174,7 @@ class ComputeQuorumCommitTest {
      */
     @Test
     void aCommitOnlyAMinorityHasIsNeverAcknowledged() throws Exception {
-        compute = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of());
-        compute.start(Map.of(
-                "synchronous_standby_names", STANDBY,
-                "synchronous_commit", "on",
-                "wal_level", "replica",
-                "max_wal_senders", "5",
-                "max_replication_slots", "5",
-                "wal_sender_timeout", "2s",
-                "fsync", "off"));
-        Lsn insert = Lsn.parse(compute.psql("SELECT pg_current_wal_insert_lsn()"));
-        Lsn start = Lsn.of(insert.value() - insert.value() % SEG);
-        safekeepers = new LocalSafekeepers(dir, 3, SEG);
-        safekeepers.startAll();
+        Lsn start = startComputeAndSafekeepers(Map.of("wal_sender_timeout", "2s"));
         ProposerDriver proposer = proposer("only", start);
         assertThat(proposer.awaitLeading(10_000)).isEqualTo(start);
         ComputeWalStreamer streamer = new ComputeWalStreamer(TL,
@@ -228,6 +202,28 @@ class ComputeQuorumCommitTest {
         safekeepers.stop(1);
         long holders = java.util.stream.IntStream.range(0, 2).filter(i -> committedXids(i, start).contains(xid)).count();
         assertThat(holders).as("safekeepers holding the commit record of xid %d", xid).isEqualTo(2);
+    }
+
+    /**
+     * A compute whose synchronous standby is the proposer's stream, and three safekeepers.
+     *
+     * @return where a fresh test timeline starts: the segment holding the compute's insert position
+     */
+    private Lsn startComputeAndSafekeepers(Map<String, String> extra) {
+        compute = PgCluster.initdb(PgBinaries.locate(), scratch.resolve("data"), List.of());
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "synchronous_standby_names", STANDBY,
+                "synchronous_commit", "on",
+                "wal_level", "replica",
+                "max_wal_senders", "5",
+                "max_replication_slots", "5",
+                "fsync", "off"));
+        settings.putAll(extra);
+        compute.start(settings);
+        Lsn insert = Lsn.parse(compute.psql("SELECT pg_current_wal_insert_lsn()"));
+        safekeepers = new LocalSafekeepers(dir, 3, SEG);
+        safekeepers.startAll();
+        return Lsn.of(insert.value() - insert.value() % SEG);
     }
 
     /** Inserts a row and commits; returns the transaction's 32-bit xid once COMMIT returned. */

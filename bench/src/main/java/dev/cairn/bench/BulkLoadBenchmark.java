@@ -86,7 +86,7 @@ final class BulkLoadBenchmark {
                     .requireSuccess("cairn endpoint list").stdout());
             result.put("cairn_load_seconds", loadSeconds);
             result.put("cairn_wal_bytes", after.minus(before));
-            result.put("cairn_ingest_lag_bound_bytes", 64L << 20);
+            result.put("cairn_ingest_lag_bound_bytes", dev.cairn.compute.ComputeSpec.DEFAULT_MAX_INGEST_LAG_BYTES);
             result.put("cairn_max_ingest_lag_bytes_sampled", lag.max.get());
             result.put("cairn_lag_samples", lag.samples.get());
             result.put("cairn_wake_to_first_query_seconds", wakeSeconds);

@@ -48,9 +48,15 @@ import java.util.stream.Stream;
  * basebackup (vs pg_basebackup of the same database), GetPage@LSN latency on
  * a warm and a cold block cache, and storage amplification before and after GC. The basebackup is also
  * downloaded through the HTTP API (basebackup_http_mb_per_s), which measures the admin server's streaming.
+ * With {@code --deltas} the compute runs as Cairn's do (full-page writes off, images only for rmgrs without Java
+ * redo): the store holds deltas, and GetPage is also timed on the pages with the longest delta chains (pgbench's
+ * tellers and branches, changed by every transaction) at random LSNs of the run, with an empty page cache.
  */
 final class PageserverBenchmark {
     private static final Map<String, String> COMPUTE = Map.of("fsync", "off", "wal_consistency_checking", "all",
+            "wal_compression", "lz4", "wal_keep_size", "16GB", "max_wal_size", "16GB", "autovacuum", "off");
+    private static final Map<String, String> COMPUTE_DELTAS = Map.of("fsync", "off", "full_page_writes", "off",
+            "wal_consistency_checking", dev.cairn.redo.BlockRedo.consistencyCheckingSetting(),
             "wal_compression", "lz4", "wal_keep_size", "16GB", "max_wal_size", "16GB", "autovacuum", "off");
 
     private PageserverBenchmark() {
@@ -59,12 +65,15 @@ final class PageserverBenchmark {
     static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
         int scale = intArg(args, "--scale", 70); // pgbench scale 70: a database of about 1 GB
         int seconds = intArg(args, "--seconds", 15);
+        boolean deltas = java.util.Arrays.asList(args).contains("--deltas");
         PgBinaries bin = PgBinaries.locate();
         TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "pageserver");
         result.put("time", Instant.now().toString());
-        result.put("workload", "pgbench -s " + scale + " init + " + seconds + " s x 4 clients, wal_consistency_checking=all, lz4");
+        result.put("workload", "pgbench -s " + scale + " init + " + seconds + " s x 4 clients, "
+                + (deltas ? "full_page_writes=off, images only for rmgrs without Java redo (deltas)"
+                : "wal_consistency_checking=all (images)") + ", lz4");
         try (KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys")).caller("bench").build());
              PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
             keys.createTenant(tl.tenant(), KeyRef.local("bench"));
@@ -72,18 +81,27 @@ final class PageserverBenchmark {
             Path storeDir = nodeDir.resolve("store"); // where a PageserverNode on nodeDir finds it
             Lsn end;
             RelFork accounts;
+            List<RelFork> hotPages;
+            Lsn[] hotRange;
             long dataDirBytes;
             try (PageStore store = PageStore.open(storeDir, new KmsValueCipher(keys))) {
                 long t0 = System.nanoTime();
                 DataDirImport.run(store, tl, pg.dataDir());
                 result.put("import_seconds", secondsSince(t0));
 
-                pg.start(COMPUTE);
+                pg.start(deltas ? COMPUTE_DELTAS : COMPUTE);
                 List<String> conn = List.of("-h", "127.0.0.1", "-p", Integer.toString(pg.port()), "-U", "postgres");
                 pg.tool("pgbench", concat(conn, "-i", "-q", "-s", Integer.toString(scale), "postgres"), 3600)
                         .requireSuccess("pgbench -i");
+                Lsn runStart = Lsn.parse(pg.psql("SELECT pg_current_wal_insert_lsn()"));
                 pg.tool("pgbench", concat(conn, "-n", "-c", "4", "-j", "2", "-T", Integer.toString(seconds), "postgres"), 3600)
                         .requireSuccess("pgbench");
+                Lsn runEnd = Lsn.parse(pg.psql("SELECT pg_current_wal_insert_lsn()"));
+                long dbOid = Long.parseLong(pg.psql("SELECT oid FROM pg_database WHERE datname = 'postgres'"));
+                hotPages = List.of(
+                        new RelFork(new RelFileLocator(1663, dbOid, Long.parseLong(pg.psql("SELECT pg_relation_filenode('pgbench_tellers')"))), ForkNumber.MAIN),
+                        new RelFork(new RelFileLocator(1663, dbOid, Long.parseLong(pg.psql("SELECT pg_relation_filenode('pgbench_branches')"))), ForkNumber.MAIN));
+                hotRange = new Lsn[] {runStart, runEnd};
                 accounts = new RelFork(new RelFileLocator(1663,
                         Long.parseLong(pg.psql("SELECT oid FROM pg_database WHERE datname = 'postgres'")),
                         Long.parseLong(pg.psql("SELECT pg_relation_filenode('pgbench_accounts')"))), ForkNumber.MAIN);
@@ -139,6 +157,8 @@ final class PageserverBenchmark {
             // Reopened with a 1 MiB block cache: reads go to SST files (the OS page cache may still hold them).
             try (PageStore cold = PageStore.open(storeDir, new KmsValueCipher(keys), 1L << 20)) {
                 result.put("getpage_cold_block_cache_us", getPageLatency(new Timeline(cold, tl), accounts, end));
+                result.put("getpage_hot_pages_random_lsn_cold_page_cache_us",
+                        hotPageLatency(new Timeline(cold, tl), hotPages, hotRange[0], hotRange[1]));
                 new GarbageCollector(cold).collect(new Timeline(cold, tl), end);
                 cold.compact();
                 long afterGc = treeSize(storeDir);
@@ -149,7 +169,7 @@ final class PageserverBenchmark {
             }
         }
         result.put("cpus", Runtime.getRuntime().availableProcessors());
-        BenchResults.writeAndPrint(resultsDir, "pageserver.json", result);
+        BenchResults.writeAndPrint(resultsDir, deltas ? "pageserver-deltas.json" : "pageserver.json", result);
     }
 
     /**
@@ -173,6 +193,33 @@ final class PageserverBenchmark {
             }
         }
         return best;
+    }
+
+    /**
+     * p50 and p99 of GetPage@LSN of the first block of each relation at random LSNs in [from, to] (microseconds):
+     * the pages every transaction changes, so with deltas each read replays up to a chain's length. The store
+     * was just opened, so the page cache starts empty; a random LSN rarely meets a cached version.
+     */
+    private static Map<String, Double> hotPageLatency(Timeline t, List<RelFork> rels, Lsn from, Lsn to) {
+        Random rnd = new Random(11);
+        int n = 5000;
+        double[] us = new double[n];
+        for (int i = 0; i < n; i++) {
+            RelFork rel = rels.get(i % rels.size());
+            Lsn at = Lsn.of(from.value() + (long) (rnd.nextDouble() * (to.value() - from.value())));
+            long t0 = System.nanoTime();
+            byte[] page = t.page(rel, 0, at);
+            us[i] = (System.nanoTime() - t0) / 1e3;
+            if (page.length != 8192) {
+                throw new IllegalStateException("GetPage returned " + page.length + " bytes");
+            }
+        }
+        Arrays.sort(us);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("p50", us[n / 2]);
+        m.put("p99", us[n * 99 / 100]);
+        m.put("max", us[n - 1]);
+        return m;
     }
 
     /** p50 and p99 of GetPage@LSN over random blocks of the relation (microseconds). */

@@ -24,8 +24,10 @@ class WorkloadRedoTest {
             ReplayOracle oracle = cluster.replay();
             System.out.println("pgbench: " + oracle.summary());
             oracle.requireClean();
-            assertThat(oracle.verified().get("Heap/HOT_UPDATE")).isGreaterThan(20_000);
-            assertThat(oracle.verified().get("Btree/INSERT_LEAF")).isGreaterThan(100_000); // pgbench -i's primary keys
+            assertThat(oracle.verified().get("Heap/HOT_UPDATE")).isGreaterThan(10_000);
+            // pgbench -i builds its primary keys sorted (images); the run's non-HOT updates insert into them
+            assertThat(oracle.verified().get("Btree/INSERT_LEAF")).isGreaterThan(1_000);
+            assertThat(oracle.verifiedTotal()).isGreaterThan(50_000);
         }
     }
 

@@ -196,13 +196,13 @@ class LocalClusterIT {
     /**
      * Backpressure (DESIGN.md 2.4): while the pageserver cannot ingest (SIGSTOP, then SIGKILL and the
      * supervisor's restart), a burst's commits stop once the quorum is ahead of the pageserver by the bound
-     * (64 MiB by default) plus the one transaction in flight, and go on once it ingests again; nothing
+     * (16 MiB by default) plus the one transaction in flight, and go on once it ingests again; nothing
      * acknowledged is lost.
      */
     @Test
     @Order(7)
     void burstIsHeldBackWhileThePageserverCannotIngest() throws Exception {
-        long bound = 64L << 20;
+        long bound = dev.cairn.compute.ComputeSpec.DEFAULT_MAX_INGEST_LAG_BYTES;
         long slack = 16L << 20; // the transaction in flight, whose WAL the compute sends before it waits
         try (Connection c = jdbc(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE burst (id int, v text)");

@@ -232,7 +232,7 @@ public final class Ingest {
     /**
      * Each block of the record: an image to replay is stored as it is; a block of a resource manager with Java
      * redo is redone on its previous version and stored as a delta (as an image once the chain since the last
-     * image reaches {@link #IMAGE_AFTER_DELTAS}); other blocks need PostgreSQL's image of them. In verify mode a
+     * image reaches {@link #IMAGE_AFTER_DELTAS}, or when the record initialises the page); other blocks need PostgreSQL's image of them. In verify mode a
      * redone block that also carries an image is compared with it.
      */
     private void storeBlocks(RecordContext ctx) {
@@ -294,7 +294,9 @@ public final class Ingest {
         }
         options.observer().redone(type);
         int chain = before == null ? 1 : before.chainLength() + 1;
-        if (chain >= IMAGE_AFTER_DELTAS) {
+        // A record that builds the page from nothing (a bulk insert's new page) carries about as many bytes as the
+        // page holds: its image costs no more to store and saves every later reader the replay.
+        if (chain >= IMAGE_AFTER_DELTAS || b.willInit()) {
             storeImage(ctx, rf, b, after);
         } else {
             relations.putDelta(ctx, rf, b.blockNumber(), PageVersion.DeltaCodec.encode(rec, b.blockId()), after, chain);

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * GetPage@LSN over images and deltas: walk back from the LSN to the newest image (or a cached page, or the
- * start of the relation's incarnation), then redo the deltas after it in order. What is materialised from
- * committed versions is cached by the newest version's key; what a pending write set shows is not.
+ * start of the relation's incarnation), then redo the deltas after it in order. What is materialised is cached
+ * by the newest version's key when the source {@linkplain VersionSource#fillsPageCache() allows it}.
  */
 public final class PageMaterializer {
     /** A materialised page, the LSN of the version it ends with, and the deltas on top of its image. */
@@ -25,7 +25,7 @@ public final class PageMaterializer {
     /** The block at {@code lsn}, or null when no version of this incarnation exists (it reads as zeroes). */
     static Materialized materialize(VersionSource source, PageCache cache, TimelineKey ref, RelFork rf, long block,
                                     Lsn lsn, RelState state) {
-        boolean cacheable = !(source instanceof WriteSet);
+        boolean cacheable = source.fillsPageCache();
         List<PageVersion.Delta> deltas = new ArrayList<>();
         byte[] base = null;
         int baseChain = 0;

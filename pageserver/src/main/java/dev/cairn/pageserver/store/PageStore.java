@@ -178,6 +178,11 @@ public final class PageStore implements VersionSource, AutoCloseable {
         void visit(byte[] entityKey, Versioned version);
     }
 
+    /** Receives one entity's versions from a {@link Scanner}. */
+    interface HistoryVisitor {
+        void visit(byte[] entityKey, VersionHistory history);
+    }
+
     /** A set of writes to apply atomically. */
     public WriteSet newWriteSet() {
         return new WriteSet(this);
@@ -359,6 +364,35 @@ public final class PageStore implements VersionSource, AutoCloseable {
             if (candidateKey != null) {
                 visitor.visit(KeyCodec.entityOf(candidateKey), new Versioned(KeyCodec.lsnOf(candidateKey),
                         codec.open(candidateKey, candidateValue)));
+            }
+        }
+
+        /**
+         * Each entity under {@code prefix}, in key order, with its versions at or below {@code lsn} still sealed
+         * (oldest first); entities with none are skipped. The history is reused for the next entity once the
+         * visitor returns.
+         */
+        void scanHistories(byte[] prefix, Lsn lsn, HistoryVisitor visitor) {
+            RocksIterator it = iterators.computeIfAbsent(KeyCodec.kindOf(prefix).family,
+                    f -> db.newIterator(families.get(f), options));
+            VersionHistory history = new VersionHistory(codec);
+            byte[] groupKey = null;
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!KeyCodec.hasPrefix(key, prefix)) {
+                    break;
+                }
+                if (groupKey != null && !KeyCodec.sameEntity(groupKey, key) && !history.isEmpty()) {
+                    visitor.visit(KeyCodec.entityOf(groupKey), history);
+                    history.clear();
+                }
+                groupKey = key;
+                if (KeyCodec.lsnOf(key).compareTo(lsn) <= 0) {
+                    history.add(key, it.value());
+                }
+            }
+            if (!history.isEmpty()) {
+                visitor.visit(KeyCodec.entityOf(groupKey), history);
             }
         }
 

@@ -96,15 +96,20 @@ public final class Timeline {
     }
 
     /**
-     * The fork's blocks at {@code lsn}, in ascending block order, from one forward scan by {@code scanner}
-     * (a block whose newest version is a delta is materialised); blocks without a version of this incarnation
-     * (they read as zeroes) and blocks at or past {@code state}'s size are skipped.
+     * The fork's blocks at {@code lsn}, in ascending block order, from one forward scan by {@code scanner}: a
+     * block whose newest version is a delta is materialised from the versions that scan read, with no seek back;
+     * blocks without a version of this incarnation (they read as zeroes) and blocks at or past {@code state}'s
+     * size are skipped.
      */
     public void forEachStoredPage(PageStore.Scanner scanner, RelFork rf, Lsn lsn, RelState state, StoredPageVisitor visitor) {
-        scanner.scanLatest(KeyCodec.pagePrefix(ref, rf), lsn, (entity, v) -> {
+        scanner.scanHistories(KeyCodec.pagePrefix(ref, rf), lsn, (entity, history) -> {
             long block = KeyCodec.blockOf(entity);
-            if (block < state.nblocks() && !v.isTombstone() && !v.lsn().isBefore(state.createdAt())) {
-                visitor.visit(block, PageVersion.isImage(v.value()) ? v.value() : storedPage(rf, block, lsn, state));
+            if (block < state.nblocks()) {
+                PageMaterializer.Materialized m = PageMaterializer.materialize(history, store.pageCache(), ref, rf,
+                        block, lsn, state);
+                if (m != null) {
+                    visitor.visit(block, m.page().clone());
+                }
             }
         });
     }

@@ -31,6 +31,11 @@ public final class WriteSet implements VersionSource {
     }
 
     @Override
+    public boolean fillsPageCache() {
+        return false;
+    }
+
+    @Override
     public Versioned latest(byte[] keyWithLsn) {
         Map.Entry<byte[], byte[]> floor = pending.floorEntry(keyWithLsn);
         if (floor != null && KeyCodec.sameEntity(floor.getKey(), keyWithLsn)) {

@@ -94,7 +94,7 @@ public final class BlockRedo {
                 throw new RedoException(rec, block, "the block has no previous version to apply the record to", null);
             }
             page = Page.wrap(before.clone());
-            if (!page.isNew() && !page.lsn().isBefore(rec.endLsn())) {
+            if (!page.isNew() && !page.lsn().isBefore(rec.pageLsn())) {
                 return page.bytes(); // BLK_DONE: the version already includes this record
             }
         }
@@ -103,7 +103,7 @@ public final class BlockRedo {
         } catch (PageCorruptException | WalFormatException | BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new RedoException(rec, block, e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
-        page.setLsn(rec.endLsn());
+        page.setLsn(rec.pageLsn());
         return page.bytes();
     }
 
@@ -115,7 +115,7 @@ public final class BlockRedo {
         byte[] bytes = FullPageImage.restore(rec.lsn(), block);
         Page page = Page.wrap(bytes);
         if (!page.isNew()) {
-            page.setLsn(rec.endLsn());
+            page.setLsn(rec.pageLsn());
         }
         return bytes;
     }

@@ -32,7 +32,7 @@ public final class ConsistencyCheck {
     public static Optional<Mismatch> compare(DecodedRecord rec, BlockReference block, byte[] redone) {
         RmgrRedo redo = BlockRedo.forRmgr(rec.rmgr());
         Page replay = Page.wrap(redone.clone());
-        if (replay.lsn().isAfter(rec.endLsn())) {
+        if (replay.lsn().isAfter(rec.pageLsn())) {
             return Optional.empty();
         }
         Page primary = Page.wrap(FullPageImage.restore(rec.lsn(), block));

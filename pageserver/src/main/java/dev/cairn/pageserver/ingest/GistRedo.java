@@ -46,7 +46,7 @@ final class GistRedo {
         page = page.clone();
         int special = PageHeader.read(page).special();
         ByteBuffer b = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
-        long nsn = ctx.record.endLsn().value();
+        long nsn = ctx.record.pageLsn().value();
         b.putInt(special, (int) (nsn >>> 32));
         b.putInt(special + 4, (int) nsn);
         int flags = Short.toUnsignedInt(b.getShort(special + 12));

@@ -26,7 +26,6 @@ import dev.cairn.pgformat.rmgr.XactRecord;
 import dev.cairn.pgformat.rmgr.XlogRecord;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
-import dev.cairn.pgformat.wal.FullPageImage;
 import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.WalFormatException;
 import dev.cairn.pageserver.store.PageMaterializer;
@@ -35,8 +34,6 @@ import dev.cairn.redo.BlockRedo;
 import dev.cairn.redo.ConsistencyCheck;
 import dev.cairn.redo.RedoException;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,7 +230,8 @@ public final class Ingest {
      * Each block of the record: an image to replay is stored as it is; a block of a resource manager with Java
      * redo is redone on its previous version and stored as a delta (as an image once the chain since the last
      * image reaches {@link #IMAGE_AFTER_DELTAS}, or when the record initialises the page); other blocks need PostgreSQL's image of them. In verify mode a
-     * redone block that also carries an image is compared with it.
+     * redone block that also carries an image is compared with it. Heap blocks then record their free space in
+     * the free space map as redo does.
      */
     private void storeBlocks(RecordContext ctx) {
         DecodedRecord rec = ctx.record;
@@ -252,14 +250,15 @@ public final class Ingest {
                 throw new MissingImageException(ref, rec.lsn(), RmgrId.nameOf(rec.rmid()), RecordTypeNames.display(rec),
                         "block " + b.blockNumber() + " of " + rf);
             }
+            if (rec.rmgr() == RmgrId.HEAP || rec.rmgr() == RmgrId.HEAP2) {
+                FreeSpaceMapRedo.afterHeapBlock(ctx, relations, rf, b);
+            }
         }
     }
 
     /** A block image as it is after the record: replay images and wal_consistency_checking images alike. */
     private static byte[] imageAfter(DecodedRecord rec, BlockReference b) {
-        byte[] page = FullPageImage.restore(rec.lsn(), b);
-        stampLsn(page, rec.endLsn());
-        return page;
+        return BlockRedo.restoredImage(rec, b);
     }
 
     private void storeImage(RecordContext ctx, RelFork rf, BlockReference b, byte[] page) {
@@ -300,20 +299,6 @@ public final class Ingest {
             storeImage(ctx, rf, b, after);
         } else {
             relations.putDelta(ctx, rf, b.blockNumber(), PageVersion.DeltaCodec.encode(rec, b.blockId()), after, chain);
-        }
-    }
-
-    /**
-     * The image was taken inside XLogInsert, before PageSetLSN: give it the LSN
-     * the page gets right after (as redo does when it restores an image).
-     * New (all-zero) pages keep LSN 0.
-     */
-    private static void stampLsn(byte[] page, Lsn lsn) {
-        ByteBuffer b = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
-        boolean isNew = b.getShort(14) == 0; // pd_upper
-        if (!isNew) {
-            b.putInt(0, (int) (lsn.value() >>> 32));
-            b.putInt(4, (int) lsn.value());
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.RelFork;
+import dev.cairn.pageserver.store.PageMaterializer;
 import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pgformat.ForkNumber;
 import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.rmgr.SmgrRecord;
 import dev.cairn.pgformat.rmgr.VisibilityMapChange;
+import dev.cairn.redo.fsm.FreeSpaceMapPage;
 
 /**
  * Storage records: fork creation, and truncation of the main fork with the
@@ -13,9 +15,6 @@ import dev.cairn.pgformat.rmgr.VisibilityMapChange;
  * visibilitymap_prepare_truncate of PostgreSQL 15).
  */
 final class SmgrRedo {
-    /** FSM leaf slots per page: BLCKSZ - MAXALIGN(page header) - offsetof(FSMPageData, fp_nodes), minus the inner nodes. */
-    static final long FSM_SLOTS_PER_PAGE = (PgConstants.BLCKSZ - 24 - 4) - (PgConstants.BLCKSZ / 2 - 1);
-    static final int FSM_TREE_DEPTH = 3;
     /** The VM's map starts after the MAXALIGNed page header. */
     static final int VM_MAP_OFFSET = 24;
 
@@ -37,13 +36,17 @@ final class SmgrRedo {
         RelFork fsm = new RelFork(t.rel(), ForkNumber.FSM);
         RelState fsmState = relations.state(ctx, fsm);
         if (t.truncatesFreeSpaceMap() && fsmState != null) {
-            long logicalPage = heapBlocks / FSM_SLOTS_PER_PAGE;
-            long physical = fsmLogicalToPhysical(logicalPage);
+            long physical = FreeSpaceMapPage.blockOf(heapBlocks);
             long keep = physical;
-            if (heapBlocks % FSM_SLOTS_PER_PAGE != 0) {
-                // the last kept FSM page still maps removed blocks: zeroes are a valid, empty FSM page
+            int firstRemovedSlot = FreeSpaceMapPage.slotOf(heapBlocks);
+            if (firstRemovedSlot != 0) {
+                // the last kept FSM page still maps removed blocks: their slots are cleared
                 if (physical < fsmState.nblocks()) {
-                    relations.putPage(ctx, fsm, physical, new byte[PgConstants.BLCKSZ]);
+                    PageMaterializer.Materialized m = relations.page(ctx, fsm, physical);
+                    byte[] page = m == null ? new byte[PgConstants.BLCKSZ] : m.page().clone();
+                    if (FreeSpaceMapPage.truncateAvail(page, firstRemovedSlot)) {
+                        relations.putPage(ctx, fsm, physical, page);
+                    }
                 }
                 keep = physical + 1;
             }
@@ -71,16 +74,5 @@ final class SmgrRedo {
             }
             relations.truncate(ctx, vm, keep);
         }
-    }
-
-    /** fsm_logical_to_physical for a bottom-level FSM page. */
-    static long fsmLogicalToPhysical(long logicalPage) {
-        long leaf = logicalPage;
-        long pages = 0;
-        for (int level = 0; level < FSM_TREE_DEPTH; level++) {
-            pages += leaf + 1;
-            leaf /= FSM_SLOTS_PER_PAGE;
-        }
-        return pages - 1;
     }
 }

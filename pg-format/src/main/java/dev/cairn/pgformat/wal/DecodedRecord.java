@@ -22,6 +22,14 @@ import java.util.List;
 public record DecodedRecord(Lsn lsn, Lsn endLsn, XLogRecordHeader header, List<BlockReference> blocks,
                             int origin, int toplevelXid, byte[] bytes, int mainDataOffset, int mainDataLength) {
 
+    /**
+     * The LSN redo gives the pages this record changes, and the primary gave them: the record's end rounded up
+     * to MAXALIGN, where the next record starts (XLogInsert's EndPos, the reader's EndRecPtr).
+     */
+    public Lsn pageLsn() {
+        return Lsn.of((endLsn.value() + 7) & ~7L);
+    }
+
     public int rmid() {
         return header.rmid();
     }

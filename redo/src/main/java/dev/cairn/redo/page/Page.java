@@ -334,6 +334,27 @@ public final class Page {
         return space < ITEM_ID_SIZE ? 0 : space - ITEM_ID_SIZE;
     }
 
+    /**
+     * PageGetHeapFreeSpace: {@link #freeSpace()}, but none when the page already has MaxHeapTuplesPerPage line
+     * pointers and no unused one among them (the PD_HAS_FREE_LINES hint is believed when clear, checked when set).
+     */
+    public int heapFreeSpace() {
+        int space = freeSpace();
+        int nline = maxOffset();
+        if (space > 0 && nline >= HeapLimits.MAX_TUPLES_PER_PAGE) {
+            boolean freeLine = false;
+            if (hasFlag(PD_HAS_FREE_LINES)) {
+                for (int i = 1; i <= nline && !freeLine; i++) {
+                    freeLine = !itemIsUsed(i);
+                }
+            }
+            if (!freeLine) {
+                space = 0;
+            }
+        }
+        return space;
+    }
+
     private void checkPointers(boolean requireAlignedSpecial) {
         int lower = lower();
         int upper = upper();

@@ -202,23 +202,11 @@ final class PageserverBenchmark {
      */
     private static Map<String, Double> hotPageLatency(Timeline t, List<RelFork> rels, Lsn from, Lsn to) {
         Random rnd = new Random(11);
-        int n = 5000;
-        double[] us = new double[n];
-        for (int i = 0; i < n; i++) {
-            RelFork rel = rels.get(i % rels.size());
-            Lsn at = Lsn.of(from.value() + (long) (rnd.nextDouble() * (to.value() - from.value())));
-            long t0 = System.nanoTime();
-            byte[] page = t.page(rel, 0, at);
-            us[i] = (System.nanoTime() - t0) / 1e3;
-            if (page.length != 8192) {
-                throw new IllegalStateException("GetPage returned " + page.length + " bytes");
-            }
-        }
-        Arrays.sort(us);
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("p50", us[n / 2]);
-        m.put("p99", us[n * 99 / 100]);
-        m.put("max", us[n - 1]);
+        long[] i = {0};
+        double[] us = getPageMicros(() -> t.page(rels.get((int) (i[0]++ % rels.size())), 0,
+                Lsn.of(from.value() + (long) (rnd.nextDouble() * (to.value() - from.value())))));
+        Map<String, Double> m = percentiles(us);
+        m.put("max", us[us.length - 1]);
         return m;
     }
 
@@ -226,22 +214,30 @@ final class PageserverBenchmark {
     private static Map<String, Double> getPageLatency(Timeline t, RelFork rel, Lsn lsn) {
         long blocks = t.relState(rel, lsn).nblocks();
         Random rnd = new Random(7);
-        int n = 5000;
-        double[] us = new double[n];
-        for (int i = 0; i < n; i++) {
-            long block = (long) (rnd.nextDouble() * blocks);
+        Map<String, Double> m = percentiles(getPageMicros(() -> t.page(rel, (long) (rnd.nextDouble() * blocks), lsn)));
+        m.put("blocks_in_relation", (double) blocks);
+        return m;
+    }
+
+    /** 5000 timed reads, sorted (microseconds). */
+    private static double[] getPageMicros(java.util.function.Supplier<byte[]> read) {
+        double[] us = new double[5000];
+        for (int i = 0; i < us.length; i++) {
             long t0 = System.nanoTime();
-            byte[] page = t.page(rel, block, lsn);
+            byte[] page = read.get();
             us[i] = (System.nanoTime() - t0) / 1e3;
             if (page.length != 8192) {
                 throw new IllegalStateException("GetPage returned " + page.length + " bytes");
             }
         }
         Arrays.sort(us);
+        return us;
+    }
+
+    private static Map<String, Double> percentiles(double[] sorted) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("p50", us[n / 2]);
-        m.put("p99", us[n * 99 / 100]);
-        m.put("blocks_in_relation", (double) blocks);
+        m.put("p50", sorted[sorted.length / 2]);
+        m.put("p99", sorted[sorted.length * 99 / 100]);
         return m;
     }
 

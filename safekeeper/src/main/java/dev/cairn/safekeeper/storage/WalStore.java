@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +76,8 @@ public final class WalStore implements AutoCloseable {
     private final boolean readOnly;
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private final Set<Segment> unsynced = new HashSet<>();
+    /** The newest chunks' plaintext: WAL readers tail what was just appended, so it is not read back and decrypted. */
+    private final RecentChunks recentAppends = new RecentChunks(4 << 20);
     private boolean dirUnsynced;
     private Lsn start = Lsn.INVALID;
     private Lsn end = Lsn.INVALID;
@@ -327,6 +330,7 @@ public final class WalStore implements AutoCloseable {
 
     private void appendChunk(Segment seg, Lsn at, byte[] plain) throws IOException {
         writeFrame(seg, at, plain.length, sealFrame(at, plain));
+        recentAppends.put(at.value(), plain);
     }
 
     /** The on-disk frame of a chunk. Sealing may fail (e.g. revoked keys): nothing is written before it. */
@@ -390,6 +394,7 @@ public final class WalStore implements AutoCloseable {
 
     /** Makes the WAL end at {@code newEnd}, durably. On an empty WAL it only sets where WAL starts. */
     public void truncate(Lsn newEnd) {
+        recentAppends.clear();
         if (!end.isValid() || (start.equals(end) && segments.isEmpty())) {
             start = newEnd;
             end = newEnd;
@@ -498,11 +503,12 @@ public final class WalStore implements AutoCloseable {
         try {
             for (Segment seg : segments.subMap(Long.divideUnsigned(from.value(), segmentSize), true,
                     Long.divideUnsigned(Math.max(from.value(), to.value() - 1), segmentSize), true).values()) {
-                for (Chunk c : seg.chunks) {
-                    if (!c.end().isAfter(from) || !c.start().isBefore(to)) {
-                        continue;
+                for (int i = firstChunkEndingAfter(seg.chunks, from); i < seg.chunks.size(); i++) {
+                    Chunk c = seg.chunks.get(i);
+                    if (!c.start().isBefore(to)) {
+                        break;
                     }
-                    byte[] plain = decrypt(seg, c);
+                    byte[] plain = plaintext(seg, c);
                     long a = Math.max(from.value(), c.start().value());
                     long b = Math.min(to.value(), c.end().value());
                     System.arraycopy(plain, (int) (a - c.start().value()), out, (int) (a - from.value()), (int) (b - a));
@@ -512,6 +518,27 @@ public final class WalStore implements AutoCloseable {
             throw new UncheckedIOException("cannot read WAL of " + timeline + " at " + from, e);
         }
         return out;
+    }
+
+    /** Chunks are in LSN order: the index of the first that ends after {@code lsn} (binary search). */
+    private static int firstChunkEndingAfter(List<Chunk> chunks, Lsn lsn) {
+        int lo = 0;
+        int hi = chunks.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (chunks.get(mid).end().isAfter(lsn)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** A chunk's plaintext: from the recent appends that readers tail, else decrypted from disk. */
+    private byte[] plaintext(Segment seg, Chunk c) throws IOException {
+        byte[] recent = recentAppends.get(c.start().value());
+        return recent != null && recent.length == c.length() ? recent : decrypt(seg, c);
     }
 
     private byte[] decrypt(Segment seg, Chunk c) throws IOException {
@@ -573,5 +600,35 @@ public final class WalStore implements AutoCloseable {
             }
         }
         segments.clear();
+    }
+
+    /** Plaintext of recently appended chunks by start LSN, oldest dropped first beyond a byte budget. */
+    private static final class RecentChunks {
+        private final long capacity;
+        private final LinkedHashMap<Long, byte[]> chunks = new LinkedHashMap<>();
+        private long bytes;
+
+        RecentChunks(long capacity) {
+            this.capacity = capacity;
+        }
+
+        byte[] get(long start) {
+            return chunks.get(start);
+        }
+
+        void put(long start, byte[] plain) {
+            byte[] replaced = chunks.put(start, plain);
+            bytes += plain.length - (replaced == null ? 0 : replaced.length);
+            var oldest = chunks.values().iterator();
+            while (bytes > capacity && oldest.hasNext()) {
+                bytes -= oldest.next().length;
+                oldest.remove();
+            }
+        }
+
+        void clear() {
+            chunks.clear();
+            bytes = 0;
+        }
     }
 }

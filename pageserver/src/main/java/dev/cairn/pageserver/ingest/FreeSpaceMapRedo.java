@@ -3,7 +3,6 @@ package dev.cairn.pageserver.ingest;
 import dev.cairn.pageserver.RelFork;
 import dev.cairn.pageserver.store.PageMaterializer;
 import dev.cairn.pgformat.ForkNumber;
-import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.redo.fsm.FreeSpaceMapPage;
 import dev.cairn.redo.heap.HeapFreeSpace;
@@ -38,8 +37,7 @@ final class FreeSpaceMapRedo {
     private static void record(RecordContext ctx, Relations relations, RelFork fsm, long heapBlock, int freeSpace) {
         long fsmBlock = FreeSpaceMapPage.blockOf(heapBlock);
         relations.extend(ctx, fsm, fsmBlock + 1);
-        PageMaterializer.Materialized m = relations.page(ctx, fsm, fsmBlock);
-        byte[] page = m == null ? new byte[PgConstants.BLCKSZ] : m.page().clone();
+        byte[] page = relations.pageToChange(ctx, fsm, fsmBlock);
         if (FreeSpaceMapPage.setAvail(page, FreeSpaceMapPage.slotOf(heapBlock), FreeSpaceMapPage.category(freeSpace))) {
             relations.putPage(ctx, fsm, fsmBlock, page);
         }

@@ -229,9 +229,9 @@ public final class Ingest {
     /**
      * Each block of the record: an image to replay is stored as it is; a block of a resource manager with Java
      * redo is redone on its previous version and stored as a delta (as an image once the chain since the last
-     * image reaches {@link #IMAGE_AFTER_DELTAS}, or when the record initialises the page); other blocks need PostgreSQL's image of them. In verify mode a
-     * redone block that also carries an image is compared with it. Heap blocks then record their free space in
-     * the free space map as redo does.
+     * image reaches {@link #IMAGE_AFTER_DELTAS}, or when the record initialises the page); other blocks need
+     * PostgreSQL's image of them. In verify mode a redone block that also carries an image is compared with it.
+     * Heap blocks then record their free space in the free space map as redo does.
      */
     private void storeBlocks(RecordContext ctx) {
         DecodedRecord rec = ctx.record;

@@ -5,6 +5,7 @@ import dev.cairn.pageserver.store.KeyCodec;
 import dev.cairn.pageserver.store.PageMaterializer;
 import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pgformat.ForkNumber;
+import dev.cairn.pgformat.PgConstants;
 import dev.cairn.pgformat.RelFileLocator;
 
 import java.util.HashMap;
@@ -61,6 +62,12 @@ final class Relations {
             pages.put(key, m);
         }
         return m;
+    }
+
+    /** A private copy of the block's newest version to change and store again, or a new (all-zero) page. */
+    byte[] pageToChange(RecordContext ctx, RelFork rf, long block) {
+        PageMaterializer.Materialized m = page(ctx, rf, block);
+        return m == null ? new byte[PgConstants.BLCKSZ] : m.page().clone();
     }
 
     /** Stores a block image; a fork that did not exist is created, a shorter one extended. */

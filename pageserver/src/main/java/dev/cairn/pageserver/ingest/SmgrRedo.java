@@ -1,7 +1,6 @@
 package dev.cairn.pageserver.ingest;
 
 import dev.cairn.pageserver.RelFork;
-import dev.cairn.pageserver.store.PageMaterializer;
 import dev.cairn.pageserver.store.RelState;
 import dev.cairn.pgformat.ForkNumber;
 import dev.cairn.pgformat.PgConstants;
@@ -42,8 +41,7 @@ final class SmgrRedo {
             if (firstRemovedSlot != 0) {
                 // the last kept FSM page still maps removed blocks: their slots are cleared
                 if (physical < fsmState.nblocks()) {
-                    PageMaterializer.Materialized m = relations.page(ctx, fsm, physical);
-                    byte[] page = m == null ? new byte[PgConstants.BLCKSZ] : m.page().clone();
+                    byte[] page = relations.pageToChange(ctx, fsm, physical);
                     if (FreeSpaceMapPage.truncateAvail(page, firstRemovedSlot)) {
                         relations.putPage(ctx, fsm, physical, page);
                     }

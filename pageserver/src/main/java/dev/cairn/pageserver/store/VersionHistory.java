@@ -33,16 +33,6 @@ final class VersionHistory implements VersionSource {
         sealed.clear();
     }
 
-    /** The key of the newest version. */
-    byte[] newestKey() {
-        return keys.get(keys.size() - 1);
-    }
-
-    /** The newest version, opened. */
-    Versioned newest() {
-        return open(keys.size() - 1);
-    }
-
     @Override
     public boolean fillsPageCache() {
         return false;

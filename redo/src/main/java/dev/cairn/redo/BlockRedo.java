@@ -6,6 +6,7 @@ import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.FullPageImage;
 import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.WalFormatException;
+import dev.cairn.redo.brin.BrinRedo;
 import dev.cairn.redo.btree.BtreeRedo;
 import dev.cairn.redo.heap.Heap2Redo;
 import dev.cairn.redo.heap.HeapRedo;
@@ -34,6 +35,7 @@ public final class BlockRedo {
         REDO.put(RmgrId.SEQ, new SequenceRedo());
         REDO.put(RmgrId.GENERIC, new GenericRedo());
         REDO.put(RmgrId.BTREE, new BtreeRedo());
+        REDO.put(RmgrId.BRIN, new BrinRedo());
     }
 
     private BlockRedo() {

@@ -1,5 +1,6 @@
 package dev.cairn.redo.btree;
 
+import dev.cairn.redo.page.RecordData;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.redo.page.Page;

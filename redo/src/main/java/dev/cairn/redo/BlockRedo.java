@@ -8,6 +8,7 @@ import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.WalFormatException;
 import dev.cairn.redo.brin.BrinRedo;
 import dev.cairn.redo.btree.BtreeRedo;
+import dev.cairn.redo.gist.GistRedo;
 import dev.cairn.redo.heap.Heap2Redo;
 import dev.cairn.redo.heap.HeapRedo;
 import dev.cairn.redo.page.Page;
@@ -36,6 +37,7 @@ public final class BlockRedo {
         REDO.put(RmgrId.GENERIC, new GenericRedo());
         REDO.put(RmgrId.BTREE, new BtreeRedo());
         REDO.put(RmgrId.BRIN, new BrinRedo());
+        REDO.put(RmgrId.GIST, new GistRedo());
     }
 
     private BlockRedo() {
@@ -111,13 +113,18 @@ public final class BlockRedo {
 
     /**
      * The image PostgreSQL restores, with the LSN the page gets right after (the image was taken inside
-     * XLogInsert, before PageSetLSN). An all-zero page keeps LSN 0.
+     * XLogInsert, before PageSetLSN), and what the rmgr's redo changes over a restored image. An all-zero page
+     * keeps LSN 0.
      */
     public static byte[] restoredImage(DecodedRecord rec, BlockReference block) {
         byte[] bytes = FullPageImage.restore(rec.lsn(), block);
         Page page = Page.wrap(bytes);
         if (!page.isNew()) {
             page.setLsn(rec.pageLsn());
+            RmgrRedo redo = forRmgr(rec.rmgr());
+            if (redo != null) {
+                redo.afterImage(rec, block, page);
+            }
         }
         return bytes;
     }

@@ -25,6 +25,13 @@ public interface RmgrRedo {
         return false;
     }
 
+    /**
+     * What redo changes even on a block it restored from an image: a change PostgreSQL makes to the page after
+     * taking the image (GiST's left child of a split). Nothing by default.
+     */
+    default void afterImage(DecodedRecord rec, BlockReference block, Page page) {
+    }
+
     /** Blanks what may legitimately differ between PostgreSQL's page and a redone one (its rm_mask). */
     void mask(Page page, long blockNumber);
 }

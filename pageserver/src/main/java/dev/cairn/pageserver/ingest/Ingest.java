@@ -173,7 +173,6 @@ public final class Ingest {
         storeBlocks(ctx);
         redo(ctx, RecordDecoder.decode(rec));
         VisibilityMapRedo.apply(ctx, relations);
-        GistRedo.apply(ctx, relations);
         tracker.advancePastXid(rec.header().xidUnsigned());
 
         Lsn end = rec.endLsn();

@@ -1,5 +1,6 @@
 package dev.cairn.redo.btree;
 
+import dev.cairn.redo.page.IndexTupleData;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -12,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 final class IndexTuple {
     /** sizeof(IndexTupleData). */
-    static final int HEADER_SIZE = 8;
+    static final int HEADER_SIZE = IndexTupleData.HEADER_SIZE;
     /** sizeof(ItemPointerData). */
     static final int TID_SIZE = 6;
     static final int SIZE_MASK = 0x1FFF;
@@ -86,15 +87,11 @@ final class IndexTuple {
 
     /** IndexTupleSize of the tuple whose header starts at {@code pos} in record data. */
     static int sizeInData(ByteBuffer data, int pos, String what) {
-        if (pos + HEADER_SIZE > data.remaining()) {
-            throw new PageCorruptException(what + ": no index tuple header at data offset " + pos + " of "
-                    + data.remaining());
-        }
-        return sizeAt(data.getShort(pos + INFO) & 0xFFFF);
+        return IndexTupleData.sizeInData(data, pos, what);
     }
 
     private static int sizeAt(int info) {
-        return info & SIZE_MASK;
+        return IndexTupleData.sizeOf(info);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.cairn.pgformat.wal.WalFormatException;
 import dev.cairn.redo.brin.BrinRedo;
 import dev.cairn.redo.btree.BtreeRedo;
 import dev.cairn.redo.gist.GistRedo;
+import dev.cairn.redo.hash.HashRedo;
 import dev.cairn.redo.heap.Heap2Redo;
 import dev.cairn.redo.heap.HeapRedo;
 import dev.cairn.redo.page.Page;
@@ -38,6 +39,7 @@ public final class BlockRedo {
         REDO.put(RmgrId.BTREE, new BtreeRedo());
         REDO.put(RmgrId.BRIN, new BrinRedo());
         REDO.put(RmgrId.GIST, new GistRedo());
+        REDO.put(RmgrId.HASH, new HashRedo());
     }
 
     private BlockRedo() {
@@ -86,6 +88,12 @@ public final class BlockRedo {
         if (redo == null) {
             throw new UnsupportedRedoException(rec, block, "no Java redo for resource manager "
                     + RmgrId.nameOf(rec.rmid()));
+        }
+        if (!redo.changes(rec, block)) {
+            if (before == null) {
+                throw new RedoException(rec, block, "the block has no previous version", null);
+            }
+            return before.clone();
         }
         Page page;
         if (block.willInit()) {

@@ -26,6 +26,14 @@ public interface RmgrRedo {
     }
 
     /**
+     * False for a block the record registers without changing it (a hash bucket's primary page, locked while
+     * tuples move further down its chain): its version stays as it was, page LSN included.
+     */
+    default boolean changes(DecodedRecord rec, BlockReference block) {
+        return true;
+    }
+
+    /**
      * What redo changes even on a block it restored from an image: a change PostgreSQL makes to the page after
      * taking the image (GiST's left child of a split). Nothing by default.
      */

@@ -8,6 +8,7 @@ import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.WalFormatException;
 import dev.cairn.redo.brin.BrinRedo;
 import dev.cairn.redo.btree.BtreeRedo;
+import dev.cairn.redo.gin.GinRedo;
 import dev.cairn.redo.gist.GistRedo;
 import dev.cairn.redo.hash.HashRedo;
 import dev.cairn.redo.heap.Heap2Redo;
@@ -40,6 +41,7 @@ public final class BlockRedo {
         REDO.put(RmgrId.BRIN, new BrinRedo());
         REDO.put(RmgrId.GIST, new GistRedo());
         REDO.put(RmgrId.HASH, new HashRedo());
+        REDO.put(RmgrId.GIN, new GinRedo());
     }
 
     private BlockRedo() {

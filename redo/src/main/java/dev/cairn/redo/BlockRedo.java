@@ -15,6 +15,7 @@ import dev.cairn.redo.heap.Heap2Redo;
 import dev.cairn.redo.heap.HeapRedo;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
+import dev.cairn.redo.spgist.SpgRedo;
 
 import java.nio.BufferUnderflowException;
 import java.util.EnumMap;
@@ -42,6 +43,7 @@ public final class BlockRedo {
         REDO.put(RmgrId.GIST, new GistRedo());
         REDO.put(RmgrId.HASH, new HashRedo());
         REDO.put(RmgrId.GIN, new GinRedo());
+        REDO.put(RmgrId.SPGIST, new SpgRedo());
     }
 
     private BlockRedo() {

@@ -151,14 +151,12 @@ public final class ComputeAgent implements AutoCloseable {
             pg.postmaster().ifPresent(p -> records.write(new ComputeRecord(spec.endpoint(), stateDir, p.pid())));
             String agentPassword = randomToken(24);
             // one psql for the proposer's role and the endpoint's roles: each run costs a process and a login.
-            // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot;
-            // wal_consistency_checking set here too, in case a role setting the reset below removes turned it off
-            pg.psqlLocal("SET synchronous_commit = local; SET wal_consistency_checking = '"
-                    + ComputeSettings.consistencyChecking(spec.verifyRedo()) + "';"
+            // synchronous_commit=local: the proposer is not streaming yet, and this is redone at every boot
+            pg.psqlLocal("SET synchronous_commit = local;"
                     + "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ComputeSettings.AGENT_ROLE
                     + "') THEN CREATE ROLE " + ComputeSettings.AGENT_ROLE + " LOGIN REPLICATION; END IF; END$$;"
                     + "ALTER ROLE " + ComputeSettings.AGENT_ROLE + " PASSWORD '" + agentPassword + "';"
-                    + rolesSql() + ComputeSettings.resetProtectedSettingsSql());
+                    + rolesSql());
             ingest = new IngestWatch(pageserver, spec.timeline(), spec.maxIngestLagBytes(), lsn);
             streamer = new ComputeWalStreamer(spec.timeline(), new ComputeAddress("127.0.0.1", pg.port(),
                     ComputeSettings.AGENT_ROLE, "postgres", ComputeSettings.PROPOSER_APP, agentPassword),

@@ -9,8 +9,10 @@ import java.util.Map;
  * The postgresql settings and pg_hba.conf of a Cairn compute (DESIGN.md section 2): the proposer is the
  * synchronous standby, so COMMIT waits for the quorum; the local disk is disposable (fsync off, and
  * full_page_writes off: a compute never recovers from its own disk, and the pageserver redoes every record on
- * the page version before it, so a torn page is never read); records of resource managers the pageserver has
- * no Java redo for carry the images of the blocks they change (wal_consistency_checking).
+ * the page version before it, so a torn page is never read). The pageserver has Java redo for every built-in
+ * resource manager that changes blocks, so records carry no images beyond what full_page_writes would add;
+ * wal_consistency_checking is on only in verify mode, where every record carries the images redo is checked
+ * against.
  */
 final class ComputeSettings {
     static final String PROPOSER_APP = "cairn_proposer";
@@ -43,10 +45,10 @@ final class ComputeSettings {
     }
 
     /**
-     * What the pageserver depends on (DESIGN.md 2.4). All but wal_consistency_checking can be set only in
-     * the configuration or on the command line, where the agent's -c options outrank ALTER SYSTEM's
-     * postgresql.auto.conf; a superuser can SET wal_consistency_checking, and a record that then comes
-     * without its images is stopped before the quorum (RecordWithoutImageException).
+     * Cairn's own settings, which an operator's extra settings may not name. What the pageserver depends on
+     * (DESIGN.md 2.4) can be set only in the configuration or on the command line, where the agent's -c options
+     * outrank ALTER SYSTEM's postgresql.auto.conf; wal_consistency_checking, which a superuser can SET, no longer
+     * matters to storage (it only adds images), but verify mode decides it.
      */
     static final java.util.List<String> PROTECTED = java.util.List.of("wal_consistency_checking", "full_page_writes",
             "wal_level", "synchronous_standby_names", "fsync");
@@ -59,26 +61,6 @@ final class ComputeSettings {
             }
         }
         return Map.copyOf(settings);
-    }
-
-    /**
-     * Removes per-role and per-database values of the protected settings (ALTER ROLE/DATABASE ... SET): such
-     * a value would make every new session of that role or database write records the quorum refuses.
-     */
-    static String resetProtectedSettingsSql() {
-        String names = String.join(",", PROTECTED.stream().map(n -> "'" + n + "'").toList());
-        return """
-                DO $$DECLARE r record; BEGIN
-                FOR r IN SELECT s.setrole, s.setdatabase, ro.rolname, d.datname, split_part(c, '=', 1) AS name
-                    FROM pg_db_role_setting s LEFT JOIN pg_roles ro ON ro.oid = s.setrole
-                    LEFT JOIN pg_database d ON d.oid = s.setdatabase, unnest(s.setconfig) c
-                    WHERE split_part(c, '=', 1) IN (%s) LOOP
-                  RAISE WARNING 'Cairn: removing %% = ... set for role %% in database %%', r.name, r.rolname, r.datname;
-                  IF r.setrole = 0 THEN EXECUTE format('ALTER DATABASE %%I RESET %%s', r.datname, r.name);
-                  ELSIF r.setdatabase = 0 THEN EXECUTE format('ALTER ROLE %%I RESET %%s', r.rolname, r.name);
-                  ELSE EXECUTE format('ALTER ROLE %%I IN DATABASE %%I RESET %%s', r.rolname, r.datname, r.name);
-                  END IF;
-                END LOOP; END$$;""".formatted(names);
     }
 
     /**

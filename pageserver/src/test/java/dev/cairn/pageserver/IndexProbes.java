@@ -17,6 +17,7 @@ final class IndexProbes {
             "gist", "pos <@ box '((10,10),(40,60))'",
             "brin", "created BETWEEN date '2024-03-01' AND date '2024-03-15'",
             "hash", "payload = md5('777')",
+            "spgist text", "payload ^@ 'ab'",
             "btree", "payload BETWEEN 'a' AND 'b'");
 
     private IndexProbes() {

@@ -41,6 +41,8 @@ final class Workload {
             s.execute("CREATE INDEX docs_created_brin ON docs USING brin (created) WITH (pages_per_range = 4)");
             s.execute("CREATE INDEX docs_payload_hash ON docs USING hash (payload)");
             s.execute("CREATE INDEX docs_payload_btree ON docs (payload, created)");
+            s.execute("CREATE INDEX docs_pos_spgist ON docs USING spgist (pos)");
+            s.execute("CREATE INDEX docs_payload_spgist ON docs USING spgist (payload)");
             insertDocs(s, 4001, 9000); // incremental index WAL: page splits of every AM
             s.execute("UPDATE docs SET tags = tags || 'x'::text WHERE id % 5 = 0");
             s.execute("DELETE FROM docs WHERE id % 11 = 0");
@@ -68,6 +70,10 @@ final class Workload {
             s.execute("VACUUM FULL pgbench_branches");
             s.execute("VACUUM FULL pg_class");
             s.execute("VACUUM FULL docs");
+            // after the rebuild (full-page images of every index), changes again by each index AM's own records
+            insertDocs(s, 9001, 12000);
+            s.execute("DELETE FROM docs WHERE id % 17 = 0");
+            s.execute("VACUUM docs");
 
             // sequences
             s.execute("CREATE SEQUENCE counter INCREMENT 3");

@@ -120,9 +120,10 @@ class PgRegressIT {
                 stock.regress.summary().failed(), diffs(scratch.resolve("cairn/regress"))).isEqualTo(stock.regress.summary().failed());
         assertThat(onCairn.isolation.summary().failed()).as("isolation tests failing through Cairn (stock fails %s); diffs:\n%s",
                 stock.isolation.summary().failed(), diffs(scratch.resolve("cairn/isolation"))).isEqualTo(stock.isolation.summary().failed());
-        // every block of heap, heap2, btree and sequence records was redone in Java and compared
+        // every block of every resource manager's records was redone in Java and compared
         assertThat(verification.mismatches()).as("Java redo against PostgreSQL's images: %s", verification).isEmpty();
-        for (String rmgr : List.of("Heap", "Heap2", "Btree", "Sequence")) { // generic WAL: contrib only (HeapRedoTest)
+        for (String rmgr : List.of("Heap", "Heap2", "Btree", "Sequence", "Hash", "Gin", "Gist", "SPGist",
+                "BRIN")) { // generic WAL: contrib only (HeapRedoTest)
             assertThat(verification.verifiedOf(rmgr)).as("blocks of %s verified: %s", rmgr, verification).isPositive();
         }
         assertThat(verification.verifiedOf("Heap")).isGreaterThan(100_000);

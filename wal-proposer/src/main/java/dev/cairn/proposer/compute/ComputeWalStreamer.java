@@ -246,8 +246,8 @@ public final class ComputeWalStreamer implements AutoCloseable {
     }
 
     /**
-     * Every record that reaches the quorum carries the images of the blocks it changes, unless the pageserver
-     * redoes its resource manager in Java ({@link RecordWithoutImageException}).
+     * A record reaches the quorum only if the pageserver can materialise every block it changes: by Java redo of
+     * its resource manager, or from the images it carries ({@link RecordWithoutImageException}).
      */
     private void requireImages(DecodedRecord rec) {
         BlockReference missing = BlockRedo.forRmgr(rec.rmgr()) != null ? null : rec.firstBlockWithoutImage();

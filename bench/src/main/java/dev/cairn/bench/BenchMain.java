@@ -11,7 +11,7 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms | bench/run pageserver [--scale N] [--seconds S] | bench/run proxy [--seconds S] [--clients N] [--rounds N] [--layouts shared,split] | bench/run proxy-idle [--sessions N] [--seconds S] | bench/run coldstart [--rounds N] | bench/run commit [--seconds S] | bench/run bulkload [--rows N] | bench/run tpcb [--seconds S]");
+            System.err.println("usage: bench/run waldump [--scale N] [--transactions N] | bench/run kms | bench/run pageserver [--scale N] [--seconds S] | bench/run proxy [--seconds S] [--clients N] [--rounds N] [--layouts shared,split] | bench/run proxy-idle [--sessions N] [--seconds S] | bench/run coldstart [--rounds N] | bench/run commit [--seconds S] | bench/run bulkload [--rows N] | bench/run tpcb [--seconds S] | bench/run indexes [--seconds S]");
             System.exit(2);
         }
         Path results = Path.of(System.getProperty("cairn.bench.results", "bench/results"));
@@ -28,8 +28,9 @@ public final class BenchMain {
                 case "commit" -> CommitBenchmark.run(results, scratch, args);
                 case "bulkload" -> BulkLoadBenchmark.run(results, scratch, args);
                 case "tpcb" -> TpcbBenchmark.run(results, scratch, args);
+                case "indexes" -> IndexBenchmark.run(results, scratch, args);
                 default -> {
-                    System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver, proxy, proxy-idle, coldstart, commit, bulkload, tpcb)");
+                    System.err.println("unknown benchmark: " + args[0] + " (known: waldump, kms, pageserver, proxy, proxy-idle, coldstart, commit, bulkload, tpcb, indexes)");
                     System.exit(2);
                 }
             }

@@ -48,8 +48,7 @@ import java.util.stream.Stream;
  * basebackup (vs pg_basebackup of the same database), GetPage@LSN latency on
  * a warm and a cold block cache, and storage amplification before and after GC. The basebackup is also
  * downloaded through the HTTP API (basebackup_http_mb_per_s), which measures the admin server's streaming.
- * With {@code --deltas} the compute runs as Cairn's do (full-page writes off, images only for rmgrs without Java
- * redo): the store holds deltas, and GetPage is also timed on the pages with the longest delta chains (pgbench's
+ * With {@code --deltas} the compute runs as Cairn's do (full-page writes off, no consistency images): the store holds deltas, and GetPage is also timed on the pages with the longest delta chains (pgbench's
  * tellers and branches, changed by every transaction) at random LSNs of the run, with an empty page cache.
  */
 final class PageserverBenchmark {
@@ -72,7 +71,7 @@ final class PageserverBenchmark {
         result.put("benchmark", "pageserver");
         result.put("time", Instant.now().toString());
         result.put("workload", "pgbench -s " + scale + " init + " + seconds + " s x 4 clients, "
-                + (deltas ? "full_page_writes=off, images only for rmgrs without Java redo (deltas)"
+                + (deltas ? "full_page_writes=off, no consistency images (deltas)"
                 : "wal_consistency_checking=all (images)") + ", lz4");
         try (KeyHierarchy keys = KeyHierarchy.open(KeyHierarchyConfig.builder(scratch.resolve("keys")).caller("bench").build());
              PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {

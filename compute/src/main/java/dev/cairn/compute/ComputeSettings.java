@@ -17,7 +17,7 @@ import java.util.Map;
 final class ComputeSettings {
     static final String PROPOSER_APP = "cairn_proposer";
     static final String AGENT_ROLE = "cairn_agent";
-    /** wal_consistency_checking: the resource managers without Java redo, or all of them in verify mode. */
+    /** wal_consistency_checking: all resource managers in verify mode, otherwise those without Java redo (none). */
     static String consistencyChecking(boolean verifyRedo) {
         return verifyRedo ? "all" : BlockRedo.consistencyCheckingSetting();
     }

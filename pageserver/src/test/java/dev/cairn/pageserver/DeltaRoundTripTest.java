@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The round trip of {@link RoundTripTest} with computes as Cairn runs them: full_page_writes off and images only
- * for the resource managers without Java redo. Heap, btree, sequence and generic blocks reach the pageserver
- * as bare records; it stores deltas, and every basebackup (after a clean stop, an immediate stop with GC, a
+ * The round trip of {@link RoundTripTest} with computes as Cairn runs them: full_page_writes off and no
+ * consistency images. Blocks of every index AM, heap, sequence and generic reach the pageserver as bare
+ * records; it stores deltas, and every basebackup (after a clean stop, an immediate stop with GC, a
  * SIGKILL, and at a point in time) materialises them by replay.
  */
 class DeltaRoundTripTest extends RoundTripTest {

@@ -58,8 +58,7 @@ final class ComputeManagerCommand implements Callable<Integer> {
     java.util.Map<String, String> computeSettings = new java.util.LinkedHashMap<>();
 
     @Option(names = "--verify-redo", description = {"Computes log the image of every block they change"
-            + " (wal_consistency_checking = all), for a pageserver running with --verify-redo; without it only"
-            + " records the pageserver has no Java redo for carry images."})
+            + " (wal_consistency_checking = all), for a pageserver running with --verify-redo; without it computes log no consistency images."})
     boolean verifyRedo;
 
     @picocli.CommandLine.Mixin

@@ -21,9 +21,9 @@ import java.nio.BufferUnderflowException;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Materialises one block of one record, as PostgreSQL's XLogReadBufferForRedo and the rmgr's redo do: an

@@ -3,6 +3,7 @@ package dev.cairn.redo.brin;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.redo.PageMasks;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.Page;
@@ -33,7 +34,7 @@ public final class BrinRedo implements RmgrRedo {
         ByteBuffer main = rec.mainData();
         switch (info & OPMASK) {
             case CREATE_INDEX -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 RecordData.atLeast(main, 6, "xl_brin_createidx");
                 BrinPage.initMeta(page, RecordData.u32(main, 0), RecordData.u16(main, 4));
             }
@@ -47,7 +48,7 @@ public final class BrinRedo implements RmgrRedo {
                 }
             }
             case SAMEPAGE_UPDATE -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 int offnum = RecordData.u16(RecordData.atLeast(main, 2, "xl_brin_samepage_update"), 0);
                 byte[] tuple = tuple(block);
                 page.indexTupleOverwrite(offnum, tuple, tuple.length);
@@ -57,7 +58,7 @@ public final class BrinRedo implements RmgrRedo {
                 switch (block.blockId()) {
                     case 0 -> BrinPage.setLastRevmapPage(page, target);
                     case 1 -> BrinPage.init(page, BrinPage.TYPE_REVMAP);
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             case DESUMMARIZE -> {
@@ -65,7 +66,7 @@ public final class BrinRedo implements RmgrRedo {
                 switch (block.blockId()) {
                     case 0 -> BrinPage.setRevmapEntry(page, RecordData.u32(main, 0), RecordData.u32(main, 4), 0, 0);
                     case 1 -> page.indexTupleDeleteNoCompact(RecordData.u16(main, 8));
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             default -> throw new UnsupportedRedoException(rec, block, "unknown BRIN op code 0x"
@@ -96,7 +97,7 @@ public final class BrinRedo implements RmgrRedo {
                 }
                 BrinPage.setRevmapEntry(page, pagesPerRange, heapBlock, regular.blockNumber(), offnum);
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -108,17 +109,6 @@ public final class BrinRedo implements RmgrRedo {
         byte[] tuple = new byte[data.remaining()];
         data.get(data.position(), tuple);
         return tuple;
-    }
-
-    private static void requireBlock(DecodedRecord rec, BlockReference block, int blockId) {
-        if (block.blockId() != blockId) {
-            throw unexpectedBlock(rec, block);
-        }
-    }
-
-    private static PageCorruptException unexpectedBlock(DecodedRecord rec, BlockReference block) {
-        return new PageCorruptException("BRIN op 0x" + Integer.toHexString(rec.rmgrInfo() & OPMASK)
-                + " has no block id " + block.blockId() + " to redo");
     }
 
     /** brin_mask. */

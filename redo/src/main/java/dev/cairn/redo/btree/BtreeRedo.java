@@ -1,13 +1,13 @@
 package dev.cairn.redo.btree;
 
-import dev.cairn.redo.page.RecordData;
-import dev.cairn.pgformat.rmgr.RecordTypeNames;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
+import dev.cairn.redo.page.RecordData;
 
 import java.nio.ByteBuffer;
 
@@ -59,7 +59,7 @@ public final class BtreeRedo implements RmgrRedo {
             case NEWROOT -> newRoot(rec, block, page);
             case META_CLEANUP -> {
                 if (block.blockId() != 0) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 BtreeMeta.restore(page, block.blockNumber(), block.data());
             }
@@ -73,11 +73,6 @@ public final class BtreeRedo implements RmgrRedo {
     @Override
     public void mask(Page page, long blockNumber) {
         BtreeMask.mask(page);
-    }
-
-    static PageCorruptException unexpectedBlock(DecodedRecord rec, BlockReference block) {
-        return new PageCorruptException("Btree/" + RecordTypeNames.display(rec) + " has no block id "
-                + block.blockId() + " to redo");
     }
 
     /**
@@ -116,17 +111,17 @@ public final class BtreeRedo implements RmgrRedo {
             }
             case 1 -> {
                 if (leaf) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 clearIncompleteSplit(page, block);
             }
             case 2 -> {
                 if (!meta) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 BtreeMeta.restore(page, block.blockNumber(), block.data());
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -177,7 +172,7 @@ public final class BtreeRedo implements RmgrRedo {
                 clearIncompleteSplit(page, block);
             }
             case 2 -> BtreeMeta.restore(page, block.blockNumber(), block.data());
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 }

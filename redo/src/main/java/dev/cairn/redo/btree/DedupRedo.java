@@ -1,10 +1,11 @@
 package dev.cairn.redo.btree;
 
-import dev.cairn.redo.page.RecordData;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
+import dev.cairn.redo.page.RecordData;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ final class DedupRedo {
 
     static void redo(DecodedRecord rec, BlockReference block, Page page) {
         if (block.blockId() != 0) {
-            throw BtreeRedo.unexpectedBlock(rec, block);
+            throw RecordBlocks.unexpected(rec, block);
         }
         int nintervals = RecordData.u16(RecordData.atLeast(rec.mainData(), XL_DEDUP_SIZE, "xl_btree_dedup"), 0);
         ByteBuffer data = block.data();

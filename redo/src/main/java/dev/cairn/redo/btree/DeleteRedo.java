@@ -1,10 +1,11 @@
 package dev.cairn.redo.btree;
 
-import dev.cairn.redo.page.RecordData;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
+import dev.cairn.redo.page.RecordData;
 
 import java.nio.ByteBuffer;
 
@@ -34,7 +35,7 @@ final class DeleteRedo {
 
     private static void apply(DecodedRecord rec, BlockReference block, Page page, int ndeleted, int nupdated) {
         if (block.blockId() != 0) {
-            throw BtreeRedo.unexpectedBlock(rec, block);
+            throw RecordBlocks.unexpected(rec, block);
         }
         ByteBuffer data = block.data();
         int[] deleted = RecordData.u16s(data, 0, ndeleted, "deleted offsets");

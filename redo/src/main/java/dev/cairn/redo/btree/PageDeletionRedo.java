@@ -1,10 +1,11 @@
 package dev.cairn.redo.btree;
 
-import dev.cairn.redo.page.RecordData;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
+import dev.cairn.redo.page.RecordData;
 
 import java.nio.ByteBuffer;
 
@@ -43,7 +44,7 @@ final class PageDeletionRedo {
                 page.copyIn(at, pivot.bytes(), 0, IndexTuple.TID_SIZE);
                 page.indexTupleDelete(next);
             }
-            default -> throw BtreeRedo.unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -84,11 +85,11 @@ final class PageDeletionRedo {
             }
             case 4 -> {
                 if (!meta) {
-                    throw BtreeRedo.unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 BtreeMeta.restore(page, block.blockNumber(), block.data());
             }
-            default -> throw BtreeRedo.unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 }

@@ -1,10 +1,11 @@
 package dev.cairn.redo.btree;
 
-import dev.cairn.redo.page.RecordData;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
+import dev.cairn.redo.page.RecordData;
 
 import java.nio.ByteBuffer;
 
@@ -45,7 +46,7 @@ final class SplitRedo {
                 }
                 BtreeRedo.clearIncompleteSplit(page, block);
             }
-            default -> throw BtreeRedo.unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 

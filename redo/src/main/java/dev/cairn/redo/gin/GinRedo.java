@@ -3,6 +3,7 @@ package dev.cairn.redo.gin;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.redo.PageMasks;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.IndexTupleData;
@@ -41,7 +42,7 @@ public final class GinRedo implements RmgrRedo {
         int id = block.blockId();
         switch (info) {
             case CREATE_PTREE -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 int size = (int) RecordData.u32(RecordData.atLeast(main, 4, "ginxlogCreatePostingTree"), 0);
                 RecordData.atLeast(main, 4 + size, "ginxlogCreatePostingTree with its posting list");
                 GinPage.init(page, GinPage.DATA | GinPage.LEAF | GinPage.COMPRESSED);
@@ -54,7 +55,7 @@ public final class GinRedo implements RmgrRedo {
             case SPLIT, VACUUM_PAGE -> throw new PageCorruptException("GIN op 0x" + Integer.toHexString(info)
                     + " carries no image of block id " + id + ", which PostgreSQL always forces");
             case VACUUM_DATA_LEAF_PAGE -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 LeafRecompress.apply(page, block.data(), 0);
             }
             case DELETE_PAGE -> {
@@ -67,12 +68,12 @@ public final class GinRedo implements RmgrRedo {
                     }
                     case 1 -> GinPage.deletePostingItem(page, RecordData.u16(main, 0));
                     case 2 -> GinPage.setRightlink(page, RecordData.u32(main, 4));
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             case UPDATE_META_PAGE -> updateMeta(rec, block, page, RecordData.atLeast(main, 84, "ginxlogUpdateMeta"));
             case INSERT_LISTPAGE -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 RecordData.atLeast(main, 8, "ginxlogInsertListPage");
                 long rightlink = RecordData.u32(main, 0);
                 GinPage.init(page, GinPage.LIST);
@@ -92,7 +93,7 @@ public final class GinRedo implements RmgrRedo {
                 } else if (id <= main.getInt(GinPage.META_SIZE)) {
                     GinPage.init(page, GinPage.DELETED);
                 } else {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
             }
             default -> throw new UnsupportedRedoException(rec, block, "unknown GIN op code 0x"
@@ -132,11 +133,11 @@ public final class GinRedo implements RmgrRedo {
             }
             case 1 -> {
                 if (leaf) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 GinPage.setFlags(page, GinPage.INCOMPLETE_SPLIT, false);
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -175,10 +176,10 @@ public final class GinRedo implements RmgrRedo {
                 } else if (prevTail != GinPage.INVALID_BLOCK) {
                     GinPage.setRightlink(page, newRightlink);
                 } else {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -200,17 +201,6 @@ public final class GinRedo implements RmgrRedo {
         byte[] m = new byte[GinPage.META_SIZE];
         main.get(at, m);
         return m;
-    }
-
-    private static void requireBlock(DecodedRecord rec, BlockReference block, int blockId) {
-        if (block.blockId() != blockId) {
-            throw unexpectedBlock(rec, block);
-        }
-    }
-
-    private static PageCorruptException unexpectedBlock(DecodedRecord rec, BlockReference block) {
-        return new PageCorruptException("GIN op 0x" + Integer.toHexString(rec.rmgrInfo()) + " has no block id "
-                + block.blockId() + " to redo");
     }
 
     /** gin_mask. */

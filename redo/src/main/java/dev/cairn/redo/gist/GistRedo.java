@@ -3,6 +3,7 @@ package dev.cairn.redo.gist;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.redo.PageMasks;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.IndexTupleData;
@@ -43,11 +44,11 @@ public final class GistRedo implements RmgrRedo {
                 switch (block.blockId()) {
                     case 0 -> update(block, page, RecordData.u16(main, 0), RecordData.u16(main, 2));
                     case 1 -> GistPage.clearFollowRight(page, rec.pageLsn());
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             case DELETE -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 RecordData.atLeast(main, XL_DELETE_SIZE, "gistxlogDelete");
                 if (main.remaining() > XL_DELETE_SIZE) {
                     page.indexMultiDelete(RecordData.u16s(main, XL_DELETE_SIZE, RecordData.u16(main, 4),
@@ -75,7 +76,7 @@ public final class GistRedo implements RmgrRedo {
                         GistPage.setDeleted(page, main.getLong(0));
                     }
                     case 1 -> page.indexTupleDelete(RecordData.u16(main, 8));
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             case PAGE_REUSE, ASSIGN_LSN -> throw new UnsupportedRedoException(rec, block, "GiST op code 0x"
@@ -141,7 +142,7 @@ public final class GistRedo implements RmgrRedo {
         boolean markFollowRight = main.get(20) != 0;
         int i = block.blockId() - 1;
         if (i >= npage) {
-            throw unexpectedBlock(rec, block);
+            throw RecordBlocks.unexpected(rec, block);
         }
         BlockReference first = rec.block(1);
         boolean rootSplit = first != null && first.blockNumber() == ROOT_BLOCK;
@@ -173,17 +174,6 @@ public final class GistRedo implements RmgrRedo {
         }
         GistPage.setNsn(page, origNsn);
         GistPage.setFlags(page, GistPage.FOLLOW_RIGHT, blkno != ROOT_BLOCK && !last && !rootSplit && markFollowRight);
-    }
-
-    private static void requireBlock(DecodedRecord rec, BlockReference block, int blockId) {
-        if (block.blockId() != blockId) {
-            throw unexpectedBlock(rec, block);
-        }
-    }
-
-    private static PageCorruptException unexpectedBlock(DecodedRecord rec, BlockReference block) {
-        return new PageCorruptException("GiST op 0x" + Integer.toHexString(rec.rmgrInfo()) + " has no block id "
-                + block.blockId() + " to redo");
     }
 
     /** gist_mask. */

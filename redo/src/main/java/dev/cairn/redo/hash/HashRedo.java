@@ -3,6 +3,7 @@ package dev.cairn.redo.hash;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.redo.PageMasks;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.IndexTupleData;
@@ -44,7 +45,7 @@ public final class HashRedo implements RmgrRedo {
         int id = block.blockId();
         switch (info) {
             case INIT_META_PAGE -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 RecordData.atLeast(main, 14, "xl_hash_init_meta_page");
                 HashMeta.init(page, main.getDouble(0), RecordData.u32(main, 8), RecordData.u16(main, 12));
             }
@@ -56,7 +57,7 @@ public final class HashRedo implements RmgrRedo {
                         HashMeta meta = HashMeta.of(page);
                         meta.addBitmap(meta.maxBucket() + 2);
                     }
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             case INSERT -> {
@@ -70,7 +71,7 @@ public final class HashRedo implements RmgrRedo {
                         HashMeta meta = HashMeta.of(page);
                         meta.setNtuples(meta.ntuples() + 1);
                     }
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             case ADD_OVFL_PAGE -> addOverflowPage(rec, block, page, RecordData.atLeast(main, 3,
@@ -82,7 +83,7 @@ public final class HashRedo implements RmgrRedo {
             case SPLIT_COMPLETE -> {
                 RecordData.atLeast(main, 4, "xl_hash_split_complete");
                 if (id > 1) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 afterImage(rec, block, page);
             }
@@ -91,24 +92,24 @@ public final class HashRedo implements RmgrRedo {
                 switch (id) {
                     case 1 -> addTuples(block, page, RecordData.u16(main, 0));
                     case 2 -> deleteListed(block, page);
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             case SQUEEZE_PAGE -> squeeze(rec, block, page, RecordData.atLeast(main, 12, "xl_hash_squeeze_page"));
             case DELETE -> {
                 RecordData.atLeast(main, 2, "xl_hash_delete");
-                requireBlock(rec, block, 1);
+                RecordBlocks.require(rec, block, 1);
                 deleteListed(block, page);
                 if (main.get(0) != 0) {
                     HashPage.clearFlags(page, HashPage.HAS_DEAD_TUPLES);
                 }
             }
             case SPLIT_CLEANUP -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 HashPage.clearFlags(page, HashPage.NEEDS_SPLIT_CLEANUP);
             }
             case UPDATE_META_PAGE -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 HashMeta.of(page).setNtuples(RecordData.atLeast(main, 8, "xl_hash_update_meta_page").getDouble(0));
             }
             case VACUUM_ONE_PAGE -> {
@@ -126,7 +127,7 @@ public final class HashRedo implements RmgrRedo {
                         HashMeta meta = HashMeta.of(page);
                         meta.setNtuples(meta.ntuples() - ntuples);
                     }
-                    default -> throw unexpectedBlock(rec, block);
+                    default -> throw RecordBlocks.unexpected(rec, block);
                 }
             }
             default -> throw new UnsupportedRedoException(rec, block, "unknown hash op code 0x"
@@ -176,9 +177,9 @@ public final class HashRedo implements RmgrRedo {
             case 0 -> {
                 long bucket = RecordData.u32(RecordData.atLeast(block.data(), 4, "overflow page bucket"), 0);
                 HashPage.initBuffer(page, HashPage.INVALID_BLOCK, bucket, HashPage.OVERFLOW);
-                HashPage.setPrev(page, required(rec, 1).blockNumber());
+                HashPage.setPrev(page, RecordBlocks.registered(rec, 1).blockNumber());
             }
-            case 1 -> HashPage.setNext(page, required(rec, 0).blockNumber());
+            case 1 -> HashPage.setNext(page, RecordBlocks.registered(rec, 0).blockNumber());
             case 2 -> HashPage.setBitmapBit(page, RecordData.u32(RecordData.atLeast(block.data(), 4,
                     "bitmap bit"), 0), true);
             case 3 -> HashPage.initBitmap(page, RecordData.u16(main, 0));
@@ -194,7 +195,7 @@ public final class HashRedo implements RmgrRedo {
                     }
                 }
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -222,7 +223,7 @@ public final class HashRedo implements RmgrRedo {
                     meta.setOvflPoint(splitPoint);
                 }
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -246,7 +247,7 @@ public final class HashRedo implements RmgrRedo {
                     0), false);
             case 6 -> HashMeta.of(page).setFirstFree(RecordData.u32(RecordData.atLeast(block.data(), 4,
                     "first free overflow bit"), 0));
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -294,26 +295,6 @@ public final class HashRedo implements RmgrRedo {
         byte[] bytes = new byte[data.remaining()];
         data.get(0, bytes);
         return bytes;
-    }
-
-    private static BlockReference required(DecodedRecord rec, int blockId) {
-        BlockReference b = rec.block(blockId);
-        if (b == null) {
-            throw new PageCorruptException("hash op 0x" + Integer.toHexString(rec.rmgrInfo())
-                    + " registers no block id " + blockId);
-        }
-        return b;
-    }
-
-    private static void requireBlock(DecodedRecord rec, BlockReference block, int blockId) {
-        if (block.blockId() != blockId) {
-            throw unexpectedBlock(rec, block);
-        }
-    }
-
-    private static PageCorruptException unexpectedBlock(DecodedRecord rec, BlockReference block) {
-        return new PageCorruptException("hash op 0x" + Integer.toHexString(rec.rmgrInfo()) + " has no block id "
-                + block.blockId() + " to redo");
     }
 
     /** hash_mask. */

@@ -3,6 +3,7 @@ package dev.cairn.redo.spgist;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.redo.PageMasks;
+import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.Page;
@@ -40,16 +41,16 @@ public final class SpgRedo implements RmgrRedo {
             case SPLIT_TUPLE -> splitTuple(rec, block, page, RecordData.atLeast(main, 6, "spgxlogSplitTuple"), raw);
             case PICKSPLIT -> pickSplit(rec, block, page, RecordData.atLeast(main, 28, "spgxlogPickSplit"), raw);
             case VACUUM_LEAF -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 vacuumLeaf(page, RecordData.atLeast(main, 16, "spgxlogVacuumLeaf"));
             }
             case VACUUM_ROOT -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 RecordData.atLeast(main, 12, "spgxlogVacuumRoot");
                 page.indexMultiDelete(RecordData.u16s(main, 12, RecordData.u16(main, 0), "spgxlogVacuumRoot offsets"));
             }
             case VACUUM_REDIRECT -> {
-                requireBlock(rec, block, 0);
+                RecordBlocks.require(rec, block, 0);
                 vacuumRedirect(page, RecordData.atLeast(main, 8, "spgxlogVacuumRedirect"));
             }
             default -> throw new UnsupportedRedoException(rec, block, "unknown SP-GiST op code 0x"
@@ -82,11 +83,11 @@ public final class SpgRedo implements RmgrRedo {
             }
             case 1 -> {
                 if (offnumParent == 0) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
-                SpgPage.updateNodeLink(page, offnumParent, nodeI, required(rec, 0).blockNumber(), offnumLeaf);
+                SpgPage.updateNodeLink(page, offnumParent, nodeI, RecordBlocks.registered(rec, 0).blockNumber(), offnumLeaf);
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -106,7 +107,7 @@ public final class SpgRedo implements RmgrRedo {
         int nInsert = replaceDead ? 1 : nMoves + 1;
         int[] toDelete = RecordData.u16s(main, 20, nMoves, "spgxlogMoveLeafs deleted offsets");
         int[] toInsert = RecordData.u16s(main, 20 + 2 * nMoves, nInsert, "spgxlogMoveLeafs inserted offsets");
-        long dest = required(rec, 1).blockNumber();
+        long dest = RecordBlocks.registered(rec, 1).blockNumber();
         switch (block.blockId()) {
             case 0 -> SpgPage.multiDelete(page, toDelete, isBuild ? SpgPage.PLACEHOLDER : SpgPage.REDIRECT,
                     SpgPage.PLACEHOLDER, dest, toInsert[nInsert - 1], myXid);
@@ -122,7 +123,7 @@ public final class SpgRedo implements RmgrRedo {
                 }
             }
             case 2 -> SpgPage.updateNodeLink(page, offnumParent, nodeI, dest, toInsert[nInsert - 1]);
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -143,7 +144,7 @@ public final class SpgRedo implements RmgrRedo {
         byte[] inner = SpgPage.tupleAt(raw, 20, SpgPage.innerSize(raw, 20), "inner tuple");
         BlockReference moved = rec.block(1);
         if (moved == null) {
-            requireBlock(rec, block, 0);
+            RecordBlocks.require(rec, block, 0);
             SpgPage.replace(page, inner, offnum);
             return;
         }
@@ -173,11 +174,11 @@ public final class SpgRedo implements RmgrRedo {
             }
             case 2 -> {
                 if (parentBlk != 2) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 SpgPage.updateNodeLink(page, offnumParent, nodeI, blknoNew, offnumNew);
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -199,14 +200,14 @@ public final class SpgRedo implements RmgrRedo {
             }
             case 1 -> {
                 if (postfixSamePage) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 if (newPage) {
                     SpgPage.init(page, 0);
                 }
                 SpgPage.addOrReplace(page, postfix, offnumPostfix);
             }
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -236,12 +237,12 @@ public final class SpgRedo implements RmgrRedo {
         }
         int innerAt = select + nInsert;
         byte[] inner = SpgPage.tupleAt(raw, innerAt, SpgPage.innerSize(raw, innerAt), "new inner tuple");
-        long blknoInner = required(rec, 2).blockNumber();
+        long blknoInner = RecordBlocks.registered(rec, 2).blockNumber();
         int id = block.blockId();
         switch (id) {
             case 0, 1 -> {
                 if (id == 0 && rootSplit) {
-                    throw unexpectedBlock(rec, block);
+                    throw RecordBlocks.unexpected(rec, block);
                 }
                 if (id == 0 ? initSrc : initDest) {
                     SpgPage.init(page, SpgPage.LEAF | (nulls ? SpgPage.NULLS : 0));
@@ -273,7 +274,7 @@ public final class SpgRedo implements RmgrRedo {
                 }
             }
             case 3 -> SpgPage.updateNodeLink(page, offnumParent, nodeI, blknoInner, offnumInner);
-            default -> throw unexpectedBlock(rec, block);
+            default -> throw RecordBlocks.unexpected(rec, block);
         }
     }
 
@@ -334,26 +335,6 @@ public final class SpgRedo implements RmgrRedo {
             SpgPage.addPlaceholders(page, -toDelete.length);
             page.indexMultiDelete(toDelete);
         }
-    }
-
-    private static BlockReference required(DecodedRecord rec, int blockId) {
-        BlockReference b = rec.block(blockId);
-        if (b == null) {
-            throw new PageCorruptException("SP-GiST op 0x" + Integer.toHexString(rec.rmgrInfo())
-                    + " registers no block id " + blockId);
-        }
-        return b;
-    }
-
-    private static void requireBlock(DecodedRecord rec, BlockReference block, int blockId) {
-        if (block.blockId() != blockId) {
-            throw unexpectedBlock(rec, block);
-        }
-    }
-
-    private static PageCorruptException unexpectedBlock(DecodedRecord rec, BlockReference block) {
-        return new PageCorruptException("SP-GiST op 0x" + Integer.toHexString(rec.rmgrInfo()) + " has no block id "
-                + block.blockId() + " to redo");
     }
 
     /** spg_mask. */

@@ -223,6 +223,11 @@ class RoundTripTest {
             pit.start(computeSettings());
             assertThat(pit.psql("SELECT string_agg(v, ',' ORDER BY id) FROM pit")).isEqualTo("before");
             assertThat(pit.psql("SELECT count(*) FROM pg_database WHERE datname IN ('db_wal', 'db_copy')")).isEqualTo("2");
+            // the documents were last changed before that point: every index answers as on A
+            assertThat(IndexProbes.index(pit)).isEqualTo(probesA);
+            ProcessResult check = Computes.amcheck(pit);
+            assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+            assertThat(check.stdout()).isEmpty();
         }
         ScratchDirectory.deleteTree(scratch.resolve("pit"));
     }

@@ -1,7 +1,5 @@
 package dev.cairn.redo;
 
-import dev.cairn.pgformat.wal.BlockReference;
-import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.RmgrId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,17 +51,8 @@ class BrinRedoTest {
         cluster.sql("DELETE FROM br WHERE id % 5 = 0");
         cluster.sql("VACUUM br");
 
-        oracle = cluster.replay(new ReplayOracle(BrinRedoTest::variant));
-        System.out.println(oracle.summary());
-        System.out.println("records per type " + oracle.seen());
-        System.out.println("verified BRIN blocks per variant " + oracle.verifiedVariants());
-    }
-
-    static String variant(DecodedRecord rec, BlockReference block) {
-        if (rec.rmgr() != RmgrId.BRIN) {
-            return null;
-        }
-        return "block " + block.blockId();
+        oracle = cluster.replay(ReplayOracle.byBlockId(RmgrId.BRIN));
+        oracle.print();
     }
 
     @AfterAll

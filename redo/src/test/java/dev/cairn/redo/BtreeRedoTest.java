@@ -116,9 +116,7 @@ class BtreeRedoTest {
         }
 
         oracle = cluster.replay(new ReplayOracle(BtreeRedoTest::variant));
-        System.out.println(oracle.summary());
-        System.out.println("records per type " + oracle.seen());
-        System.out.println("verified btree blocks per variant " + oracle.verifiedVariants());
+        oracle.print();
     }
 
     /**

@@ -61,9 +61,7 @@ class GinRedoTest {
         cluster.sql("SELECT gin_clean_pending_list('js_j')");
 
         oracle = cluster.replay(new ReplayOracle(GinRedoTest::variant));
-        System.out.println(oracle.summary());
-        System.out.println("records per type " + oracle.seen());
-        System.out.println("verified GIN blocks per variant " + oracle.verifiedVariants());
+        oracle.print();
     }
 
     /** Block id, and for inserts whether into the entry tree or a posting tree, a leaf or an internal page. */

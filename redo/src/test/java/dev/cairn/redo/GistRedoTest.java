@@ -61,9 +61,7 @@ class GistRedoTest {
                 + " FROM generate_series(30001, 36000) g");
 
         oracle = cluster.replay(new ReplayOracle(GistRedoTest::variant));
-        System.out.println(oracle.summary());
-        System.out.println("records per type " + oracle.seen());
-        System.out.println("verified GiST blocks per variant " + oracle.verifiedVariants());
+        oracle.print();
     }
 
     static String variant(DecodedRecord rec, BlockReference block) {

@@ -1,7 +1,5 @@
 package dev.cairn.redo;
 
-import dev.cairn.pgformat.wal.BlockReference;
-import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.RmgrId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,14 +42,8 @@ class HashRedoTest {
         // Overflow pages freed by the squeeze are taken again (ADD_OVFL_PAGE finding a free bit).
         cluster.sql("INSERT INTO h SELECT g, g, g % 10 FROM generate_series(30001, 36000) g");
 
-        oracle = cluster.replay(new ReplayOracle(HashRedoTest::variant));
-        System.out.println(oracle.summary());
-        System.out.println("records per type " + oracle.seen());
-        System.out.println("verified hash blocks per variant " + oracle.verifiedVariants());
-    }
-
-    static String variant(DecodedRecord rec, BlockReference block) {
-        return rec.rmgr() == RmgrId.HASH ? "block " + block.blockId() : null;
+        oracle = cluster.replay(ReplayOracle.byBlockId(RmgrId.HASH));
+        oracle.print();
     }
 
     @AfterAll

@@ -48,6 +48,19 @@ public final class ReplayOracle {
         this.variant = variant;
     }
 
+    /** An oracle that also counts each verified block of {@code rmgr}'s records by block id ("block 2"). */
+    public static ReplayOracle byBlockId(RmgrId rmgr) {
+        return new ReplayOracle((rec, block) -> rec.rmgr() == rmgr ? "block " + block.blockId() : null);
+    }
+
+    /** Prints the summary, the records replayed per type and the verified blocks per variant. */
+    public ReplayOracle print() {
+        System.out.println(summary());
+        System.out.println("records per type " + seen());
+        System.out.println("verified blocks per variant " + verifiedVariants());
+        return this;
+    }
+
     /** Replays every record of the WAL segment files in {@code walDir}. */
     public ReplayOracle replayDirectory(Path walDir) {
         try (WalReader reader = WalReader.openDirectory(walDir)) {

@@ -1,7 +1,5 @@
 package dev.cairn.redo;
 
-import dev.cairn.pgformat.wal.BlockReference;
-import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.RmgrId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,14 +45,8 @@ class SpgistRedoTest {
                 + " FROM generate_series(1, 3000) g");
         cluster.sql("VACUUM sp");
 
-        oracle = cluster.replay(new ReplayOracle(SpgistRedoTest::variant));
-        System.out.println(oracle.summary());
-        System.out.println("records per type " + oracle.seen());
-        System.out.println("verified SP-GiST blocks per variant " + oracle.verifiedVariants());
-    }
-
-    static String variant(DecodedRecord rec, BlockReference block) {
-        return rec.rmgr() == RmgrId.SPGIST ? "block " + block.blockId() : null;
+        oracle = cluster.replay(ReplayOracle.byBlockId(RmgrId.SPGIST));
+        oracle.print();
     }
 
     @AfterAll

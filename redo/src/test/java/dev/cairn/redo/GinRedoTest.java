@@ -49,16 +49,21 @@ class GinRedoTest {
         cluster.sql("INSERT INTO docs SELECT g, to_tsvector('simple', 'common again' || g), ARRAY[g % 7]"
                 + " FROM generate_series(20001, 21000) g");
 
-        // Fast update on: rows collect in the pending list (INSERT_LISTPAGE, UPDATE_META_PAGE), flushed into
-        // the trees when it outgrows its limit and by gin_clean_pending_list (DELETE_LISTPAGE).
+        // jsonb and tsvector with fast update on: rows collect in the pending list (INSERT_LISTPAGE,
+        // UPDATE_META_PAGE), flushed into the trees when it outgrows its limit, by gin_clean_pending_list and by
+        // VACUUM (DELETE_LISTPAGE); jsonb_path_ops with fast update off beside them.
         cluster.sql("CREATE TABLE js (id int, j jsonb)");
         cluster.sql("CREATE INDEX js_j ON js USING gin (j) WITH (fastupdate = on, gin_pending_list_limit = 64)");
+        cluster.sql("CREATE INDEX js_path ON js USING gin (j jsonb_path_ops) WITH (fastupdate = off)");
+        cluster.sql("CREATE INDEX js_words ON js USING gin (to_tsvector('simple', j::text)) WITH (fastupdate = on)");
         cluster.sql("INSERT INTO js SELECT g, jsonb_build_object('k' || (g % 30), g, 'tag', 't' || (g % 11))"
                 + " FROM generate_series(1, 3000) g");
         for (int i = 0; i < 40; i++) {
             cluster.sql("INSERT INTO js SELECT g, jsonb_build_object('n', g) FROM generate_series(1, 3) g");
         }
         cluster.sql("SELECT gin_clean_pending_list('js_j')");
+        cluster.sql("DELETE FROM js WHERE id % 3 = 0");
+        cluster.sql("VACUUM js");
 
         oracle = cluster.replay(new ReplayOracle(GinRedoTest::variant));
         oracle.print();

@@ -1,11 +1,7 @@
 package dev.cairn.redo;
 
 import dev.cairn.pgformat.wal.RmgrId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,13 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by inserts into summarized ranges, summarized and desummarized, each redone block compared with the image
  * stock PostgreSQL 15 logged with it.
  */
-class BrinRedoTest {
-    private static ConsistencyCheckedCluster cluster;
-    private static ReplayOracle oracle;
+class BrinRedoTest extends WorkloadAgainstImages {
+    @Override
+    ReplayOracle newOracle() {
+        return ReplayOracle.byBlockId(RmgrId.BRIN);
+    }
 
-    @BeforeAll
-    static void workload() {
-        cluster = ConsistencyCheckedCluster.start(false, Map.of("wal_compression", "lz4"));
+    @Override
+    void workload(ConsistencyCheckedCluster cluster) {
         // ~1,700 heap pages filled to 70%: with one page per range the build fills two revmap pages
         // (REVMAP_EXTEND) and several regular pages (INSERT, with INIT_PAGE for each new one).
         cluster.sql("CREATE TABLE br (id int, t text, r int4range) WITH (fillfactor = 70)");
@@ -50,21 +47,6 @@ class BrinRedoTest {
         cluster.sql("SELECT brin_summarize_range('br_id', b) FROM generate_series(0, 900, 7) b");
         cluster.sql("DELETE FROM br WHERE id % 5 = 0");
         cluster.sql("VACUUM br");
-
-        oracle = cluster.replay(ReplayOracle.byBlockId(RmgrId.BRIN));
-        oracle.print();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @Test
-    void everyRedoneBlockMatchesPostgresImage() {
-        oracle.requireClean();
     }
 
     @Test

@@ -16,7 +16,6 @@ final class IndexTuple {
     static final int HEADER_SIZE = IndexTupleData.HEADER_SIZE;
     /** sizeof(ItemPointerData). */
     static final int TID_SIZE = 6;
-    static final int SIZE_MASK = 0x1FFF;
     /** INDEX_ALT_TID_MASK (INDEX_AM_RESERVED_BIT): t_tid is not a plain heap TID. */
     static final int ALT_TID = 0x2000;
     static final int BT_OFFSET_MASK = 0x0FFF;
@@ -53,7 +52,7 @@ final class IndexTuple {
      */
     static IndexTuple read(Page page, int offnum) {
         int at = page.itemStart(offnum);
-        int size = sizeAt(page.u16(at + INFO));
+        int size = IndexTupleData.sizeOf(page.u16(at + INFO));
         if (size < HEADER_SIZE || at + size > page.special()) {
             throw new PageCorruptException("index tuple at offset " + offnum + " (page offset " + at + ") has size "
                     + size + ", beyond its page's tuple space (special " + page.special() + ")");
@@ -85,15 +84,6 @@ final class IndexTuple {
         return t;
     }
 
-    /** IndexTupleSize of the tuple whose header starts at {@code pos} in record data. */
-    static int sizeInData(ByteBuffer data, int pos, String what) {
-        return IndexTupleData.sizeInData(data, pos, what);
-    }
-
-    private static int sizeAt(int info) {
-        return IndexTupleData.sizeOf(info);
-    }
-
     /**
      * The dummy high key of a half-dead leaf page (BTreeTupleSetTopParent on a zeroed IndexTupleData): a pivot
      * with no attributes whose t_tid block is the top parent of the subtree being deleted.
@@ -121,12 +111,12 @@ final class IndexTuple {
 
     /** IndexTupleSize. */
     int size() {
-        return sizeAt(info());
+        return IndexTupleData.sizeOf(info());
     }
 
     /** Replaces the size bits of t_info. */
     void setSize(int size) {
-        setInfo((info() & ~SIZE_MASK) | size);
+        setInfo((info() & ~IndexTupleData.SIZE_MASK) | size);
     }
 
     long tidBlock() {

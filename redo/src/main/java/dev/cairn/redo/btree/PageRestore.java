@@ -1,5 +1,6 @@
 package dev.cairn.redo.btree;
 
+import dev.cairn.redo.page.IndexTupleData;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -25,7 +26,7 @@ final class PageRestore {
         List<int[]> items = new ArrayList<>();
         int pos = 0;
         while (pos < len) {
-            int size = Page.maxAlign(IndexTuple.sizeInData(from, pos, what));
+            int size = Page.maxAlign(IndexTupleData.sizeInData(from, pos, what));
             if (size < IndexTuple.HEADER_SIZE || pos + size > len) {
                 throw new PageCorruptException(what + ": tuple of " + size + " bytes at data offset " + pos
                         + " does not fit the " + len + " bytes logged");

@@ -1,5 +1,6 @@
 package dev.cairn.redo.btree;
 
+import dev.cairn.redo.page.IndexTupleData;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -26,7 +27,7 @@ final class Postings {
 
     private static int newSize(int keySize, int nhtids) {
         int size = nhtids > 1 ? Page.maxAlign(keySize + nhtids * IndexTuple.TID_SIZE) : keySize;
-        if (size > IndexTuple.SIZE_MASK) {
+        if (size > IndexTupleData.SIZE_MASK) {
             throw new PageCorruptException("a tuple of " + keySize + " key bytes and " + nhtids + " heap TIDs ("
                     + size + " bytes) exceeds the index tuple size limit");
         }

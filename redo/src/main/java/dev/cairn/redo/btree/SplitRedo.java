@@ -3,6 +3,7 @@ package dev.cairn.redo.btree;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.redo.RecordBlocks;
+import dev.cairn.redo.page.IndexTupleData;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 import dev.cairn.redo.page.RecordData;
@@ -86,7 +87,7 @@ final class SplitRedo {
         IndexTuple nposting = null;
         int replacePostingOff = 0;
         if (newItemOnLeft || postingOff != 0) {
-            newItemSize = Page.maxAlign(IndexTuple.sizeInData(data, pos, "split new item"));
+            newItemSize = Page.maxAlign(IndexTupleData.sizeInData(data, pos, "split new item"));
             newItem = IndexTuple.fromData(data, pos, newItemSize, "split new item");
             pos += newItemSize;
             if (postingOff != 0) {
@@ -95,7 +96,7 @@ final class SplitRedo {
                 nposting = Postings.swap(newItem, oposting, postingOff);
             }
         }
-        int hikeySize = Page.maxAlign(IndexTuple.sizeInData(data, pos, "split left high key"));
+        int hikeySize = Page.maxAlign(IndexTupleData.sizeInData(data, pos, "split left high key"));
         IndexTuple hikey = IndexTuple.fromData(data, pos, hikeySize, "split left high key");
         pos += hikeySize;
         if (pos != data.remaining()) {

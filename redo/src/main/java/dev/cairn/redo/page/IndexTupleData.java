@@ -9,7 +9,8 @@ public final class IndexTupleData {
     /** sizeof(IndexTupleData). */
     public static final int HEADER_SIZE = 8;
     private static final int INFO = 6;
-    private static final int SIZE_MASK = 0x1FFF;
+    /** INDEX_SIZE_MASK: t_info's low 13 bits. */
+    public static final int SIZE_MASK = 0x1FFF;
 
     private IndexTupleData() {
     }

@@ -1,7 +1,5 @@
 package dev.cairn.redo.page;
 
-import dev.cairn.redo.page.PageCorruptException;
-
 import java.nio.ByteBuffer;
 
 /** Checked reads of a record's main data or block data (little-endian, as written on x86-64 and arm64). */

@@ -1,5 +1,6 @@
 package dev.cairn.redo.brin;
 
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -21,11 +22,8 @@ final class BrinPage {
     /** sizeof(BrinMetaPageData): magic, version, pagesPerRange, lastRevmapPage. */
     private static final int META_SIZE = 16;
     private static final int META_LAST_REVMAP_PAGE = CONTENTS + 12;
-    /** sizeof(ItemPointerData). */
-    private static final int TID_SIZE = 6;
     /** REVMAP_PAGE_MAXITEMS: the item pointers that fit between the header and the special space. */
-    static final int REVMAP_PAGE_MAXITEMS = (Page.SIZE - CONTENTS - SPECIAL_SIZE) / TID_SIZE;
-    private static final long INVALID_BLOCK = 0xFFFFFFFFL;
+    static final int REVMAP_PAGE_MAXITEMS = (Page.SIZE - CONTENTS - SPECIAL_SIZE) / ItemPointer.SIZE;
 
     private BrinPage() {
     }
@@ -41,8 +39,7 @@ final class BrinPage {
     }
 
     static void clearFlags(Page page, int flags) {
-        int at = page.specialOffset() + 4;
-        page.put16(at, page.u16(at) & ~flags);
+        page.setBits16(page.specialOffset() + 4, flags, false);
     }
 
     /** brin_metapage_init, with pd_lower just past the metadata so that a compressed image keeps it. */
@@ -71,11 +68,12 @@ final class BrinPage {
         if (pagesPerRange == 0) {
             throw new PageCorruptException("BRIN record with pagesPerRange 0");
         }
-        int at = CONTENTS + (int) ((heapBlock / pagesPerRange) % REVMAP_PAGE_MAXITEMS) * TID_SIZE;
-        long blk = offset == 0 ? INVALID_BLOCK : block;
-        page.put16(at, (int) (blk >>> 16));
-        page.put16(at + 2, (int) (blk & 0xFFFF));
-        page.put16(at + 4, offset);
+        int at = CONTENTS + (int) ((heapBlock / pagesPerRange) % REVMAP_PAGE_MAXITEMS) * ItemPointer.SIZE;
+        if (offset == 0) {
+            ItemPointer.setInvalid(page, at);
+        } else {
+            ItemPointer.set(page, at, block, offset);
+        }
     }
 
     static void requireType(Page page, int type, String what) {

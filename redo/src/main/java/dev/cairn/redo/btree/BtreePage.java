@@ -92,7 +92,7 @@ final class BtreePage {
     }
 
     void clearFlags(int flags) {
-        setFlags(flags() & ~flags);
+        page.setBits16(at + FLAGS, flags, false);
     }
 
     int cycleId() {

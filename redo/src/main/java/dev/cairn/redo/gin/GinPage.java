@@ -1,5 +1,6 @@
 package dev.cairn.redo.gin;
 
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -17,7 +18,6 @@ final class GinPage {
     static final int INCOMPLETE_SPLIT = 1 << 6;
     static final int COMPRESSED = 1 << 7;
     static final int OPAQUE_SIZE = 8;
-    static final long INVALID_BLOCK = 0xFFFFFFFFL;
     /** PageGetContents: the metapage's data and a data page's right bound. */
     static final int CONTENTS = 24;
     /** GinDataPageGetData: after the right bound, MAXALIGN(sizeof(ItemPointerData)). */
@@ -38,7 +38,7 @@ final class GinPage {
         page.init(OPAQUE_SIZE);
         int s = page.specialOffset();
         page.put16(s + FLAGS, flags);
-        page.put32(s + RIGHTLINK, INVALID_BLOCK);
+        page.put32(s + RIGHTLINK, ItemPointer.INVALID_BLOCK);
     }
 
     /**
@@ -55,8 +55,7 @@ final class GinPage {
     }
 
     static void setFlags(Page page, int flags, boolean on) {
-        int at = page.specialOffset() + FLAGS;
-        page.put16(at, on ? page.u16(at) | flags : page.u16(at) & ~flags);
+        page.setBits16(page.specialOffset() + FLAGS, flags, on);
     }
 
     static int maxoff(Page page) {
@@ -104,9 +103,7 @@ final class GinPage {
 
     /** PostingItemSetBlockNumber on the item at {@code offset} of an internal data page. */
     static void setPostingItemChild(Page page, int offset, long block) {
-        int at = postingItem(page, offset, maxoff(page));
-        page.put16(at, (int) (block >>> 16));
-        page.put16(at + 2, (int) (block & 0xFFFF));
+        ItemPointer.setBlock(page, postingItem(page, offset, maxoff(page)), block);
     }
 
     /** GinDataPageAddPostingItem at {@code offset}, later items shifted up. */

@@ -7,6 +7,7 @@ import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.IndexTupleData;
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 import dev.cairn.redo.page.RecordData;
@@ -78,7 +79,7 @@ public final class GinRedo implements RmgrRedo {
                 long rightlink = RecordData.u32(main, 0);
                 GinPage.init(page, GinPage.LIST);
                 GinPage.setRightlink(page, rightlink);
-                if (rightlink == GinPage.INVALID_BLOCK) {
+                if (rightlink == ItemPointer.INVALID_BLOCK) {
                     GinPage.setFlags(page, GinPage.LIST_FULLROW, true);
                     GinPage.setMaxoff(page, 1);
                 } else {
@@ -110,10 +111,10 @@ public final class GinRedo implements RmgrRedo {
         boolean leaf = (flags & INSERT_ISLEAF) != 0;
         switch (block.blockId()) {
             case 0 -> {
-                long rightChild = GinPage.INVALID_BLOCK;
+                long rightChild = ItemPointer.INVALID_BLOCK;
                 if (!leaf) {
                     RecordData.atLeast(main, 10, "ginxlogInsert with its children");
-                    rightChild = ((long) RecordData.u16(main, 6) << 16) | RecordData.u16(main, 8);
+                    rightChild = ItemPointer.block(main, 6);
                 }
                 ByteBuffer data = block.data();
                 if ((flags & INSERT_ISDATA) != 0) {
@@ -150,9 +151,7 @@ public final class GinRedo implements RmgrRedo {
             if (offset < 1 || offset > page.maxOffset()) {
                 throw new PageCorruptException("GIN downlink offset " + offset + " outside 1.." + page.maxOffset());
             }
-            int at = page.itemStart(offset); // GinSetDownlink: the tuple's t_tid block
-            page.put16(at, (int) (rightChild >>> 16));
-            page.put16(at + 2, (int) (rightChild & 0xFFFF));
+            ItemPointer.setBlock(page, page.itemStart(offset), rightChild); // GinSetDownlink: the t_tid block
         }
         if (isDelete) {
             page.indexTupleDelete(offset);
@@ -173,7 +172,7 @@ public final class GinRedo implements RmgrRedo {
                 if (ntuples > 0) {
                     appendTuples(block, page, ntuples);
                     GinPage.setMaxoff(page, GinPage.maxoff(page) + 1);
-                } else if (prevTail != GinPage.INVALID_BLOCK) {
+                } else if (prevTail != ItemPointer.INVALID_BLOCK) {
                     GinPage.setRightlink(page, newRightlink);
                 } else {
                     throw RecordBlocks.unexpected(rec, block);

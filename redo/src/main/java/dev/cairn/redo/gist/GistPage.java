@@ -1,6 +1,7 @@
 package dev.cairn.redo.gist;
 
 import dev.cairn.common.Lsn;
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 
 /**
@@ -15,7 +16,6 @@ final class GistPage {
     static final int HAS_GARBAGE = 1 << 4;
     static final int PAGE_ID = 0xFF81;
     static final int OPAQUE_SIZE = 16;
-    static final long INVALID_BLOCK = 0xFFFFFFFFL;
     private static final int NSN = 0;
     private static final int RIGHTLINK = 8;
     private static final int FLAGS = 12;
@@ -30,7 +30,7 @@ final class GistPage {
     static void init(Page page, int flags) {
         page.init(OPAQUE_SIZE);
         int s = page.specialOffset();
-        page.put32(s + RIGHTLINK, INVALID_BLOCK);
+        page.put32(s + RIGHTLINK, ItemPointer.INVALID_BLOCK);
         page.put16(s + FLAGS, flags);
         page.put16(s + ID, PAGE_ID);
     }
@@ -40,8 +40,7 @@ final class GistPage {
     }
 
     static void setFlags(Page page, int flags, boolean on) {
-        int at = page.specialOffset() + FLAGS;
-        page.put16(at, on ? page.u16(at) | flags : page.u16(at) & ~flags);
+        page.setBits16(page.specialOffset() + FLAGS, flags, on);
     }
 
     static boolean isLeaf(Page page) {

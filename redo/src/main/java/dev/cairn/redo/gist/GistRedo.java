@@ -7,6 +7,7 @@ import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.IndexTupleData;
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 import dev.cairn.redo.page.RecordData;
@@ -161,7 +162,7 @@ public final class GistRedo implements RmgrRedo {
         }
         boolean last = i == npage - 1;
         if (blkno == ROOT_BLOCK) {
-            GistPage.setRightlink(page, GistPage.INVALID_BLOCK);
+            GistPage.setRightlink(page, ItemPointer.INVALID_BLOCK);
         } else if (last) {
             GistPage.setRightlink(page, origRightlink);
         } else {

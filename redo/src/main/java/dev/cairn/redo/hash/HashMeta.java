@@ -1,5 +1,6 @@
 package dev.cairn.redo.hash;
 
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -60,7 +61,7 @@ final class HashMeta {
             numBuckets = totalBuckets(spareIndex((long) buckets));
         }
         int spareIndex = spareIndex(numBuckets);
-        HashPage.init(page, HashPage.INVALID_BLOCK, HashPage.INVALID_BUCKET, HashPage.META);
+        HashPage.init(page, ItemPointer.INVALID_BLOCK, HashPage.INVALID_BUCKET, HashPage.META);
         page.put32(BASE, MAGIC);
         page.put32(BASE + 4, VERSION);
         page.copyIn(NTUPLES, new byte[8], 0, 8);

@@ -1,5 +1,6 @@
 package dev.cairn.redo.hash;
 
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -19,7 +20,6 @@ final class HashPage {
     static final int TYPE_MASK = OVERFLOW | BUCKET | BITMAP | META;
     static final int PAGE_ID = 0xFF80;
     static final int OPAQUE_SIZE = 16;
-    static final long INVALID_BLOCK = 0xFFFFFFFFL;
     static final long INVALID_BUCKET = 0xFFFFFFFFL;
     /** PageGetContents: where the metapage's data and the bitmap start. */
     static final int CONTENTS = 24;
@@ -37,7 +37,7 @@ final class HashPage {
         page.init(OPAQUE_SIZE);
         int s = page.specialOffset();
         page.put32(s + PREV, prev);
-        page.put32(s + NEXT, INVALID_BLOCK);
+        page.put32(s + NEXT, ItemPointer.INVALID_BLOCK);
         page.put32(s + BUCKET_NO, bucket);
         page.put16(s + FLAG, flag);
         page.put16(s + ID, PAGE_ID);
@@ -50,7 +50,7 @@ final class HashPage {
 
     /** _hash_initbitmapbuffer: every bit of the first {@code bmsize} bytes set, pd_lower just past them. */
     static void initBitmap(Page page, int bmsize) {
-        init(page, INVALID_BLOCK, INVALID_BUCKET, BITMAP);
+        init(page, ItemPointer.INVALID_BLOCK, INVALID_BUCKET, BITMAP);
         if (CONTENTS + bmsize > page.specialOffset()) {
             throw new PageCorruptException("hash bitmap of " + bmsize + " bytes does not fit a page");
         }
@@ -67,7 +67,7 @@ final class HashPage {
     }
 
     static void clearFlags(Page page, int flags) {
-        setFlag(page, flag(page) & ~flags);
+        page.setBits16(page.specialOffset() + FLAG, flags, false);
     }
 
     static void setPrev(Page page, long block) {

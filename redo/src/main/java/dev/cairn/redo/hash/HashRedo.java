@@ -7,6 +7,7 @@ import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
 import dev.cairn.redo.page.IndexTupleData;
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 import dev.cairn.redo.page.RecordData;
@@ -176,7 +177,7 @@ public final class HashRedo implements RmgrRedo {
         switch (block.blockId()) {
             case 0 -> {
                 long bucket = RecordData.u32(RecordData.atLeast(block.data(), 4, "overflow page bucket"), 0);
-                HashPage.initBuffer(page, HashPage.INVALID_BLOCK, bucket, HashPage.OVERFLOW);
+                HashPage.initBuffer(page, ItemPointer.INVALID_BLOCK, bucket, HashPage.OVERFLOW);
                 HashPage.setPrev(page, RecordBlocks.registered(rec, 1).blockNumber());
             }
             case 1 -> HashPage.setNext(page, RecordBlocks.registered(rec, 0).blockNumber());
@@ -240,7 +241,7 @@ public final class HashRedo implements RmgrRedo {
                     HashPage.setNext(page, nextBlock);
                 }
             }
-            case 2 -> HashPage.init(page, HashPage.INVALID_BLOCK, HashPage.INVALID_BUCKET, HashPage.UNUSED);
+            case 2 -> HashPage.init(page, ItemPointer.INVALID_BLOCK, HashPage.INVALID_BUCKET, HashPage.UNUSED);
             case 3 -> HashPage.setNext(page, nextBlock);
             case 4 -> HashPage.setPrev(page, prevBlock);
             case 5 -> HashPage.setBitmapBit(page, RecordData.u32(RecordData.atLeast(block.data(), 4, "bitmap bit"),

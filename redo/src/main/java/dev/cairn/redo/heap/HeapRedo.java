@@ -4,6 +4,7 @@ import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -119,7 +120,7 @@ public final class HeapRedo implements RmgrRedo {
             page.setFlag(Page.PD_ALL_VISIBLE, false);
         }
         if ((flags & DELETE_IS_PARTITION_MOVE) != 0) {
-            HeapTuple.setCtid(page, tup, HeapTuple.INVALID_BLOCK, HeapTuple.MOVED_PARTITIONS_OFFSET);
+            HeapTuple.setCtid(page, tup, ItemPointer.INVALID_BLOCK, HeapTuple.MOVED_PARTITIONS_OFFSET);
         } else {
             HeapTuple.setCtid(page, tup, block.blockNumber(), offnum);
         }

@@ -1,5 +1,6 @@
 package dev.cairn.redo.heap;
 
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 
 /**
@@ -40,7 +41,6 @@ public final class HeapTuple {
     public static final int SPEC_TOKEN_OFFSET = 0xFFFE;
     /** MovedPartitionsOffsetNumber, with block number InvalidBlockNumber. */
     public static final int MOVED_PARTITIONS_OFFSET = 0xFFFD;
-    public static final long INVALID_BLOCK = 0xFFFFFFFFL;
     /** FirstCommandId: what redo puts in t_cid. */
     public static final int FIRST_COMMAND_ID = 0;
 
@@ -48,9 +48,7 @@ public final class HeapTuple {
     }
 
     public static void setCtid(Page p, int tup, long block, int offnum) {
-        p.put16(tup + CTID, (int) (block >>> 16));
-        p.put16(tup + CTID + 2, (int) block);
-        p.put16(tup + CTID + 4, offnum);
+        ItemPointer.set(p, tup + CTID, block, offnum);
     }
 
     public static int ctidOffset(Page p, int tup) {

@@ -94,6 +94,11 @@ public final class Page {
         b[off + 1] = (byte) (v >>> 8);
     }
 
+    /** Sets ({@code on}) or clears {@code bits} in the 16-bit field at {@code off} (a special space's flags). */
+    public void setBits16(int off, int bits, boolean on) {
+        put16(off, on ? u16(off) | bits : u16(off) & ~bits);
+    }
+
     public void put32(int off, long v) {
         b[off] = (byte) v;
         b[off + 1] = (byte) (v >>> 8);

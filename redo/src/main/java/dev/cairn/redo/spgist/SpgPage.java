@@ -1,10 +1,14 @@
 package dev.cairn.redo.spgist;
 
 import dev.cairn.redo.page.IndexTupleData;
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * SP-GiST pages (spgist_private.h): the special space (flags and the counts of redirection and placeholder
@@ -25,7 +29,6 @@ final class SpgPage {
     static final int DEAD_TUPLE_SIZE = 16;
     /** SGITHDRSZ: where an inner tuple's prefix starts. */
     private static final int INNER_HEADER_SIZE = 8;
-    private static final long INVALID_BLOCK = 0xFFFFFFFFL;
     private static final int FLAGS = 0;
     private static final int N_REDIRECTION = 2;
     private static final int N_PLACEHOLDER = 4;
@@ -58,25 +61,43 @@ final class SpgPage {
         page.put16(at, v);
     }
 
-    /** The size of a leaf or dead tuple from its first word. */
-    static int leafSize(byte[] tuple, int at) {
-        long word = (tuple[at] & 0xFFL) | (tuple[at + 1] & 0xFFL) << 8 | (tuple[at + 2] & 0xFFL) << 16
-                | (tuple[at + 3] & 0xFFL) << 24;
-        return (int) (word >>> 2);
+    /** A copy of the leaf tuple at {@code at} in record data, whose first word holds its size. */
+    static byte[] leafTuple(ByteBuffer data, int at, String what) {
+        return copy(data, at, header(data, at, what).getInt(at) >>> 2, what);
     }
 
-    /** The size of an inner tuple, in the half-word after its first word. */
-    static int innerSize(byte[] tuple, int at) {
-        return (tuple[at + 4] & 0xFF) | (tuple[at + 5] & 0xFF) << 8;
-    }
-
-    /** A copy of the {@code size} bytes at {@code at}, checked to lie inside {@code data}. */
-    static byte[] tupleAt(byte[] data, int at, int size, String what) {
-        if (size < 8 || at + size > data.length) {
-            throw new PageCorruptException("SP-GiST " + what + " of " + size + " bytes at data offset " + at
-                    + " does not fit the " + data.length + " bytes logged");
+    /** {@code n} leaf tuples laid end to end from {@code at} in record data (unaligned, as logged). */
+    static List<byte[]> leafTuples(ByteBuffer data, int at, int n, String what) {
+        List<byte[]> tuples = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] t = leafTuple(data, at, what);
+            tuples.add(t);
+            at += t.length;
         }
-        return Arrays.copyOfRange(data, at, at + size);
+        return tuples;
+    }
+
+    /** A copy of the inner tuple at {@code at} in record data, whose size is the half-word after its first word. */
+    static byte[] innerTuple(ByteBuffer data, int at, String what) {
+        return copy(data, at, header(data, at, what).getShort(at + 4) & 0xFFFF, what);
+    }
+
+    private static ByteBuffer header(ByteBuffer data, int at, String what) {
+        if (at + 8 > data.remaining()) {
+            throw new PageCorruptException("SP-GiST " + what + ": no tuple header at data offset " + at + " of "
+                    + data.remaining());
+        }
+        return data;
+    }
+
+    private static byte[] copy(ByteBuffer data, int at, int size, String what) {
+        if (size < 8 || at + size > data.remaining()) {
+            throw new PageCorruptException("SP-GiST " + what + " of " + size + " bytes at data offset " + at
+                    + " does not fit the " + data.remaining() + " bytes logged");
+        }
+        byte[] t = new byte[size];
+        data.get(at, t);
+        return t;
     }
 
     private static int state(Page page, int offnum) {
@@ -111,7 +132,7 @@ final class SpgPage {
         t[0] = (byte) word;
         t[1] = (byte) (word >>> 8);
         boolean redirect = state == REDIRECT;
-        long b = redirect ? block : INVALID_BLOCK;
+        long b = redirect ? block : ItemPointer.INVALID_BLOCK;
         int off = redirect ? offset : 0;
         long x = redirect ? xid : 0;
         t[6] = (byte) (b >>> 16);
@@ -164,9 +185,7 @@ final class SpgPage {
                 throw new PageCorruptException("SP-GiST inner tuple " + offnum + ": node " + i + " lies past its end");
             }
             if (i == nodeIndex) {
-                page.put16(node, (int) (block >>> 16));
-                page.put16(node + 2, (int) (block & 0xFFFF));
-                page.put16(node + 4, offset);
+                ItemPointer.set(page, node, block, offset);
                 return;
             }
             node += IndexTupleData.sizeOf(page.u16(node + 6));
@@ -188,9 +207,7 @@ final class SpgPage {
             throw new PageCorruptException("SP-GiST tuple " + offnum + " is not a redirect");
         }
         page.put8(at, (page.u8(at) & ~3) | PLACEHOLDER);
-        page.put16(at + 6, 0xFFFF);
-        page.put16(at + 8, 0xFFFF);
-        page.put16(at + 10, 0);
+        ItemPointer.setInvalid(page, at + 6);
     }
 
     /** Swaps two line pointers (the moves of VACUUM_LEAF). */

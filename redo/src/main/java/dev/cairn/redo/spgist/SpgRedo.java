@@ -6,16 +6,18 @@ import dev.cairn.redo.PageMasks;
 import dev.cairn.redo.RecordBlocks;
 import dev.cairn.redo.RmgrRedo;
 import dev.cairn.redo.UnsupportedRedoException;
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 import dev.cairn.redo.page.RecordData;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The SP-GiST resource manager's redo (spgxlog.c), one registered block at a time: leaf insertion and moves,
  * node addition, tuple splits, picksplit, and the three kinds of vacuum. The tuples a record carries follow its
- * fixed part unaligned, so they are read from a copy of the main data.
+ * fixed part unaligned, and are copied out of the main data one by one.
  */
 public final class SpgRedo implements RmgrRedo {
     static final int ADD_LEAF = 0x10;
@@ -26,20 +28,17 @@ public final class SpgRedo implements RmgrRedo {
     static final int VACUUM_LEAF = 0x60;
     static final int VACUUM_ROOT = 0x70;
     static final int VACUUM_REDIRECT = 0x80;
-    private static final long INVALID_BLOCK = 0xFFFFFFFFL;
 
     @Override
     public void redo(DecodedRecord rec, BlockReference block, Page page) {
         int info = rec.rmgrInfo();
         ByteBuffer main = rec.mainData();
-        byte[] raw = new byte[main.remaining()];
-        main.get(0, raw);
         switch (info) {
-            case ADD_LEAF -> addLeaf(rec, block, page, RecordData.atLeast(main, 10, "spgxlogAddLeaf"), raw);
-            case MOVE_LEAFS -> moveLeafs(rec, block, page, RecordData.atLeast(main, 20, "spgxlogMoveLeafs"), raw);
-            case ADD_NODE -> addNode(rec, block, page, RecordData.atLeast(main, 20, "spgxlogAddNode"), raw);
-            case SPLIT_TUPLE -> splitTuple(rec, block, page, RecordData.atLeast(main, 6, "spgxlogSplitTuple"), raw);
-            case PICKSPLIT -> pickSplit(rec, block, page, RecordData.atLeast(main, 28, "spgxlogPickSplit"), raw);
+            case ADD_LEAF -> addLeaf(rec, block, page, RecordData.atLeast(main, 10, "spgxlogAddLeaf"));
+            case MOVE_LEAFS -> moveLeafs(rec, block, page, RecordData.atLeast(main, 20, "spgxlogMoveLeafs"));
+            case ADD_NODE -> addNode(rec, block, page, RecordData.atLeast(main, 20, "spgxlogAddNode"));
+            case SPLIT_TUPLE -> splitTuple(rec, block, page, RecordData.atLeast(main, 6, "spgxlogSplitTuple"));
+            case PICKSPLIT -> pickSplit(rec, block, page, RecordData.atLeast(main, 28, "spgxlogPickSplit"));
             case VACUUM_LEAF -> {
                 RecordBlocks.require(rec, block, 0);
                 vacuumLeaf(page, RecordData.atLeast(main, 16, "spgxlogVacuumLeaf"));
@@ -59,7 +58,7 @@ public final class SpgRedo implements RmgrRedo {
     }
 
     /** spgRedoAddLeaf: block 0 is the leaf page, block 1 the parent whose downlink now points at the tuple. */
-    private static void addLeaf(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main, byte[] raw) {
+    private static void addLeaf(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main) {
         boolean newPage = main.get(0) != 0;
         boolean nulls = main.get(1) != 0;
         int offnumLeaf = RecordData.u16(main, 2);
@@ -68,7 +67,7 @@ public final class SpgRedo implements RmgrRedo {
         int nodeI = RecordData.u16(main, 8);
         switch (block.blockId()) {
             case 0 -> {
-                byte[] leaf = SpgPage.tupleAt(raw, 10, SpgPage.leafSize(raw, 10), "leaf tuple");
+                byte[] leaf = SpgPage.leafTuple(main, 10, "leaf tuple");
                 if (newPage) {
                     SpgPage.init(page, SpgPage.LEAF | (nulls ? SpgPage.NULLS : 0));
                 }
@@ -95,7 +94,7 @@ public final class SpgRedo implements RmgrRedo {
      * spgRedoMoveLeafs: block 1 receives the tuples, block 0 keeps a redirect (a placeholder during a build)
      * where they were, block 2 is the parent whose downlink follows them.
      */
-    private static void moveLeafs(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main, byte[] raw) {
+    private static void moveLeafs(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main) {
         int nMoves = RecordData.u16(main, 0);
         boolean newPage = main.get(2) != 0;
         boolean replaceDead = main.get(3) != 0;
@@ -115,11 +114,10 @@ public final class SpgRedo implements RmgrRedo {
                 if (newPage) {
                     SpgPage.init(page, SpgPage.LEAF | (nulls ? SpgPage.NULLS : 0));
                 }
-                int at = 20 + 2 * nMoves + 2 * nInsert;
+                List<byte[]> leaves = SpgPage.leafTuples(main, 20 + 2 * nMoves + 2 * nInsert, nInsert,
+                        "moved leaf tuple");
                 for (int i = 0; i < nInsert; i++) {
-                    byte[] leaf = SpgPage.tupleAt(raw, at, SpgPage.leafSize(raw, at), "moved leaf tuple");
-                    SpgPage.addOrReplace(page, leaf, toInsert[i]);
-                    at += leaf.length;
+                    SpgPage.addOrReplace(page, leaves.get(i), toInsert[i]);
                 }
             }
             case 2 -> SpgPage.updateNodeLink(page, offnumParent, nodeI, dest, toInsert[nInsert - 1]);
@@ -132,7 +130,7 @@ public final class SpgRedo implements RmgrRedo {
      * to block 1 and block 0 keeps a redirect to it (a placeholder during a build), and the parent downlink, on
      * whichever page parentBlk names, follows it.
      */
-    private static void addNode(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main, byte[] raw) {
+    private static void addNode(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main) {
         int offnum = RecordData.u16(main, 0);
         int offnumNew = RecordData.u16(main, 2);
         boolean newPage = main.get(4) != 0;
@@ -141,7 +139,7 @@ public final class SpgRedo implements RmgrRedo {
         int nodeI = RecordData.u16(main, 8);
         long myXid = RecordData.u32(main, 12);
         boolean isBuild = main.get(16) != 0;
-        byte[] inner = SpgPage.tupleAt(raw, 20, SpgPage.innerSize(raw, 20), "inner tuple");
+        byte[] inner = SpgPage.innerTuple(main, 20, "inner tuple");
         BlockReference moved = rec.block(1);
         if (moved == null) {
             RecordBlocks.require(rec, block, 0);
@@ -151,7 +149,7 @@ public final class SpgRedo implements RmgrRedo {
         long blknoNew = moved.blockNumber();
         switch (block.blockId()) {
             case 0 -> {
-                byte[] dead = isBuild ? SpgPage.deadTuple(SpgPage.PLACEHOLDER, INVALID_BLOCK, 0, 0)
+                byte[] dead = isBuild ? SpgPage.deadTuple(SpgPage.PLACEHOLDER, ItemPointer.INVALID_BLOCK, 0, 0)
                         : SpgPage.deadTuple(SpgPage.REDIRECT, blknoNew, offnumNew, myXid);
                 SpgPage.replace(page, dead, offnum);
                 if (isBuild) {
@@ -183,14 +181,13 @@ public final class SpgRedo implements RmgrRedo {
     }
 
     /** spgRedoSplitTuple: the prefix tuple replaces the old inner tuple; the postfix goes to block 1 or beside. */
-    private static void splitTuple(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main, byte[] raw) {
+    private static void splitTuple(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main) {
         int offnumPrefix = RecordData.u16(main, 0);
         int offnumPostfix = RecordData.u16(main, 2);
         boolean newPage = main.get(4) != 0;
         boolean postfixSamePage = main.get(5) != 0;
-        byte[] prefix = SpgPage.tupleAt(raw, 6, SpgPage.innerSize(raw, 6), "prefix tuple");
-        int at = 6 + prefix.length;
-        byte[] postfix = SpgPage.tupleAt(raw, at, SpgPage.innerSize(raw, at), "postfix tuple");
+        byte[] prefix = SpgPage.innerTuple(main, 6, "prefix tuple");
+        byte[] postfix = SpgPage.innerTuple(main, 6 + prefix.length, "postfix tuple");
         switch (block.blockId()) {
             case 0 -> {
                 SpgPage.replace(page, prefix, offnumPrefix);
@@ -215,7 +212,7 @@ public final class SpgRedo implements RmgrRedo {
      * spgRedoPickSplit: block 0 is the source leaf page (absent for a root split), block 1 the destination leaf
      * page, block 2 the page of the new inner tuple and block 3 the parent pointing at it.
      */
-    private static void pickSplit(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main, byte[] raw) {
+    private static void pickSplit(DecodedRecord rec, BlockReference block, Page page, ByteBuffer main) {
         boolean rootSplit = main.get(0) != 0;
         int nDelete = RecordData.u16(main, 2);
         int nInsert = RecordData.u16(main, 4);
@@ -232,11 +229,11 @@ public final class SpgRedo implements RmgrRedo {
         int[] toDelete = RecordData.u16s(main, 28, nDelete, "spgxlogPickSplit deleted offsets");
         int[] toInsert = RecordData.u16s(main, 28 + 2 * nDelete, nInsert, "spgxlogPickSplit inserted offsets");
         int select = 28 + 2 * nDelete + 2 * nInsert;
-        if (select + nInsert > raw.length) {
+        if (select + nInsert > main.remaining()) {
             throw new PageCorruptException("spgxlogPickSplit page selectors cut off");
         }
         int innerAt = select + nInsert;
-        byte[] inner = SpgPage.tupleAt(raw, innerAt, SpgPage.innerSize(raw, innerAt), "new inner tuple");
+        byte[] inner = SpgPage.innerTuple(main, innerAt, "new inner tuple");
         long blknoInner = RecordBlocks.registered(rec, 2).blockNumber();
         int id = block.blockId();
         switch (id) {
@@ -248,19 +245,18 @@ public final class SpgRedo implements RmgrRedo {
                     SpgPage.init(page, SpgPage.LEAF | (nulls ? SpgPage.NULLS : 0));
                 } else if (id == 0) {
                     if (isBuild) {
-                        SpgPage.multiDelete(page, toDelete, SpgPage.PLACEHOLDER, SpgPage.PLACEHOLDER, INVALID_BLOCK,
-                                0, 0);
+                        SpgPage.multiDelete(page, toDelete, SpgPage.PLACEHOLDER, SpgPage.PLACEHOLDER,
+                                ItemPointer.INVALID_BLOCK, 0, 0);
                     } else {
                         SpgPage.multiDelete(page, toDelete, SpgPage.REDIRECT, SpgPage.PLACEHOLDER, blknoInner,
                                 offnumInner, myXid);
                     }
                 }
-                int at = innerAt + inner.length;
+                List<byte[]> leaves = SpgPage.leafTuples(main, innerAt + inner.length, nInsert,
+                        "picksplit leaf tuple");
                 for (int i = 0; i < nInsert; i++) {
-                    byte[] leaf = SpgPage.tupleAt(raw, at, SpgPage.leafSize(raw, at), "picksplit leaf tuple");
-                    at += leaf.length;
-                    if ((raw[select + i] != 0) == (id == 1)) {
-                        SpgPage.addOrReplace(page, leaf, toInsert[i]);
+                    if ((main.get(select + i) != 0) == (id == 1)) { // the tuple's page selector: 0 source, 1 dest
+                        SpgPage.addOrReplace(page, leaves.get(i), toInsert[i]);
                     }
                 }
             }
@@ -299,12 +295,12 @@ public final class SpgRedo implements RmgrRedo {
         int[] chainSrc = RecordData.u16s(main, at, nChain, "vacuum chain sources");
         at += 2 * nChain;
         int[] chainDest = RecordData.u16s(main, at, nChain, "vacuum chain destinations");
-        SpgPage.multiDelete(page, toDead, SpgPage.DEAD, SpgPage.DEAD, INVALID_BLOCK, 0, 0);
-        SpgPage.multiDelete(page, toPlaceholder, SpgPage.PLACEHOLDER, SpgPage.PLACEHOLDER, INVALID_BLOCK, 0, 0);
+        SpgPage.multiDelete(page, toDead, SpgPage.DEAD, SpgPage.DEAD, ItemPointer.INVALID_BLOCK, 0, 0);
+        SpgPage.multiDelete(page, toPlaceholder, SpgPage.PLACEHOLDER, SpgPage.PLACEHOLDER, ItemPointer.INVALID_BLOCK, 0, 0);
         for (int i = 0; i < nMove; i++) {
             SpgPage.swapItemIds(page, moveSrc[i], moveDest[i]);
         }
-        SpgPage.multiDelete(page, moveSrc, SpgPage.PLACEHOLDER, SpgPage.PLACEHOLDER, INVALID_BLOCK, 0, 0);
+        SpgPage.multiDelete(page, moveSrc, SpgPage.PLACEHOLDER, SpgPage.PLACEHOLDER, ItemPointer.INVALID_BLOCK, 0, 0);
         for (int i = 0; i < nChain; i++) {
             SpgPage.setNextOffset(page, chainSrc[i], chainDest[i]);
         }

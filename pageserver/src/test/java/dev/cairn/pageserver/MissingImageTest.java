@@ -15,7 +15,6 @@ import dev.cairn.pageserver.store.Timeline;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.RmgrId;
 import dev.cairn.pgformat.wal.WalReader;
-import dev.cairn.pgformat.wal.XLogRecordHeader;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ScratchDirectory;
 import org.junit.jupiter.api.Test;
@@ -67,7 +66,8 @@ class MissingImageTest {
                 last--;
             }
             int planted = last;
-            records.set(planted, withRmgr(records.get(planted), CUSTOM_RMGR));
+            DecodedRecord heap = records.get(planted);
+            records.set(planted, heap.withHeader(heap.header().withRmid(CUSTOM_RMGR)));
             Ingest ingest = new Ingest(store, tl, new IngestOptions(Set.of(CUSTOM_RMGR), false, RedoObserver.NONE));
             MissingImageException e = catchThrowableOfType(MissingImageException.class, () -> ingest.apply(records));
             assertThat(e).isNotNull();
@@ -85,12 +85,5 @@ class MissingImageTest {
         } finally {
             ScratchDirectory.deleteTree(scratch);
         }
-    }
-
-    private static DecodedRecord withRmgr(DecodedRecord r, int rmid) {
-        XLogRecordHeader h = r.header();
-        return new DecodedRecord(r.lsn(), r.endLsn(), new XLogRecordHeader(h.totalLength(), h.xid(), h.prev(),
-                h.info(), rmid, h.crc()), r.blocks(), r.origin(), r.toplevelXid(), r.bytes(), r.mainDataOffset(),
-                r.mainDataLength());
     }
 }

@@ -1,15 +1,17 @@
 package dev.cairn.redo;
 
 import dev.cairn.common.Lsn;
+import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.WalReader;
 import dev.cairn.pgruntime.PgBinaries;
 import dev.cairn.pgruntime.PgCluster;
 import dev.cairn.pgruntime.ScratchDirectory;
 
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A stock PostgreSQL 15 that logs, with every record, the image of each block it changes
@@ -64,14 +66,24 @@ public final class ConsistencyCheckedCluster implements AutoCloseable {
 
     /** Replays the WAL written since start into {@code oracle}. */
     public ReplayOracle replay(ReplayOracle oracle) {
+        forEachRecord(oracle::replay);
+        return oracle;
+    }
+
+    /** Every record written since start (the WAL is switched first, so the last one is complete on disk). */
+    public List<DecodedRecord> records() {
+        List<DecodedRecord> all = new ArrayList<>();
+        forEachRecord(all::add);
+        return all;
+    }
+
+    private void forEachRecord(Consumer<DecodedRecord> consumer) {
         pg.psql("SELECT pg_switch_wal()");
-        Path walDir = pg.walDir();
-        try (WalReader reader = WalReader.open(WalReader.listSegments(walDir), start, null)) {
+        try (WalReader reader = WalReader.open(WalReader.listSegments(pg.walDir()), start, null)) {
             for (var rec = reader.nextUntilEndOfWal(); rec != null; rec = reader.nextUntilEndOfWal()) {
-                oracle.replay(rec);
+                consumer.accept(rec);
             }
         }
-        return oracle;
     }
 
     @Override

@@ -3,8 +3,6 @@ package dev.cairn.redo;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.RmgrId;
-import dev.cairn.pgformat.wal.WalReader;
-import dev.cairn.pgformat.wal.XLogRecordHeader;
 import dev.cairn.redo.page.Page;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,14 +30,7 @@ class HeapRedoErrorsTest {
         cluster.sql("CREATE TABLE e (id int, v text)");
         cluster.sql("INSERT INTO e SELECT g, 'row ' || g FROM generate_series(1, 50) g");
         cluster.sql("DELETE FROM e WHERE id = 7");
-        cluster.pg().psql("SELECT pg_switch_wal()");
-        try (WalReader reader = WalReader.open(WalReader.listSegments(cluster.pg().walDir()))) {
-            for (DecodedRecord r = reader.nextUntilEndOfWal(); r != null; r = reader.nextUntilEndOfWal()) {
-                if (r.rmgr() == RmgrId.HEAP) {
-                    RECORDS.add(r);
-                }
-            }
-        }
+        cluster.records().stream().filter(r -> r.rmgr() == RmgrId.HEAP).forEach(RECORDS::add);
     }
 
     @AfterAll
@@ -95,10 +86,7 @@ class HeapRedoErrorsTest {
     @Test
     void anInfoCodeWithoutABlockChangeIsUnsupported() {
         DecodedRecord insert = last("Heap/INSERT");
-        XLogRecordHeader h = insert.header();
-        DecodedRecord truncate = new DecodedRecord(insert.lsn(), insert.endLsn(), new XLogRecordHeader(h.totalLength(),
-                h.xid(), h.prev(), 0x30, h.rmid(), h.crc()), insert.blocks(), insert.origin(), insert.toplevelXid(),
-                insert.bytes(), insert.mainDataOffset(), insert.mainDataLength());
+        DecodedRecord truncate = insert.withHeader(insert.header().withInfo(0x30));
         assertThatThrownBy(() -> BlockRedo.apply(truncate, truncate.block(0), emptyHeapPage().bytes()))
                 .isInstanceOf(UnsupportedRedoException.class).hasMessageContaining("changes no block");
     }

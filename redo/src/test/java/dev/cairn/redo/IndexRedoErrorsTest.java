@@ -3,8 +3,6 @@ package dev.cairn.redo;
 import dev.cairn.pgformat.wal.BlockReference;
 import dev.cairn.pgformat.wal.DecodedRecord;
 import dev.cairn.pgformat.wal.RmgrId;
-import dev.cairn.pgformat.wal.WalReader;
-import dev.cairn.pgformat.wal.XLogRecordHeader;
 import dev.cairn.redo.page.Page;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,12 +35,7 @@ class IndexRedoErrorsTest {
         cluster.sql("INSERT INTO x SELECT g, point(g, g), to_tsvector('simple', 'w' || g) FROM generate_series(1, 200) g");
         cluster.sql("CREATE INDEX x_brin ON x USING brin (id) WITH (pages_per_range = 1)");
         cluster.sql("INSERT INTO x VALUES (1000, point(1, 1), 'w1')");
-        cluster.pg().psql("SELECT pg_switch_wal()");
-        try (WalReader reader = WalReader.open(WalReader.listSegments(cluster.pg().walDir()))) {
-            for (DecodedRecord r = reader.nextUntilEndOfWal(); r != null; r = reader.nextUntilEndOfWal()) {
-                RECORDS.add(r);
-            }
-        }
+        RECORDS.addAll(cluster.records());
     }
 
     @AfterAll
@@ -61,10 +54,7 @@ class IndexRedoErrorsTest {
     }
 
     private static DecodedRecord withInfo(DecodedRecord r, int info) {
-        XLogRecordHeader h = r.header();
-        return new DecodedRecord(r.lsn(), r.endLsn(), new XLogRecordHeader(h.totalLength(), h.xid(), h.prev(), info,
-                h.rmid(), h.crc()), r.blocks(), r.origin(), r.toplevelXid(), r.bytes(), r.mainDataOffset(),
-                r.mainDataLength());
+        return r.withHeader(r.header().withInfo(info));
     }
 
     private static Page fullPage(byte[] image) {

@@ -75,6 +75,11 @@ public record DecodedRecord(Lsn lsn, Lsn endLsn, XLogRecordHeader header, List<B
         return sum;
     }
 
+    /** The same record under another header (bad-input tests give a real record another type or rmgr). */
+    public DecodedRecord withHeader(XLogRecordHeader h) {
+        return new DecodedRecord(lsn, endLsn, h, blocks, origin, toplevelXid, bytes, mainDataOffset, mainDataLength);
+    }
+
     /** The main data, read-only, little-endian, positioned at 0. */
     public ByteBuffer mainData() {
         return ByteBuffer.wrap(bytes, mainDataOffset, mainDataLength).slice().asReadOnlyBuffer()

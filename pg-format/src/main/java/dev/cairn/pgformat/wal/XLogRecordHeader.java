@@ -59,4 +59,14 @@ public record XLogRecordHeader(int totalLength, int xid, Lsn prev, int info, int
     public long xidUnsigned() {
         return Integer.toUnsignedLong(xid);
     }
+
+    /** This header with another xl_info. */
+    public XLogRecordHeader withInfo(int newInfo) {
+        return new XLogRecordHeader(totalLength, xid, prev, newInfo, rmid, crc);
+    }
+
+    /** This header with another resource manager id. */
+    public XLogRecordHeader withRmid(int newRmid) {
+        return new XLogRecordHeader(totalLength, xid, prev, info, newRmid, crc);
+    }
 }

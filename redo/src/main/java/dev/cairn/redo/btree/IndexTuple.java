@@ -1,6 +1,7 @@
 package dev.cairn.redo.btree;
 
 import dev.cairn.redo.page.IndexTupleData;
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
 
@@ -15,7 +16,7 @@ final class IndexTuple {
     /** sizeof(IndexTupleData). */
     static final int HEADER_SIZE = IndexTupleData.HEADER_SIZE;
     /** sizeof(ItemPointerData). */
-    static final int TID_SIZE = 6;
+    static final int TID_SIZE = ItemPointer.SIZE;
     /** INDEX_ALT_TID_MASK (INDEX_AM_RESERVED_BIT): t_tid is not a plain heap TID. */
     static final int ALT_TID = 0x2000;
     static final int BT_OFFSET_MASK = 0x0FFF;

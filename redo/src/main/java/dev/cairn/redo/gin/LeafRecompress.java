@@ -1,7 +1,9 @@
 package dev.cairn.redo.gin;
 
+import dev.cairn.redo.page.ItemPointer;
 import dev.cairn.redo.page.Page;
 import dev.cairn.redo.page.PageCorruptException;
+import dev.cairn.redo.page.RecordData;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,7 +19,6 @@ final class LeafRecompress {
     static final int INSERT = 2;
     static final int REPLACE = 3;
     static final int ADDITEMS = 4;
-    private static final int ITEM_POINTER_SIZE = 6;
 
     private LeafRecompress() {
     }
@@ -30,12 +31,13 @@ final class LeafRecompress {
         }
         List<byte[]> old = segments(page);
         List<byte[]> out = new ArrayList<>();
-        int nactions = u16(data, pos, "action count");
+        int nactions = RecordData.u16(RecordData.atLeast(data, pos + 2, "GIN leaf action count"), pos);
         pos += 2;
         int segno = 0;
         for (int a = 0; a < nactions; a++) {
-            int target = u8(data, pos, "action segment");
-            int action = u8(data, pos + 1, "action type");
+            RecordData.atLeast(data, pos + 2, "GIN leaf action " + a);
+            int target = data.get(pos) & 0xFF;
+            int action = data.get(pos + 1) & 0xFF;
             pos += 2;
             byte[] newSegment = null;
             long[] added = null;
@@ -54,17 +56,17 @@ final class LeafRecompress {
                 data.get(pos, newSegment);
                 pos += size;
             } else if (action == ADDITEMS) {
-                int nitems = u16(data, pos, "added item count");
+                int nitems = RecordData.u16(RecordData.atLeast(data, pos + 2, "GIN leaf added item count"), pos);
                 pos += 2;
-                if (pos + nitems * ITEM_POINTER_SIZE > data.remaining()) {
+                if (pos + nitems * ItemPointer.SIZE > data.remaining()) {
                     throw new PageCorruptException("GIN leaf action " + a + ": " + nitems + " items cut off");
                 }
-                byte[] raw = new byte[nitems * ITEM_POINTER_SIZE];
+                byte[] raw = new byte[nitems * ItemPointer.SIZE];
                 data.get(pos, raw);
                 pos += raw.length;
                 added = new long[nitems];
                 for (int i = 0; i < nitems; i++) {
-                    added[i] = PostingList.itemAt(raw, i * ITEM_POINTER_SIZE);
+                    added[i] = PostingList.itemAt(raw, i * ItemPointer.SIZE);
                 }
             } else if (action != DELETE) {
                 throw new PageCorruptException("unexpected GIN leaf action " + action);
@@ -131,7 +133,7 @@ final class LeafRecompress {
         if (n > 0) {
             long[] items = new long[n];
             for (int i = 0; i < n; i++) {
-                items[i] = PostingList.itemAt(page.bytes(), GinPage.DATA_START + i * ITEM_POINTER_SIZE);
+                items[i] = PostingList.itemAt(page.bytes(), GinPage.DATA_START + i * ItemPointer.SIZE);
             }
             byte[] list = PostingList.encode(items);
             page.copyIn(GinPage.DATA_START, list, 0, list.length);
@@ -140,19 +142,5 @@ final class LeafRecompress {
         GinPage.setDataSize(page, size);
         GinPage.setFlags(page, GinPage.COMPRESSED, true);
         GinPage.setMaxoff(page, 0);
-    }
-
-    private static int u16(ByteBuffer b, int pos, String what) {
-        if (pos + 2 > b.remaining()) {
-            throw new PageCorruptException("GIN leaf " + what + " cut off at data offset " + pos);
-        }
-        return b.getShort(pos) & 0xFFFF;
-    }
-
-    private static int u8(ByteBuffer b, int pos, String what) {
-        if (pos + 1 > b.remaining()) {
-            throw new PageCorruptException("GIN leaf " + what + " cut off at data offset " + pos);
-        }
-        return b.get(pos) & 0xFF;
     }
 }

@@ -32,7 +32,10 @@ final class HashPage {
     private HashPage() {
     }
 
-    /** _hash_pageinit plus the special space every initialising function then fills in. */
+    /**
+     * _hash_pageinit plus the special space every initialising function then fills in (_hash_initbuf passes the
+     * table's max bucket as {@code prev} of a bucket page, which validates cached metadata).
+     */
     static void init(Page page, long prev, long bucket, int flag) {
         page.init(OPAQUE_SIZE);
         int s = page.specialOffset();
@@ -41,11 +44,6 @@ final class HashPage {
         page.put32(s + BUCKET_NO, bucket);
         page.put16(s + FLAG, flag);
         page.put16(s + ID, PAGE_ID);
-    }
-
-    /** _hash_initbuf: a bucket or overflow page, its previous-block field holding {@code maxBucket}. */
-    static void initBuffer(Page page, long maxBucket, long bucket, int flag) {
-        init(page, maxBucket, bucket, flag);
     }
 
     /** _hash_initbitmapbuffer: every bit of the first {@code bmsize} bytes set, pd_lower just past them. */

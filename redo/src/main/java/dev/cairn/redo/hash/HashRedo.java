@@ -177,7 +177,7 @@ public final class HashRedo implements RmgrRedo {
         switch (block.blockId()) {
             case 0 -> {
                 long bucket = RecordData.u32(RecordData.atLeast(block.data(), 4, "overflow page bucket"), 0);
-                HashPage.initBuffer(page, ItemPointer.INVALID_BLOCK, bucket, HashPage.OVERFLOW);
+                HashPage.init(page, ItemPointer.INVALID_BLOCK, bucket, HashPage.OVERFLOW);
                 HashPage.setPrev(page, RecordBlocks.registered(rec, 1).blockNumber());
             }
             case 1 -> HashPage.setNext(page, RecordBlocks.registered(rec, 0).blockNumber());
@@ -205,7 +205,7 @@ public final class HashRedo implements RmgrRedo {
         long newBucket = RecordData.u32(main, 0);
         switch (block.blockId()) {
             case 0 -> afterImage(rec, block, page);
-            case 1 -> HashPage.initBuffer(page, newBucket, newBucket, RecordData.u16(main, 6));
+            case 1 -> HashPage.init(page, newBucket, newBucket, RecordData.u16(main, 6));
             case 2 -> {
                 HashMeta meta = HashMeta.of(page);
                 meta.setMaxBucket(newBucket);

@@ -37,15 +37,8 @@ final class BulkLoadBenchmark {
     }
 
     static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
-        long rows = 1_000_000;
-        int port = 25432;
-        for (int i = 1; i < args.length - 1; i++) {
-            switch (args[i]) {
-                case "--rows" -> rows = Long.parseLong(args[i + 1]);
-                case "--port" -> port = Integer.parseInt(args[i + 1]);
-                default -> { }
-            }
-        }
+        long rows = BenchArgs.longArg(args, "--rows", 1_000_000);
+        int port = BenchArgs.intArg(args, "--port", 25432);
         String load = "CREATE TABLE bulk AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, " + rows + ") g";
         PgBinaries pgBin = PgBinaries.locate();
         Map<String, Object> result = new LinkedHashMap<>();

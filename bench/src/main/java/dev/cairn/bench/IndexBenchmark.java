@@ -2,8 +2,6 @@ package dev.cairn.bench;
 
 import dev.cairn.pgruntime.PgBinaries;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,20 +53,14 @@ final class IndexBenchmark {
     }
 
     static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
-        QuorumPgbench.Options o = QuorumPgbench.Options.parse(args);
         PgBinaries pgBin = PgBinaries.locate();
-        Path script = scratch.resolve("indexes.pgbench");
-        try {
-            Files.writeString(script, SCRIPT);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        QuorumPgbench.run(resultsDir, scratch, o.port(), new QuorumPgbench.Workload("indexes",
+        Path script = Files.writeString(scratch.resolve("indexes.pgbench"), SCRIPT);
+        QuorumPgbench.run(resultsDir, scratch, args, new QuorumPgbench.Workload("indexes",
                 "one table under every index AM (20,000 rows), each transaction an insert, a non-HOT update and a"
                         + " delete", conn -> {
                     LocalCairn.psql(pgBin, conn, SCHEMA);
                     LocalCairn.psql(pgBin, conn, "VACUUM ANALYZE items");
                 },
-                List.of("-n", "-c", "8", "-j", "2", "-T", Integer.toString(o.seconds()), "-f", script.toString())));
+                List.of("-n", "-c", "8", "-j", "2", "-T", Integer.toString(QuorumPgbench.seconds(args)), "-f", script.toString())));
     }
 }

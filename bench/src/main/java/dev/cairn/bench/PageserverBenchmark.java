@@ -62,8 +62,8 @@ final class PageserverBenchmark {
     }
 
     static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
-        int scale = intArg(args, "--scale", 70); // pgbench scale 70: a database of about 1 GB
-        int seconds = intArg(args, "--seconds", 15);
+        int scale = BenchArgs.intArg(args, "--scale", 70); // pgbench scale 70: a database of about 1 GB
+        int seconds = BenchArgs.intArg(args, "--seconds", 15);
         boolean deltas = java.util.Arrays.asList(args).contains("--deltas");
         PgBinaries bin = PgBinaries.locate();
         TimelineKey tl = new TimelineKey(Id128.random(), Id128.random());
@@ -254,14 +254,5 @@ final class PageserverBenchmark {
 
     private static List<String> concat(List<String> base, String... more) {
         return Stream.concat(base.stream(), Arrays.stream(more)).toList();
-    }
-
-    private static int intArg(String[] args, String name, int dflt) {
-        for (int i = 1; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return dflt;
     }
 }

@@ -47,23 +47,14 @@ final class QuorumPgbench {
     private QuorumPgbench() {
     }
 
-    /** The {@code --seconds} and {@code --port} of a benchmark's arguments, with their defaults. */
-    record Options(int seconds, int port) {
-        static Options parse(String[] args) {
-            int seconds = 30;
-            int port = 26432;
-            for (int i = 1; i < args.length - 1; i++) {
-                switch (args[i]) {
-                    case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
-                    case "--port" -> port = Integer.parseInt(args[i + 1]);
-                    default -> { }
-                }
-            }
-            return new Options(seconds, port);
-        }
+    /** The measured seconds ({@code --seconds}, 30 by default). */
+    static int seconds(String[] args) {
+        return BenchArgs.intArg(args, "--seconds", 30);
     }
 
-    static Map<String, Object> run(Path resultsDir, Path scratch, int port, Workload w) throws Exception {
+    /** Runs {@code w} on a {@code cairn local} cluster at {@code --port} (26432 by default), then on the peer. */
+    static void run(Path resultsDir, Path scratch, String[] args, Workload w) throws Exception {
+        int port = BenchArgs.intArg(args, "--port", 26432);
         List<String> workload = w.options();
         PgBinaries pgBin = PgBinaries.locate();
         Map<String, Object> result = new LinkedHashMap<>();
@@ -137,7 +128,6 @@ final class QuorumPgbench {
         result.put("ratio_wal_cairn_over_postgres_at_the_same_rate", (double) result.get("cairn_wal_bytes_per_transaction")
                 / (double) result.get("postgres_at_cairn_rate_wal_bytes_per_transaction"));
         BenchResults.writeAndPrint(resultsDir, w.name() + ".json", result);
-        return result;
     }
 
     /** Stock PostgreSQL serving TLS with a fresh self-signed certificate. */

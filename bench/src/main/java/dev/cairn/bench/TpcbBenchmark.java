@@ -11,10 +11,9 @@ final class TpcbBenchmark {
     }
 
     static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
-        QuorumPgbench.Options o = QuorumPgbench.Options.parse(args);
         PgBinaries pgBin = PgBinaries.locate();
-        QuorumPgbench.run(resultsDir, scratch, o.port(), new QuorumPgbench.Workload("tpcb", "pgbench scale 10",
+        QuorumPgbench.run(resultsDir, scratch, args, new QuorumPgbench.Workload("tpcb", "pgbench scale 10",
                 conn -> Pgbench.run(pgBin, List.of("-i", "-q", "-s", "10"), conn),
-                List.of("-n", "-c", "8", "-j", "2", "-T", Integer.toString(o.seconds()))));
+                List.of("-n", "-c", "8", "-j", "2", "-T", Integer.toString(QuorumPgbench.seconds(args)))));
     }
 }

@@ -29,8 +29,8 @@ final class WaldumpBenchmark {
     }
 
     static void run(Path resultsDir, Path scratch, String[] args) throws Exception {
-        int scale = intArg(args, "--scale", 10);
-        int transactions = intArg(args, "--transactions", 3000);
+        int scale = BenchArgs.intArg(args, "--scale", 10);
+        int transactions = BenchArgs.intArg(args, "--transactions", 3000);
         PgBinaries bin = PgBinaries.locate();
         try (PgCluster pg = PgCluster.initdb(bin, scratch.resolve("data"), List.of())) {
             pg.start(Map.of("fsync", "off", "max_wal_size", "4GB", "wal_keep_size", "4GB", "checkpoint_timeout", "1h"));
@@ -126,15 +126,6 @@ final class WaldumpBenchmark {
         List<Double> sorted = new ArrayList<>(xs);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
-    }
-
-    private static int intArg(String[] args, String name, int dflt) {
-        for (int i = 1; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return dflt;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
